@@ -1,0 +1,47 @@
+"""The ``lawtrail`` command: the management commands operators use, under one name.
+
+    lawtrail setup                 migrate, create the signing key, load demo data once
+    lawtrail serve [ADDR:PORT]     serve pages and API (default 127.0.0.1:8000)
+    lawtrail import catalog FILE   import the power catalogue from .xlsx
+    lawtrail import staff FILE     import staff and credentials from .xlsx
+    lawtrail export catalog FILE   (and staff)
+    lawtrail verify                recompute the journal and name what does not match
+    lawtrail checkpoint            sign a journal checkpoint now
+    lawtrail proof ...             inclusion / consistency proofs
+    lawtrail calendar ...          seed or inspect the working-day calendar
+    lawtrail <any manage.py command>
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Short names for the operator commands; anything else is passed to Django as is.
+ALIASES = {
+    "serve": "runserver",
+    "import": "lawtrail_import",
+    "export": "lawtrail_export",
+    "verify": "journal_verify",
+    "checkpoint": "journal_checkpoint",
+    "proof": "journal_proof",
+    "calendar": "calendar_seed",
+    "setup": "lawtrail_setup",
+    "demo": "load_demo",
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lawtrail.settings")
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return
+    args[0] = ALIASES.get(args[0], args[0])
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["lawtrail", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""One permission enum and one role matrix (in the manner of Warehouse's authnz).
+
+A person's abilities are the union of their role grants (``registry.RoleGrant``); each
+grant is scoped — to one agency (officer, approvers, reviewer, agency admin) or to a
+division and everything under it (supervisor, system admin; a system admin with no
+division is global). Whether a grant *covers* a given agency is decided by the scope
+selectors in ``lawtrail.registry.selectors``; this module only says which role carries
+which permission.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("执法人员")
+    APPROVER_1 = "approver_1", _("承办机构负责人")
+    APPROVER_2 = "approver_2", _("分管领导")
+    APPROVER_3 = "approver_3", _("主要负责人")
+    REVIEWER = "reviewer", _("法制审核人员")
+    SUPERVISOR = "supervisor", _("执法监督人员")
+    AGENCY_ADMIN = "agency_admin", _("单位管理员")
+    ADMIN = "admin", _("系统管理员")
+
+
+#: Roles whose grant names an agency; the others name a division (or nothing: global).
+AGENCY_SCOPED_ROLES = frozenset(
+    {Role.OFFICER, Role.APPROVER_1, Role.APPROVER_2, Role.APPROVER_3, Role.REVIEWER, Role.AGENCY_ADMIN}
+)
+DIVISION_SCOPED_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+
+class Perm(StrEnum):
+    # registry — reading
+    REGISTRY_VIEW = "registry.view"  # agencies, staff public fields, credentials, catalogue
+    STAFF_PRIVATE_VIEW = "registry.staff.private_view"  # contact details, masked ID number
+    # registry — writing
+    DIVISION_MANAGE = "registry.division.manage"
+    AGENCY_MANAGE = "registry.agency.manage"
+    STAFF_MANAGE = "registry.staff.manage"
+    CREDENTIAL_MANAGE = "registry.credential.manage"
+    ROLE_MANAGE = "registry.role.manage"
+    CATALOG_MANAGE = "registry.catalog.manage"
+    # rule profiles and the working-day calendar
+    PROFILE_VIEW = "profiles.view"
+    PROFILE_MANAGE = "profiles.manage"
+    CALENDAR_MANAGE = "calendar.manage"
+    # journal
+    JOURNAL_VIEW = "journal.view"
+    JOURNAL_CHECKPOINT = "journal.checkpoint"
+    # supervision
+    SUPERVISE = "supervision.view"
+
+
+_STAFF_READ = {Perm.REGISTRY_VIEW, Perm.PROFILE_VIEW}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.OFFICER: frozenset(_STAFF_READ),
+    Role.APPROVER_1: frozenset(_STAFF_READ | {Perm.STAFF_PRIVATE_VIEW}),
+    Role.APPROVER_2: frozenset(_STAFF_READ | {Perm.STAFF_PRIVATE_VIEW}),
+    Role.APPROVER_3: frozenset(_STAFF_READ | {Perm.STAFF_PRIVATE_VIEW}),
+    Role.REVIEWER: frozenset(_STAFF_READ),
+    Role.SUPERVISOR: frozenset(_STAFF_READ | {Perm.STAFF_PRIVATE_VIEW, Perm.SUPERVISE, Perm.JOURNAL_VIEW}),
+    Role.AGENCY_ADMIN: frozenset(
+        _STAFF_READ
+        | {
+            Perm.STAFF_PRIVATE_VIEW,
+            Perm.STAFF_MANAGE,
+            Perm.CREDENTIAL_MANAGE,
+            Perm.ROLE_MANAGE,
+            Perm.PROFILE_MANAGE,
+            Perm.JOURNAL_VIEW,
+        }
+    ),
+    Role.ADMIN: frozenset(Perm),
+}
+
+
+def role_has(role: Role | str, perm: Perm) -> bool:
+    return perm in ROLE_PERMISSIONS[Role(role)]

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = "LawTrail 系统管理"
+admin.site.site_title = "LawTrail 系统管理"
+admin.site.index_title = "行政执法综合管理监督平台"
+
+# Each app owns its URLs; add an app's api/pages here, nowhere else.
+api_v1 = [
+    path("", include("lawtrail.core.api_urls")),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/v1/", include(api_v1)),
+    path("", include("lawtrail.web.urls")),
+]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    name = "lawtrail.web"
+    label = "web"
+    verbose_name = "页面外壳（后台与公众门户）"

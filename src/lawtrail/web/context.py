@@ -1,0 +1,21 @@
+"""Template context shared by every page: the back-office navigation for this user."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# (label, url name, permission needed or None). Apps add their entries here.
+BACKOFFICE_NAV: list[tuple[str, str, str | None]] = [
+    (_("工作台"), "web:home", None),
+]
+
+
+def navigation(request):
+    items = []
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        for label, name, _perm in BACKOFFICE_NAV:
+            try:
+                items.append({"label": label, "url": reverse(name)})
+            except NoReverseMatch:
+                continue
+    return {"nav_items": items}
