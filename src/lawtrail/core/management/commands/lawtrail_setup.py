@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 STEPS: list[tuple[str, dict]] = [
     ("migrate", {"interactive": False, "verbosity": 0}),
     ("journal_keygen", {}),
+    ("divisions_seed", {}),
     ("calendar_seed", {}),
     ("profiles_seed", {}),
     ("load_demo", {"once": True}),
