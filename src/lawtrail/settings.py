@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "lawtrail.core.profiles",
     "lawtrail.registry",
     "lawtrail.web",
+    "lawtrail.demo",
 ]
 
 MIDDLEWARE = [
