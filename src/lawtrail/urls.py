@@ -9,6 +9,7 @@ admin.site.index_title = "行政执法综合管理监督平台"
 # Each app owns its URLs; add an app's api/pages here, nowhere else.
 api_v1 = [
     path("", include("lawtrail.core.api_urls")),
+    path("journal/", include("lawtrail.core.journal.api_urls")),
 ]
 
 urlpatterns = [

@@ -1,7 +1,24 @@
-"""Writes to the journal. ``journal_append`` must run inside the caller's transaction."""
+"""Writes to the journal.
+
+Other apps call only ``journal_append`` (inside their own ``transaction.atomic()``) and
+``journal_snapshot`` (before changing a row). The rest is the log's own machinery:
+
+- ``journal_append`` inserts one row with its leaf hash and *no* index — as cheap as a
+  plain insert, and it never waits on another transaction.
+- ``journal_integrate`` (the sequencer) takes the lock on the ``TreeState`` singleton,
+  gives the committed, unsequenced rows dense ``seq`` numbers in id order and stores the
+  hashes of the complete subtrees they close. A rolled-back append never got a ``seq``,
+  so the leaf indexes have no gaps; a transaction that commits late is simply sequenced
+  in a later run.
+- ``journal_checkpoint`` integrates, then signs the tree head (Ed25519, C2SP checkpoint text).
+
+Checkpoints themselves are not journaled: they are the log's own output, stored in their
+own table and checked by ``journal_verify``.
+"""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import decimal
 import hashlib
@@ -9,38 +26,131 @@ import json
 import uuid
 from typing import Any
 
-from django.db import models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from .models import Entry
+from lawtrail.core.errors import PermissionDenied
+from lawtrail.core.permissions import Perm
+
+from . import merkle
+from .models import Checkpoint, Entry, Node, TreeState
+from .signing import checkpoint_body, journal_key
+
+LEAF_FORMAT_VERSION = 1
+
+# --- canonical encodings ---------------------------------------------------------------
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime):
+        if timezone.is_naive(value):
+            value = value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat(timespec="microseconds")
     if isinstance(value, decimal.Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, uuid.UUID):
         return str(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).hex()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
     return value
 
 
 def journal_snapshot(instance: models.Model) -> dict[str, Any]:
-    """The canonical state of a row: every concrete column, in column order."""
-    return {f.attname: _plain(getattr(instance, f.attname)) for f in instance._meta.concrete_fields}
+    """The canonical state of a row: every concrete column by its attribute name.
+
+    Values go through the field's ``to_python`` first, so the snapshot of an instance the
+    service just saved (``"1.50"`` assigned to a DecimalField) equals the snapshot of the
+    same row loaded back from the database — which is what ``journal_verify`` compares.
+    """
+    state: dict[str, Any] = {}
+    for f in instance._meta.concrete_fields:
+        value = getattr(instance, f.attname)
+        if value is not None:
+            try:
+                value = f.to_python(value)
+            except Exception:  # a value the field cannot parse is kept as given
+                pass
+        state[f.attname] = _plain(value)
+    return state
 
 
 def canonical_digest(state: dict[str, Any] | None) -> str:
+    """SHA-256 (hex) of the canonical JSON of a snapshot; "" for "no row"."""
     if state is None:
         return ""
-    blob = json.dumps(state, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    blob = json.dumps(state, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
     return hashlib.sha256(blob).hexdigest()
 
 
 def subject_type_of(instance: models.Model) -> str:
     return instance._meta.label_lower
+
+
+def at_text(value: dt.datetime | str) -> str:
+    if isinstance(value, str):  # SQLite through a raw cursor
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def leaf_data(
+    at: dt.datetime | str,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    subject_type: str,
+    subject_id: str,
+    before_digest: str,
+    after_digest: str,
+    note: str,
+) -> bytes:
+    """The canonical encoding of an entry (what the leaf hash covers), version 1:
+
+    UTF-8 JSON array, no spaces, non-ASCII kept as is:
+    ``[1, at (UTC, µs, "Z"), actor id | null, actor label, action, subject type,
+    subject id, before digest, after digest, note]``. ``seq`` and the row id are not in it:
+    the leaf's position in the tree is its seq.
+    """
+    return json.dumps(
+        [
+            LEAF_FORMAT_VERSION,
+            at_text(at),
+            actor_id,
+            actor_label,
+            action,
+            subject_type,
+            subject_id,
+            before_digest,
+            after_digest,
+            note,
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
+
+
+def entry_leaf_data(entry: Entry) -> bytes:
+    return leaf_data(
+        entry.at,
+        entry.actor_id,
+        entry.actor_label,
+        entry.action,
+        entry.subject_type,
+        entry.subject_id,
+        entry.before_digest,
+        entry.after_digest,
+        entry.note,
+    )
+
+
+# --- append ------------------------------------------------------------------------------
 
 
 def journal_append(
@@ -56,15 +166,17 @@ def journal_append(
 
     ``action`` is a tag ``app:noun:verb`` (e.g. ``registry:credential:issue``);
     ``before`` is ``journal_snapshot(subject)`` taken before the change (None on create);
-    ``deleted`` marks that the row is gone after this write.
+    ``deleted`` marks that the row is gone after this write. Call it after saving the
+    row, so the after-state digest is the row as stored.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("journal_append must be called inside transaction.atomic()")
     after = None if deleted else journal_snapshot(subject)
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
     entry = Entry(
         at=timezone.now(),
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=str(actor) if actor is not None else "system",
+        actor_id=actor_id,
+        actor_label=(str(actor) if actor is not None else "system")[:150],
         action=action,
         subject_type=subject_type_of(subject),
         subject_id=str(subject.pk),
@@ -72,6 +184,122 @@ def journal_append(
         after_digest=canonical_digest(after),
         note=note[:200],
     )
-    entry.leaf_hash = hashlib.sha256(b"\x00" + json.dumps([entry.actor_label, action]).encode()).hexdigest()
+    entry.leaf_hash = merkle.leaf_hash(entry_leaf_data(entry)).hex()
     entry.save(force_insert=True)
     return entry
+
+
+# --- the sequencer -----------------------------------------------------------------------
+
+
+def _lock_state() -> TreeState:
+    """Lock the singleton (must be inside atomic). SQLite is serialised by its write lock."""
+    if not TreeState.objects.filter(pk=1).exists():
+        try:
+            with transaction.atomic():
+                TreeState.objects.create(pk=1)
+        except IntegrityError:  # another sequencer created it first
+            pass
+    return TreeState.objects.select_for_update().get(pk=1)
+
+
+def stored_hashes(keys: set[merkle.Key]) -> dict[merkle.Key, bytes]:
+    """Hashes of complete subtrees: level 0 from the entry rows, the rest from the node table."""
+    out: dict[merkle.Key, bytes] = {}
+    leaf_seqs = [index for level, index in keys if level == 0]
+    if leaf_seqs:
+        for seq, h in Entry.objects.filter(seq__in=leaf_seqs).values_list("seq", "leaf_hash"):
+            out[(0, seq)] = bytes.fromhex(h)
+    by_pos = {merkle.node_pos(level, index): (level, index) for level, index in keys if level > 0}
+    if by_pos:
+        for pos, h in Node.objects.filter(pos__in=list(by_pos)).values_list("pos", "hash"):
+            out[by_pos[pos]] = bytes(h)
+    return out
+
+
+def _assign_seq(ids: list[int], start: int) -> None:
+    seqs = list(range(start, start + len(ids)))
+    table = Entry._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} AS e SET seq = v.seq "
+                "FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, seq) WHERE e.id = v.id",
+                [ids, seqs],
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET seq = %s WHERE id = %s", list(zip(seqs, ids, strict=True))
+            )
+
+
+def journal_integrate(*, batch_size: int = 10_000) -> int:
+    """Sequence every committed entry that has no ``seq`` yet; returns how many were added."""
+    added = 0
+    while True:
+        with transaction.atomic():
+            state = _lock_state()
+            rows = list(
+                Entry.objects.filter(seq__isnull=True)
+                .order_by("id")
+                .values_list("id", "leaf_hash")[:batch_size]
+            )
+            if not rows:
+                break
+            keys = merkle.frontier_keys(state.size)
+            have = stored_hashes(set(keys))
+            frontier = merkle.Frontier(state.size, [have[k] for k in keys])
+            nodes: list[Node] = []
+            for _id, h in rows:
+                for level, index, node in frontier.push(bytes.fromhex(h)):
+                    nodes.append(Node(pos=merkle.node_pos(level, index), hash=node))
+            _assign_seq([r[0] for r in rows], state.size)
+            Node.objects.bulk_create(nodes, batch_size=5000)
+            state.size = frontier.size
+            state.root_hash = frontier.root().hex()
+            state.save(update_fields=["size", "root_hash", "updated_at"])
+        added += len(rows)
+        if len(rows) < batch_size:
+            break
+    return added
+
+
+# --- checkpoints -------------------------------------------------------------------------
+
+
+def journal_checkpoint(*, actor: Any = None, only_if_grown: bool = False) -> Checkpoint:
+    """Integrate, then sign and store a checkpoint of the current tree.
+
+    ``actor`` None means the system (beat task, CLI); a person needs ``Perm.JOURNAL_CHECKPOINT``.
+    With ``only_if_grown`` (the periodic task) no new checkpoint is made while the tree
+    has not grown since the latest one; that one is returned.
+    """
+    from .selectors import journal_has_perm
+
+    if actor is not None and not journal_has_perm(actor, Perm.JOURNAL_CHECKPOINT):
+        raise PermissionDenied("您没有签署日志检查点的权限。", code="JOURNAL_CHECKPOINT_FORBIDDEN")
+    journal_integrate()
+    key = journal_key()
+    with transaction.atomic():
+        state = _lock_state()
+        latest = Checkpoint.objects.order_by("-id").first()
+        if only_if_grown and latest is not None and latest.size == state.size:
+            return latest
+        now = timezone.now()
+        body = checkpoint_body(key.origin, state.size, bytes.fromhex(state.root_hash), now)
+        return Checkpoint.objects.create(
+            size=state.size,
+            root_hash=state.root_hash,
+            created_at=now,
+            origin=key.origin,
+            text=body,
+            key_id=key.key_id.hex(),
+            signature=base64.b64encode(key.sign(body)).decode(),
+        )
+
+
+def journal_verify(**kwargs: Any):  # noqa: ANN201 - re-exported, see verification.py
+    """Recompute the whole log; see ``verification.journal_verify``."""
+    from .verification import journal_verify as _verify
+
+    return _verify(**kwargs)
