@@ -9,6 +9,8 @@ admin.site.index_title = "行政执法综合管理监督平台"
 # Each app owns its URLs; add an app's api/pages here, nowhere else.
 api_v1 = [
     path("", include("lawtrail.core.api_urls")),
+    path("calendar/", include("lawtrail.core.calendar.api_urls")),
+    path("profiles/", include("lawtrail.core.profiles.api_urls")),
     path("journal/", include("lawtrail.core.journal.api_urls")),
 ]
 
@@ -17,5 +19,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include(api_v1)),
+    path("backoffice/calendar/", include("lawtrail.core.calendar.urls")),
+    path("backoffice/profiles/", include("lawtrail.core.profiles.urls")),
     path("", include("lawtrail.web.urls")),
 ]

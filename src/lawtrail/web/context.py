@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 # (label, url name, permission needed or None). Apps add their entries here.
 BACKOFFICE_NAV: list[tuple[str, str, str | None]] = [
     (_("工作台"), "web:home", None),
+    (_("工作日历"), "workcalendar:overview", None),
+    (_("规则配置"), "profiles:effective", "profiles.view"),
 ]
 
 

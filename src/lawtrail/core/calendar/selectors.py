@@ -1,0 +1,140 @@
+"""Reads of the working-day calendar — the accessors every deadline in LawTrail uses.
+
+The calendar is public information, so these take no actor. Each computation reads the
+year stamps once (one small query) and then takes each year's day table from a
+process-memory cache keyed by (year, stamp); a year is loaded from the database (one
+query) only when it is not cached or its stamp changed. So a 100-day computation costs
+one or two queries, not a hundred, and a change made by any process is seen at once.
+
+A year with no data raises ``ValidationFailed(code="CALENDAR_YEAR_MISSING")`` (WD-1:
+fail closed), including when a computation runs past the last covered year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.utils.translation import gettext as _
+
+from lawtrail.core.errors import ValidationFailed
+
+from . import rules
+from .models import CalendarYear, Day
+
+_WORKING = frozenset({rules.WORKDAY, rules.MAKEUP})
+
+# year -> (stamp, {date: (kind, holiday_name)})
+_YEAR_CACHE: dict[int, tuple[uuid.UUID, dict[dt.date, tuple[str, str]]]] = {}
+
+
+def calendar_cache_clear() -> None:
+    """Forget every cached year (services call it after a change; stamps make it optional)."""
+    _YEAR_CACHE.clear()
+
+
+def year_missing(year: int) -> ValidationFailed:
+    return ValidationFailed(
+        _(
+            "%(year)s年的工作日历尚无数据（法定节假日与调休安排未录入），无法计算期限。请系统管理员先录入该年度日历。"
+        )
+        % {"year": year},
+        code="CALENDAR_YEAR_MISSING",
+        rule="WD-1",
+        details={"year": year},
+    )
+
+
+class CalendarView:
+    """One consistent view of the calendar for one computation."""
+
+    def __init__(self) -> None:
+        self._stamps: dict[int, uuid.UUID] = dict(CalendarYear.objects.values_list("year", "stamp"))
+        self._tables: dict[int, dict[dt.date, tuple[str, str]]] = {}
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(self._stamps)
+
+    def table(self, year: int) -> dict[dt.date, tuple[str, str]]:
+        table = self._tables.get(year)
+        if table is not None:
+            return table
+        stamp = self._stamps.get(year)
+        if stamp is None:
+            raise year_missing(year)
+        cached = _YEAR_CACHE.get(year)
+        if cached is not None and cached[0] == stamp:
+            table = cached[1]
+        else:
+            rows = Day.objects.filter(date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31))
+            table = {d: (k, n) for d, k, n in rows.values_list("date", "kind", "holiday_name")}
+            _YEAR_CACHE[year] = (stamp, table)
+        self._tables[year] = table
+        return table
+
+    def info(self, day: dt.date) -> tuple[str, str]:
+        try:
+            return self.table(day.year)[day]
+        except KeyError:
+            # A covered year always has all its days; a gap is treated as no data.
+            raise year_missing(day.year) from None
+
+    def is_working(self, day: dt.date) -> bool:
+        return self.info(day)[0] in _WORKING
+
+
+def is_working_day(day: dt.date) -> bool:
+    """WD-1: whether ``day`` is a working day (工作日 or 调休上班日)."""
+    return CalendarView().is_working(day)
+
+
+def day_kind(day: dt.date) -> tuple[str, str]:
+    """``(kind, holiday_name)`` of ``day`` (kinds as ``Day.Kind``)."""
+    return CalendarView().info(day)
+
+
+def add_working_days(start: dt.date, n: int) -> dt.date:
+    """WD-1 (APL Art. 85, ACL Art. 69): the N-th working day after ``start`` (start not counted)."""
+    return rules.add_working_days(start, n, CalendarView().is_working)[0]
+
+
+def working_days_between(a: dt.date, b: dt.date) -> int:
+    """WD-1: working days after ``a`` up to and including ``b`` (negative when ``b < a``)."""
+    return rules.working_days_between(a, b, CalendarView().is_working)
+
+
+def add_calendar_days(start: dt.date, n: int) -> dt.date:
+    """WD-3: ``start + n`` days, rolled forward to the next working day if it is not one."""
+    return rules.add_calendar_days(start, n, CalendarView().is_working)[0]
+
+
+def deadline(start: dt.date, working_days: int | None = None, days: int | None = None) -> rules.Deadline:
+    """A period of ``working_days`` (WD-1) or calendar ``days`` (WD-3) after ``start``."""
+    if (working_days is None) == (days is None):
+        raise ValidationFailed(
+            _("须且只能指定工作日数或自然日数之一。"),
+            code="CALENDAR_PARAM_INVALID",
+            details={"param": "working_days"},
+        )
+    if (working_days or 0) < 0 or (days or 0) < 0:
+        raise ValidationFailed(_("期限天数不能为负数。"), code="CALENDAR_PARAM_INVALID")
+    return rules.deadline(start, CalendarView().is_working, working_days=working_days, days=days)
+
+
+def calendar_years() -> list[CalendarYear]:
+    """Covered years, oldest first."""
+    return list(CalendarYear.objects.order_by("year"))
+
+
+def calendar_special_days(year: int) -> list[Day]:
+    """The year's 法定节假日 and 调休上班日 (not ordinary weekends), in date order."""
+    if not CalendarYear.objects.filter(year=year).exists():
+        raise year_missing(year)
+    return list(
+        Day.objects.filter(
+            date__gte=dt.date(year, 1, 1),
+            date__lte=dt.date(year, 12, 31),
+            kind__in=[Day.Kind.HOLIDAY, Day.Kind.MAKEUP],
+        ).order_by("date")
+    )

@@ -1,0 +1,164 @@
+"""Reads of rule profiles. ``profile_value`` is THE accessor every rule uses.
+
+Rule profiles are regulation, not personal data: resolving a value needs no actor
+(rules call it with the case's agency). The pages and the API that *show* profiles check
+that the reader is a staff user (``profiles.view``) before calling these.
+
+Each resolution is one query (the chain's candidate rows), plus at most one for the
+agency's division when it is not loaded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lawtrail.registry.models import Agency, Division
+
+from . import rules
+from .keys import KEYS
+from .models import Profile, ProfileValue
+
+_DIVISION_LEVEL_LABEL = {
+    Division.Level.PROVINCE: "省",
+    Division.Level.CITY: "市",
+    Division.Level.COUNTY: "县",
+    Division.Level.TOWNSHIP: "乡镇",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Resolution:
+    """A key's value in force for an agency on a date, and where it comes from."""
+
+    key: str
+    label: str
+    unit: str
+    value: Any
+    level: str  # national | division | agency | builtin
+    level_label: str  # 国家默认 / 省 / 市 / 县 / 乡镇 / 本单位 / 内置默认值
+    source_name: str  # 国家 / the division's or agency's name
+    effective_from: dt.date | None
+    note: str
+    profile_id: int | None
+    value_id: int | None
+
+
+def _codes_nearest_first(agency: Agency | None) -> list[str]:
+    if agency is None:
+        return []
+    return [c for c in agency.division.path.split("/") if c][::-1]
+
+
+def _candidate_rows(agency: Agency | None, keys: list[str], on: dt.date) -> QuerySet[ProfileValue]:
+    chain = Q(profile__level=Profile.Level.NATIONAL)
+    if agency is not None:
+        chain |= Q(profile__division__code__in=_codes_nearest_first(agency)) | Q(profile__agency_id=agency.pk)
+    return (
+        ProfileValue.objects.filter(chain, key__in=keys, effective_from__lte=on)
+        .select_related("profile__division", "profile__agency")
+        .order_by()
+    )
+
+
+def _rank(row: ProfileValue, codes: list[str]) -> int:
+    profile = row.profile
+    if profile.level == Profile.Level.AGENCY:
+        return 0
+    if profile.level == Profile.Level.DIVISION:
+        return 1 + codes.index(profile.division.code)
+    return 1 + len(codes)
+
+
+def _resolution(name: str, chosen: rules.Candidate | None) -> Resolution:
+    key = rules.key_get(name)
+    if chosen is None:
+        # No row at all (profiles_seed not run, or a date before the national defaults):
+        # the registry's own default, said plainly.
+        return Resolution(
+            key=name,
+            label=key.label,
+            unit=key.unit,
+            value=rules.to_python(key, rules.validate_value(key, key.default)),
+            level="builtin",
+            level_label=_("内置默认值"),
+            source_name=_("系统内置（未入库）"),
+            effective_from=None,
+            note=key.description,
+            profile_id=None,
+            value_id=None,
+        )
+    row: ProfileValue = chosen.ref
+    profile = row.profile
+    if profile.level == Profile.Level.AGENCY:
+        level_label, source_name = _("本单位"), profile.agency.name
+    elif profile.level == Profile.Level.DIVISION:
+        level_label = _DIVISION_LEVEL_LABEL.get(profile.division.level, profile.division.level)
+        source_name = profile.division.name
+    else:
+        level_label, source_name = _("国家默认"), _("国家")
+    return Resolution(
+        key=name,
+        label=key.label,
+        unit=key.unit,
+        value=rules.to_python(key, row.value),
+        level=profile.level,
+        level_label=level_label,
+        source_name=source_name,
+        effective_from=row.effective_from,
+        note=row.note,
+        profile_id=profile.pk,
+        value_id=row.pk,
+    )
+
+
+def profile_explain_many(
+    agency: Agency | None, keys: list[str], on: dt.date | None = None
+) -> list[Resolution]:
+    """``profile_explain`` for several keys in one query (in the order given)."""
+    on = on or timezone.localdate()
+    for name in keys:
+        rules.key_get(name)
+    codes = _codes_nearest_first(agency)
+    by_key: dict[str, list[rules.Candidate]] = {name: [] for name in keys}
+    for row in _candidate_rows(agency, keys, on):
+        by_key[row.key].append(rules.Candidate(_rank(row, codes), row.effective_from, row.value, row))
+    return [_resolution(name, rules.resolve(by_key[name], on)) for name in keys]
+
+
+def profile_explain(agency: Agency | None, key: str, on: dt.date | None = None) -> Resolution:
+    """The value of ``key`` in force for ``agency`` on ``on`` (default today) and its origin.
+
+    ``agency=None`` resolves the national defaults only.
+    """
+    return profile_explain_many(agency, [key], on)[0]
+
+
+def profile_value(agency: Agency | None, key: str, on: dt.date | None = None) -> Any:
+    """The value of ``key`` in force for ``agency`` on ``on`` (default today).
+
+    Nearest level that sets it wins (agency → its division and ancestors → national);
+    within a level, the latest ``effective_from`` on or before ``on``. Unknown key →
+    ``ValidationFailed(PROFILE_KEY_UNKNOWN)``. Decimal keys come back as ``Decimal``.
+    """
+    return profile_explain(agency, key, on).value
+
+
+def profile_effective_table(agency: Agency | None, on: dt.date | None = None) -> list[Resolution]:
+    """Every registered key with its value in force and origin (one query)."""
+    return profile_explain_many(agency, sorted(KEYS), on)
+
+
+def profile_list() -> QuerySet[Profile]:
+    return Profile.objects.select_related("division", "agency").order_by(
+        "level", "division__code", "agency__name"
+    )
+
+
+def profile_values_of(profile: Profile) -> QuerySet[ProfileValue]:
+    return profile.values.select_related("created_by").order_by("key", "-effective_from")
