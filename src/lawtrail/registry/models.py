@@ -40,7 +40,9 @@ class Division(models.Model):
     code = models.CharField(_("区划代码"), max_length=12, unique=True)
     name = models.CharField(_("名称"), max_length=64)
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     # Materialised path of codes ("130000/130100/130102/") so that "this division and
     # everything under it" is one indexed prefix query on both SQLite and PostgreSQL.
     path = models.CharField(max_length=128, db_index=True, editable=False)
@@ -53,13 +55,13 @@ class Division(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def compute_path(self) -> str:
-        return (self.parent.path if self.parent else "") + self.code + "/"
-
     def save(self, *args, **kwargs):
         # path is derived data, not a rule: keep it consistent with parent and code.
         self.path = self.compute_path()
         super().save(*args, **kwargs)
+
+    def compute_path(self) -> str:
+        return (self.parent.path if self.parent else "") + self.code + "/"
 
     def ancestors(self) -> list[Division]:
         codes = [c for c in self.path.split("/") if c and c != self.code]
@@ -102,17 +104,26 @@ class Agency(models.Model):
         JUSTICE = "justice", _("司法行政机关（执法监督）")
 
     name = models.CharField(_("名称"), max_length=128, unique=True)
-    short_name = models.CharField(_("简称"), max_length=16, blank=True, help_text=_("用于文书编号，如“石市监”。"))
+    short_name = models.CharField(
+        _("简称"), max_length=16, blank=True, help_text=_("用于文书编号，如“石市监”。")
+    )
     credit_code = models.CharField(
         _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
     )
-    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="agencies", verbose_name=_("行政区划"))
+    division = models.ForeignKey(
+        Division, on_delete=models.PROTECT, related_name="agencies", verbose_name=_("行政区划")
+    )
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
     kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices, default=Kind.ENFORCEMENT)
     domains = models.ManyToManyField(Domain, related_name="agencies", verbose_name=_("执法领域"), blank=True)
     legal_status = models.CharField(_("主体性质"), max_length=16, choices=LegalStatus.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级/委托机关")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("上级/委托机关"),
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
@@ -128,7 +139,13 @@ class Agency(models.Model):
 
     def clean(self) -> None:
         if self.legal_status == self.LegalStatus.ENTRUSTED and not self.parent_id:
-            raise ValidationError({"parent": _("受委托组织必须写明委托机关。")})
+            raise ValidationError(
+                {
+                    "parent": ValidationError(
+                        _("受委托组织必须写明委托机关。"), code="AGENCY_ENTRUSTED_NEEDS_PARENT"
+                    )
+                }
+            )
 
 
 class Staff(models.Model):
@@ -141,11 +158,15 @@ class Staff(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff"
     )
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="staff", verbose_name=_("所在单位"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="staff", verbose_name=_("所在单位")
+    )
     name = models.CharField(_("姓名"), max_length=64)
     # Stored whole (it is needed to check the person's identity); every page and API
     # response shows ``id_number_masked`` instead.
-    id_number = models.CharField(_("公民身份号码"), max_length=18, unique=True, validators=[validate_id_number])
+    id_number = models.CharField(
+        _("公民身份号码"), max_length=18, unique=True, validators=[validate_id_number]
+    )
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
@@ -172,7 +193,13 @@ class Staff(models.Model):
 
     def clean(self) -> None:
         if self.legal_qualification and not self.legal_qualification_number:
-            raise ValidationError({"legal_qualification_number": _("具有法律职业资格的，须填写证书编号。")})
+            raise ValidationError(
+                {
+                    "legal_qualification_number": ValidationError(
+                        _("具有法律职业资格的，须填写证书编号。"), code="LEGAL_QUALIFICATION_NUMBER_REQUIRED"
+                    )
+                }
+            )
 
 
 class Credential(models.Model):
@@ -183,10 +210,14 @@ class Credential(models.Model):
         SUSPENDED = "suspended", _("暂扣")
         REVOKED = "revoked", _("注销")
 
-    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="credentials", verbose_name=_("持证人"))
+    staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="credentials", verbose_name=_("持证人")
+    )
     number = models.CharField(_("执法证号"), max_length=32, unique=True)
     domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="+", verbose_name=_("执法领域"))
-    region = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+", verbose_name=_("执法区域"))
+    region = models.ForeignKey(
+        Division, on_delete=models.PROTECT, related_name="+", verbose_name=_("执法区域")
+    )
     issued_on = models.DateField(_("发证日期"))
     expires_on = models.DateField(_("有效期至"))
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.VALID)
@@ -203,7 +234,13 @@ class Credential(models.Model):
 
     def clean(self) -> None:
         if self.issued_on and self.expires_on and self.expires_on <= self.issued_on:
-            raise ValidationError({"expires_on": _("有效期至必须晚于发证日期。")})
+            raise ValidationError(
+                {
+                    "expires_on": ValidationError(
+                        _("有效期至必须晚于发证日期。"), code="CREDENTIAL_EXPIRY_NOT_AFTER_ISSUE"
+                    )
+                }
+            )
 
     def is_usable_on(self, day: dt.date) -> bool:
         """Valid status and within its validity on ``day`` (APL-42 needs a usable one)."""
@@ -234,13 +271,18 @@ class CredentialChange(models.Model):
         verbose_name_plural = _("执法证变更记录")
         ordering = ["credential_id", "at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.credential_id} {self.get_kind_display()}"
+
 
 class RoleGrant(models.Model):
     """A role held by a user, scoped to an agency or to a division (and all below it)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants")
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
-    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="role_grants")
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="role_grants"
+    )
     division = models.ForeignKey(
         Division, null=True, blank=True, on_delete=models.CASCADE, related_name="role_grants"
     )
@@ -257,11 +299,13 @@ class RoleGrant(models.Model):
 
     def clean(self) -> None:
         if self.role in AGENCY_SCOPED_ROLES and (not self.agency_id or self.division_id):
-            raise ValidationError(_("该角色须授权到具体单位。"))
+            raise ValidationError(_("该角色须授权到具体单位。"), code="ROLE_SCOPE_INVALID")
         if self.role not in AGENCY_SCOPED_ROLES and self.agency_id:
-            raise ValidationError(_("该角色须授权到行政区划（系统管理员可不限区划）。"))
+            raise ValidationError(
+                _("该角色须授权到行政区划（系统管理员可不限区划）。"), code="ROLE_SCOPE_INVALID"
+            )
         if self.role == Role.SUPERVISOR and not self.division_id:
-            raise ValidationError(_("执法监督人员须授权到行政区划。"))
+            raise ValidationError(_("执法监督人员须授权到行政区划。"), code="ROLE_SCOPE_INVALID")
 
 
 class PowerItem(models.Model):
@@ -277,7 +321,9 @@ class PowerItem(models.Model):
     code = models.CharField(_("事项编码"), max_length=40, unique=True)
     name = models.CharField(_("事项名称"), max_length=300)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
-    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="powers", verbose_name=_("执法领域"))
+    domain = models.ForeignKey(
+        Domain, on_delete=models.PROTECT, related_name="powers", verbose_name=_("执法领域")
+    )
     levels = models.CharField(
         _("实施层级"), max_length=64, blank=True, help_text=_("逗号分隔：省级,市级,县级,乡镇（街道）")
     )
@@ -296,12 +342,18 @@ class PowerItem(models.Model):
 class Violation(models.Model):
     """违法行为 — under a penalty power, with its statutory fine range."""
 
-    power = models.ForeignKey(PowerItem, on_delete=models.CASCADE, related_name="violations", verbose_name=_("权力事项"))
+    power = models.ForeignKey(
+        PowerItem, on_delete=models.CASCADE, related_name="violations", verbose_name=_("权力事项")
+    )
     code = models.CharField(_("违法行为编码"), max_length=48, unique=True)
     name = models.CharField(_("违法行为"), max_length=300)
     penalty_types = models.CharField(_("处罚种类"), max_length=300, blank=True)
-    fine_min = models.DecimalField(_("罚款下限（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
-    fine_max = models.DecimalField(_("罚款上限（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    fine_min = models.DecimalField(
+        _("罚款下限（元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    fine_max = models.DecimalField(
+        _("罚款上限（元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     multiple_min = models.DecimalField(_("倍数下限"), max_digits=8, decimal_places=2, null=True, blank=True)
     multiple_max = models.DecimalField(_("倍数上限"), max_digits=8, decimal_places=2, null=True, blank=True)
     multiple_base = models.CharField(_("倍数基数"), max_length=120, blank=True)
@@ -316,9 +368,17 @@ class Violation(models.Model):
 
     def clean(self) -> None:
         if self.fine_min is not None and self.fine_max is not None and self.fine_min > self.fine_max:
-            raise ValidationError({"fine_max": _("罚款上限不得低于下限。")})
-        if self.multiple_min is not None and self.multiple_max is not None and self.multiple_min > self.multiple_max:
-            raise ValidationError({"multiple_max": _("倍数上限不得低于下限。")})
+            raise ValidationError(
+                {"fine_max": ValidationError(_("罚款上限不得低于下限。"), code="FINE_RANGE_INVERTED")}
+            )
+        if (
+            self.multiple_min is not None
+            and self.multiple_max is not None
+            and self.multiple_min > self.multiple_max
+        ):
+            raise ValidationError(
+                {"multiple_max": ValidationError(_("倍数上限不得低于下限。"), code="MULTIPLE_RANGE_INVERTED")}
+            )
 
 
 class LegalBasis(models.Model):
@@ -329,8 +389,12 @@ class LegalBasis(models.Model):
         VIOLATION = "violation", _("违法依据（义务条款）")
         PENALTY = "penalty", _("处罚依据")
 
-    power = models.ForeignKey(PowerItem, null=True, blank=True, on_delete=models.CASCADE, related_name="bases")
-    violation = models.ForeignKey(Violation, null=True, blank=True, on_delete=models.CASCADE, related_name="bases")
+    power = models.ForeignKey(
+        PowerItem, null=True, blank=True, on_delete=models.CASCADE, related_name="bases"
+    )
+    violation = models.ForeignKey(
+        Violation, null=True, blank=True, on_delete=models.CASCADE, related_name="bases"
+    )
     role = models.CharField(_("依据类别"), max_length=16, choices=Role.choices)
     law = models.CharField(_("法律法规名称"), max_length=120)
     article = models.CharField(_("条"), max_length=120)
@@ -347,7 +411,9 @@ class LegalBasis(models.Model):
 
     def clean(self) -> None:
         if bool(self.power_id) == bool(self.violation_id):
-            raise ValidationError(_("法律依据须且只能属于一个权力事项或一个违法行为。"))
+            raise ValidationError(
+                _("法律依据须且只能属于一个权力事项或一个违法行为。"), code="LEGAL_BASIS_OWNER_INVALID"
+            )
 
 
 class Benchmark(models.Model):
@@ -355,7 +421,12 @@ class Benchmark(models.Model):
 
     violation = models.ForeignKey(Violation, on_delete=models.CASCADE, related_name="benchmarks")
     division = models.ForeignKey(
-        Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("适用区划")
+        Division,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("适用区划"),
     )
     issuer = models.CharField(_("制定机关"), max_length=128, blank=True)
     effective_from = models.DateField(_("施行日期"))
@@ -364,6 +435,9 @@ class Benchmark(models.Model):
         verbose_name = _("裁量基准")
         verbose_name_plural = _("裁量基准")
         ordering = ["violation_id", "-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.violation} · {self.effective_from}"
 
 
 class BenchmarkTier(models.Model):
@@ -379,8 +453,12 @@ class BenchmarkTier(models.Model):
     benchmark = models.ForeignKey(Benchmark, on_delete=models.CASCADE, related_name="tiers")
     tier = models.CharField(_("裁量阶次"), max_length=16, choices=Tier.choices)
     conditions = models.TextField(_("适用条件"), blank=True)
-    fine_min = models.DecimalField(_("罚款下限（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
-    fine_max = models.DecimalField(_("罚款上限（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    fine_min = models.DecimalField(
+        _("罚款下限（元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    fine_max = models.DecimalField(
+        _("罚款上限（元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     multiple_min = models.DecimalField(_("倍数下限"), max_digits=8, decimal_places=2, null=True, blank=True)
     multiple_max = models.DecimalField(_("倍数上限"), max_digits=8, decimal_places=2, null=True, blank=True)
     other_measures = models.CharField(_("其他处罚"), max_length=200, blank=True)
@@ -391,6 +469,11 @@ class BenchmarkTier(models.Model):
         ordering = ["benchmark_id", "id"]
         constraints = [models.UniqueConstraint(fields=["benchmark", "tier"], name="benchmarktier_unique")]
 
+    def __str__(self) -> str:
+        return str(self.get_tier_display())
+
     def clean(self) -> None:
         if self.fine_min is not None and self.fine_max is not None and self.fine_min > self.fine_max:
-            raise ValidationError({"fine_max": _("罚款上限不得低于下限。")})
+            raise ValidationError(
+                {"fine_max": ValidationError(_("罚款上限不得低于下限。"), code="FINE_RANGE_INVERTED")}
+            )

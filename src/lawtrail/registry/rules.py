@@ -70,3 +70,131 @@ def phone_mask(phone: str) -> str:
     if not phone or len(phone) < 7:
         return "*" * len(phone or "")
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def id_number_gender(number: str) -> str:
+    """'M' or 'F' from the 17th digit of a 公民身份号码 (odd = male; GB 11643-1999 §4.2)."""
+    return "M" if int(number[16]) % 2 == 1 else "F"
+
+
+# Credential status transitions: action → (statuses it may start from, status it leads to).
+# A revoked (注销) credential is final; a holder needs a new one.
+CREDENTIAL_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "renew": (frozenset({"valid"}), None),  # None: status unchanged
+    "suspend": (frozenset({"valid"}), "suspended"),
+    "reinstate": (frozenset({"suspended"}), "valid"),
+    "revoke": (frozenset({"valid", "suspended"}), "revoked"),
+}
+
+
+def credential_transition_refusal(action: str, status: str) -> str | None:
+    """None when ``action`` is allowed from ``status``, else the refusal code."""
+    allowed, _to = CREDENTIAL_TRANSITIONS[action]
+    if status in allowed:
+        return None
+    if status == "revoked":
+        return "CREDENTIAL_REVOKED"
+    if action == "reinstate":
+        return "CREDENTIAL_NOT_SUSPENDED"
+    return "CREDENTIAL_NOT_VALID"
+
+
+# 裁量阶次 names as people write them, and the code names (GLOSSARY).
+TIER_NAMES = {
+    "不予处罚": "exempt",
+    "不予": "exempt",
+    "免予处罚": "exempt",
+    "减轻处罚": "reduced",
+    "减轻": "reduced",
+    "从轻处罚": "lenient",
+    "从轻": "lenient",
+    "一般处罚": "normal",
+    "一般": "normal",
+    "从重处罚": "severe",
+    "从重": "severe",
+}
+
+
+def benchmark_tier_errors(statutory: dict, tiers: list[dict]) -> list[tuple[int, str, str, str]]:
+    """Check 裁量阶次 against the violation's statutory range (G27-6, 国办发〔2022〕27号 §(六)).
+
+    ``statutory`` has fine_min/fine_max/multiple_min/multiple_max (Decimal or None);
+    each tier has ``tier`` and the same four keys. Returns (tier index, field, code,
+    Chinese reason) for every problem:
+
+    * 不予处罚 carries no fine;
+    * 减轻处罚 goes below the statutory minimum (its upper bound may not exceed it);
+    * 从轻/一般/从重 stay inside the statutory range, for amounts and for multiples;
+    * a range has min ≤ max; a tier uses amounts (or multiples) only where the statute does;
+    * each tier appears once.
+    """
+    errors: list[tuple[int, str, str, str]] = []
+    seen: set[str] = set()
+    for i, t in enumerate(tiers):
+        name = t.get("tier")
+        if name not in {"exempt", "reduced", "lenient", "normal", "severe"}:
+            errors.append((i, "tier", "BENCHMARK_TIER_UNKNOWN", f"未知的裁量阶次“{name}”。"))
+            continue
+        if name in seen:
+            errors.append((i, "tier", "BENCHMARK_TIER_DUPLICATE", "同一裁量基准中裁量阶次重复。"))
+        seen.add(name)
+        if name == "exempt":
+            if any(
+                t.get(k) not in (None, 0) for k in ("fine_min", "fine_max", "multiple_min", "multiple_max")
+            ):
+                errors.append(
+                    (i, "fine_min", "BENCHMARK_EXEMPT_WITH_FINE", "不予处罚阶次不得设定罚款（G27-6）。")
+                )
+            continue
+        for lo_key, hi_key, label in (
+            ("fine_min", "fine_max", "罚款"),
+            ("multiple_min", "multiple_max", "倍数"),
+        ):
+            lo, hi = t.get(lo_key), t.get(hi_key)
+            if lo is None and hi is None:
+                continue
+            s_lo, s_hi = statutory.get(lo_key), statutory.get(hi_key)
+            if s_lo is None and s_hi is None:
+                errors.append(
+                    (
+                        i,
+                        lo_key,
+                        "BENCHMARK_TIER_KIND_MISMATCH",
+                        f"该违法行为未规定{label}幅度，阶次不得按{label}设定。",
+                    )
+                )
+                continue
+            if lo is not None and lo < 0 or hi is not None and hi < 0:
+                errors.append((i, lo_key, "BENCHMARK_TIER_NEGATIVE", f"{label}不得为负数。"))
+                continue
+            if lo is not None and hi is not None and lo > hi:
+                errors.append((i, hi_key, "BENCHMARK_TIER_RANGE_INVERTED", f"{label}上限不得低于下限。"))
+                continue
+            if name == "reduced":
+                if s_lo is not None and hi is not None and hi > s_lo:
+                    errors.append(
+                        (
+                            i,
+                            hi_key,
+                            "BENCHMARK_REDUCED_NOT_BELOW",
+                            f"减轻处罚应低于法定{label}下限（{s_lo}），上限不得超过该下限（G27-6）。",
+                        )
+                    )
+                continue
+            if (
+                s_lo is not None
+                and lo is not None
+                and lo < s_lo
+                or s_hi is not None
+                and hi is not None
+                and hi > s_hi
+            ):
+                errors.append(
+                    (
+                        i,
+                        lo_key if (s_lo is not None and lo is not None and lo < s_lo) else hi_key,
+                        "BENCHMARK_TIER_OUT_OF_RANGE",
+                        f"{label}幅度须在法定幅度（{s_lo if s_lo is not None else '—'}～{s_hi if s_hi is not None else '—'}）之内（G27-6）。",
+                    )
+                )
+    return errors
