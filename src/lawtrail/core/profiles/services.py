@@ -102,6 +102,8 @@ def profile_value_set(
         raise _deny()
     spec = rules.key_get(key)
     stored = rules.validate_value(spec, value)
+    if not isinstance(effective_from, dt.date) or isinstance(effective_from, dt.datetime):
+        raise ValidationFailed(_("生效日期须为日期。"), code="PROFILE_DATE_INVALID")
     note = (note or "").strip()
     today = timezone.localdate()
     if effective_from < today and actor is not None:
