@@ -45,6 +45,7 @@ def test_append_before_and_delete_digests(make_domain):
         domain.save()
         changed = journal_append(actor=None, action="registry:domain:rename", subject=domain, before=before)
     assert changed.before_digest == canonical_digest(before) != changed.after_digest
+    assert Entry.objects.get(pk=changed.pk).leaf_hash == changed.leaf_hash
     assert changed.actor_label == "system"
     with transaction.atomic():
         gone = journal_append(
