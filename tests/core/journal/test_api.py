@@ -180,3 +180,12 @@ def test_cli_checkpoint_prints_signed_note(log, capsys):
     call_command("journal_checkpoint")
     out = capsys.readouterr().out
     assert out.startswith("test.lawtrail/journal\n13\n") and "\u2014 test.lawtrail/journal " in out
+
+
+@pytest.mark.django_db
+def test_inclusion_proof_sequences_a_fresh_entry_first(api, log, make_domain, tmp_path):
+    make_domain("fresh")  # committed, not yet sequenced
+    proof = api.get(f"{BASE}/proofs/inclusion", {"entry": 13}).json()
+    assert (proof["entry"], proof["tree_size"], proof["checkpoint"]) == (13, 14, None)
+    key = api.get(f"{BASE}/public-key").json()
+    assert run_script(tmp_path, "inclusion", key, proof).returncode == 0

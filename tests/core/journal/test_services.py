@@ -160,3 +160,16 @@ def test_keygen_creates_file_once_and_prints_public_key(settings, tmp_path, caps
     call_command("journal_keygen")
     assert settings.LAWTRAIL_JOURNAL_KEY_FILE.read_text() == first
     assert "密钥文件已存在" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_periodic_tasks_integrate_and_checkpoint_once_per_growth(make_domain):
+    from lawtrail.core.journal.tasks import journal_checkpoint_task, journal_integrate_task
+
+    make_domain("t1")
+    assert journal_integrate_task() == 1
+    first = journal_checkpoint_task()
+    assert journal_checkpoint_task() == first
+    make_domain("t2")
+    assert journal_checkpoint_task() != first
+    assert Checkpoint.objects.order_by("-id").first().size == 2

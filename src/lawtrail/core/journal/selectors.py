@@ -84,7 +84,9 @@ def root_at(size: int) -> bytes:
 def inclusion_proof(*, seq: int, size: int | None = None) -> dict[str, Any]:
     """PATH(seq, D[0:size]) with the leaf and the root; ``size`` defaults to the latest
     checkpoint covering the entry, else the current tree."""
-    entry = Entry.objects.filter(seq=seq).first() if seq >= 0 else None
+    entry = Entry.objects.filter(seq=seq).first()
+    if entry is None and seq >= tree_size() and journal_integrate():
+        entry = Entry.objects.filter(seq=seq).first()  # it may just have been sequenced
     if entry is None:
         raise NotFound(f"日志条目 #{seq} 不存在（或尚未排序）。", code="JOURNAL_ENTRY_NOT_FOUND")
     if size is None:
