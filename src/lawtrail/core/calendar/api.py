@@ -26,7 +26,7 @@ from . import selectors
 MAX_COUNT = 3650
 
 
-class ErrorOutput(serializers.Serializer):
+class CalendarErrorOutput(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
     rule = serializers.CharField(required=False)
@@ -104,7 +104,7 @@ class DeadlineOutput(serializers.Serializer):
 
 _ERRORS = {
     400: OpenApiResponse(
-        ErrorOutput,
+        CalendarErrorOutput,
         description="CALENDAR_PARAM_MISSING（缺少参数）、CALENDAR_PARAM_INVALID（日期格式错误、非整数、"
         "负数、超过 3650、working_days 与 days 同时给出或都未给出）、CALENDAR_YEAR_MISSING（涉及年度无日历数据）",
         examples=[

@@ -22,7 +22,7 @@ from . import selectors
 from .keys import KEYS
 
 
-class ErrorOutput(serializers.Serializer):
+class ProfileErrorOutput(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
     details = serializers.JSONField(required=False)
@@ -116,10 +116,12 @@ class EffectiveView(APIView):
         ],
         responses={
             200: EffectiveOutput,
-            400: OpenApiResponse(ErrorOutput, description="PROFILE_PARAM_MISSING / PROFILE_PARAM_INVALID"),
-            401: OpenApiResponse(ErrorOutput, description="NOT_AUTHENTICATED"),
-            403: OpenApiResponse(ErrorOutput, description="PERMISSION_DENIED（非工作人员）"),
-            404: OpenApiResponse(ErrorOutput, description="NOT_FOUND（单位不存在）"),
+            400: OpenApiResponse(
+                ProfileErrorOutput, description="PROFILE_PARAM_MISSING / PROFILE_PARAM_INVALID"
+            ),
+            401: OpenApiResponse(ProfileErrorOutput, description="NOT_AUTHENTICATED"),
+            403: OpenApiResponse(ProfileErrorOutput, description="PERMISSION_DENIED（非工作人员）"),
+            404: OpenApiResponse(ProfileErrorOutput, description="NOT_FOUND（单位不存在）"),
         },
     )
     def get(self, request):
