@@ -138,3 +138,21 @@ def test_unsequenced_entries_are_integrated_before_verifying(make_domain):
     make_domain("later")  # not yet sequenced
     report = journal_verify()
     assert report.ok and report.entries == 2
+
+
+@pytest.mark.django_db
+def test_login_and_password_rehash_are_not_tampering(superuser):
+    from django.db import transaction
+    from django.utils import timezone
+
+    from lawtrail.core.journal.services import journal_append
+
+    with transaction.atomic():
+        journal_append(actor=None, action="registry:user:create", subject=superuser)
+    raw(
+        "UPDATE core_user SET last_login = %s, password = 'rehashed' WHERE id = %s",
+        [timezone.now(), superuser.pk],
+    )
+    assert journal_verify().ok
+    raw("UPDATE core_user SET is_superuser = %s WHERE id = %s", [False, superuser.pk])
+    assert journal_verify().problems == [f"core.user id={superuser.pk} 与日志条目 #0 记录的状态不符"]

@@ -26,6 +26,7 @@ import json
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
@@ -61,6 +62,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _volatile_fields(instance: models.Model) -> frozenset[str]:
+    """Columns Django itself rewrites outside any service: the login time, and the password
+    hash (re-hashed on login when the hasher is upgraded). Authentication is not journaled
+    here, so these are left out of the snapshot rather than reported as tampering."""
+    if instance._meta.label_lower == settings.AUTH_USER_MODEL.lower():
+        return frozenset({"last_login", "password"})
+    return frozenset()
+
+
 def journal_snapshot(instance: models.Model) -> dict[str, Any]:
     """The canonical state of a row: every concrete column by its attribute name.
 
@@ -69,7 +79,10 @@ def journal_snapshot(instance: models.Model) -> dict[str, Any]:
     same row loaded back from the database — which is what ``journal_verify`` compares.
     """
     state: dict[str, Any] = {}
+    volatile = _volatile_fields(instance)
     for f in instance._meta.concrete_fields:
+        if f.attname in volatile:
+            continue
         value = getattr(instance, f.attname)
         if value is not None:
             try:
