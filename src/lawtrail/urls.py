@@ -12,6 +12,7 @@ api_v1 = [
     path("calendar/", include("lawtrail.core.calendar.api_urls")),
     path("profiles/", include("lawtrail.core.profiles.api_urls")),
     path("journal/", include("lawtrail.core.journal.api_urls")),
+    path("registry/", include("lawtrail.registry.api_urls")),
 ]
 
 urlpatterns = [
@@ -21,5 +22,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("backoffice/calendar/", include("lawtrail.core.calendar.urls")),
     path("backoffice/profiles/", include("lawtrail.core.profiles.urls")),
+    path("backoffice/registry/", include("lawtrail.registry.urls")),
+    path("verify/", include("lawtrail.registry.public_urls")),
     path("", include("lawtrail.web.urls")),
 ]

@@ -803,7 +803,7 @@ def export_catalog(*, actor: Any) -> bytes:
                 t.other_measures,
             ]
         )
-    for sheet in ws.values:
+    for sheet in ws.values():
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 if isinstance(cell.value, dt.date):

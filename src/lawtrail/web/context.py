@@ -8,6 +8,10 @@ BACKOFFICE_NAV: list[tuple[str, str, str | None]] = [
     (_("工作台"), "web:home", None),
     (_("工作日历"), "workcalendar:overview", None),
     (_("规则配置"), "profiles:effective", "profiles.view"),
+    (_("执法主体"), "registry:agency-list", "registry.view"),
+    (_("工作人员"), "registry:staff-list", "registry.view"),
+    (_("权力事项"), "registry:power-list", "registry.view"),
+    (_("导入导出"), "registry:io", "registry.view"),
 ]
 
 
