@@ -185,3 +185,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LAWTRAIL_LOG_LEVEL", "WARNING")},
 }
+
+# Periodic work (celery beat in production): sequence journal entries every minute and
+# sign a checkpoint every ten minutes when the log has grown.
+CELERY_BEAT_SCHEDULE = {
+    "journal-integrate": {"task": "journal.integrate", "schedule": 60.0},
+    "journal-checkpoint": {"task": "journal.checkpoint", "schedule": 600.0},
+}
