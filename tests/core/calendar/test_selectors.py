@@ -109,6 +109,9 @@ def test_working_days_between_signed(cal2026):
         (lambda: selectors.add_calendar_days(D(2026, 12, 25), 10), 2027),
         (lambda: selectors.working_days_between(D(2026, 12, 1), D(2027, 1, 15)), 2027),
         (lambda: selectors.deadline(D(2024, 6, 3), working_days=1), 2024),  # not loaded here
+        (lambda: selectors.deadline(D(2031, 6, 3), working_days=0), 2031),  # even a zero-length period
+        (lambda: selectors.add_working_days(D(2031, 6, 3), 0), 2031),
+        (lambda: selectors.working_days_between(D(2031, 6, 3), D(2031, 6, 3)), 2031),
     ],
 )
 def test_wd1_year_missing_fails_closed(cal2026, call, year):

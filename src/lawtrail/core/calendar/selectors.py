@@ -84,6 +84,15 @@ class CalendarView:
         return self.info(day)[0] in _WORKING
 
 
+def _view_covering(*days: dt.date) -> CalendarView:
+    """A view that has checked the given days' years are covered (so even a zero-length
+    period from a date in an uncovered year fails closed)."""
+    view = CalendarView()
+    for day in days:
+        view.info(day)
+    return view
+
+
 def is_working_day(day: dt.date) -> bool:
     """WD-1: whether ``day`` is a working day (工作日 or 调休上班日)."""
     return CalendarView().is_working(day)
@@ -96,17 +105,17 @@ def day_kind(day: dt.date) -> tuple[str, str]:
 
 def add_working_days(start: dt.date, n: int) -> dt.date:
     """WD-1 (APL Art. 85, ACL Art. 69): the N-th working day after ``start`` (start not counted)."""
-    return rules.add_working_days(start, n, CalendarView().is_working)[0]
+    return rules.add_working_days(start, n, _view_covering(start).is_working)[0]
 
 
 def working_days_between(a: dt.date, b: dt.date) -> int:
     """WD-1: working days after ``a`` up to and including ``b`` (negative when ``b < a``)."""
-    return rules.working_days_between(a, b, CalendarView().is_working)
+    return rules.working_days_between(a, b, _view_covering(a, b).is_working)
 
 
 def add_calendar_days(start: dt.date, n: int) -> dt.date:
     """WD-3: ``start + n`` days, rolled forward to the next working day if it is not one."""
-    return rules.add_calendar_days(start, n, CalendarView().is_working)[0]
+    return rules.add_calendar_days(start, n, _view_covering(start).is_working)[0]
 
 
 def deadline(start: dt.date, working_days: int | None = None, days: int | None = None) -> rules.Deadline:
@@ -119,7 +128,7 @@ def deadline(start: dt.date, working_days: int | None = None, days: int | None =
         )
     if (working_days or 0) < 0 or (days or 0) < 0:
         raise ValidationFailed(_("期限天数不能为负数。"), code="CALENDAR_PARAM_INVALID")
-    return rules.deadline(start, CalendarView().is_working, working_days=working_days, days=days)
+    return rules.deadline(start, _view_covering(start).is_working, working_days=working_days, days=days)
 
 
 def calendar_years() -> list[CalendarYear]:
