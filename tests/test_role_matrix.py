@@ -1,0 +1,449 @@
+"""The role matrix: every /api/v1/ route × every cast member × own/other agency.
+
+Routes are enumerated from the URL resolver; each (route name, method) must be declared
+in ``MATRIX`` below, or ``test_every_api_route_is_declared`` fails — a new route cannot
+slip in without saying who may call it.
+
+An expectation is ``{"anon": status, "alice": (status on agency A's object, status on
+agency B's object), …}`` (see tests/cast.py: A = 长安区市场监管局, B = 桥西区市场监管局;
+bob's own agency is B, everyone else's is A or a division above it). ``PUBLIC`` routes
+answer the anonymous client with neither 401 nor 403.
+
+Each route's cases run in one test, each case inside a rolled-back savepoint, so a write
+allowed in one case does not leak into the next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from lawtrail.registry import excel, selectors
+from lawtrail.registry.models import RoleGrant, Staff
+from tests.cast import CAST_NAMES, api_client_for
+from tests.factories import (
+    TEST_PASSWORD,
+    PowerItemFactory,
+    StaffFactory,
+    ViolationFactory,
+    make_credit_code,
+    make_id_number,
+)
+
+A, B = "A", "B"
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def api_routes() -> set[tuple[str, str]]:
+    """(route name, method) for every view under /api/v1/."""
+    found: set[tuple[str, str]] = set()
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern) and (prefix + str(p.pattern)).startswith("api/v1/"):
+                view = getattr(p.callback, "view_class", None)
+                for m in METHODS:
+                    if view is not None and hasattr(view, m):
+                        found.add((p.name, m))
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+# ------------------------------------------------------------------ expectation helpers
+
+
+def everyone(status: int, anon: int = 403) -> dict[str, Any]:
+    return {"anon": anon, **{name: (status, status) for name in CAST_NAMES}}
+
+
+def only(allowed: dict[str, tuple[int, int]], denied: int = 403, anon: int = 403) -> dict[str, Any]:
+    return {"anon": anon, **{name: allowed.get(name, (denied, denied)) for name in CAST_NAMES}}
+
+
+PUBLIC = "public"
+
+# ------------------------------------------------------------------ targets: (cast, side) → (path, body, format)
+
+R = "/api/v1/registry/"
+
+
+def agency(cast, side):
+    return cast.agency_a if side == A else cast.agency_b
+
+
+def division(cast, side):
+    return cast.changan if side == A else cast.qiaoxi
+
+
+def officer(cast, side):
+    return cast.staff["alice"] if side == A else cast.staff["bob"]
+
+
+def cred(cast, side):
+    return cast.credentials["alice"] if side == A else cast.credentials["bob"]
+
+
+def new_staff(cast, side):
+    return StaffFactory(agency=agency(cast, side), id_number=make_id_number(3000 + (side == B)))
+
+
+def suspended(cast, side):
+    c = cred(cast, side)
+    c.status = "suspended"
+    c.save()
+    return c
+
+
+def catalog_book() -> io.BytesIO:
+    from tests.registry.test_import import good_catalog, workbook
+
+    f = workbook(excel.CATALOG_SHEETS, good_catalog())
+    f.name = "catalog.xlsx"
+    return f
+
+
+def staff_book(cast, side) -> io.BytesIO:
+    from tests.registry.test_import import workbook
+
+    f = workbook(
+        excel.STAFF_SHEETS,
+        {
+            "人员": [
+                {"姓名": "吴九", "公民身份号码": make_id_number(4000), "所在单位": agency(cast, side).name}
+            ]
+        },
+    )
+    f.name = "staff.xlsx"
+    return f
+
+
+def violation_with_range(cast):
+    return ViolationFactory(power__domain=cast.market, fine_min=5000, fine_max=50000)
+
+
+Target = Callable[[Any, str], tuple[str, Any]]
+
+READ = everyone(200)
+ADMIN_ONLY_201 = only({"admin": (201, 201)})
+ADMIN_ONLY_200 = only({"admin": (200, 200)})
+AGENCY_ADMIN_200 = only({"grace": (200, 403), "admin": (200, 200)})
+AGENCY_ADMIN_201 = only({"grace": (201, 403), "admin": (201, 201)})
+SCOPED_404 = {
+    "anon": 403,
+    "alice": (200, 404),
+    "bob": (404, 200),
+    "carol": (200, 404),
+    "dave": (200, 404),
+    "erin": (200, 404),
+    "frank": (200, 200),
+    "grace": (200, 404),
+    "admin": (200, 200),
+}
+
+MATRIX: dict[tuple[str, str], tuple[Target, Any]] = {
+    # ---- registry: divisions, domains
+    ("registry-division-list", "get"): (lambda c, s: (R + "divisions/", None), READ),
+    ("registry-division-list", "post"): (
+        lambda c, s: (
+            R + "divisions/",
+            {
+                "code": division(c, s).code + "001",
+                "name": "某街道",
+                "level": "township",
+                "parent": division(c, s).code,
+            },
+        ),
+        ADMIN_ONLY_201,
+    ),
+    ("registry-division-tree", "get"): (lambda c, s: (R + "divisions/tree", None), READ),
+    ("registry-domain-list", "get"): (lambda c, s: (R + "domains/", None), READ),
+    # ---- agencies
+    ("registry-agency-list", "get"): (lambda c, s: (R + "agencies/", None), READ),
+    ("registry-agency-list", "post"): (
+        lambda c, s: (
+            R + "agencies/",
+            {
+                "name": "新单位",
+                "credit_code": make_credit_code(77, division(c, s).code),
+                "division": division(c, s).code,
+                "level": "county",
+                "legal_status": "statutory",
+            },
+        ),
+        ADMIN_ONLY_201,
+    ),
+    ("registry-agency-detail", "get"): (lambda c, s: (f"{R}agencies/{agency(c, s).pk}", None), READ),
+    ("registry-agency-detail", "patch"): (
+        lambda c, s: (f"{R}agencies/{agency(c, s).pk}", {"phone": "0311-88886666"}),
+        ADMIN_ONLY_200,
+    ),
+    # ---- staff
+    ("registry-staff-list", "get"): (lambda c, s: (R + "staff/", None), READ),
+    ("registry-staff-list", "post"): (
+        lambda c, s: (
+            R + "staff/",
+            {"agency": agency(c, s).pk, "name": "新人", "id_number": make_id_number(2000)},
+        ),
+        AGENCY_ADMIN_201,
+    ),
+    ("registry-staff-detail", "get"): (lambda c, s: (f"{R}staff/{officer(c, s).pk}", None), READ),
+    ("registry-staff-detail", "patch"): (
+        lambda c, s: (f"{R}staff/{officer(c, s).pk}", {"posts": "科长"}),
+        AGENCY_ADMIN_200,
+    ),
+    ("registry-staff-account", "post"): (
+        lambda c, s: (f"{R}staff/{new_staff(c, s).pk}/account", {"username": "newbie"}),
+        AGENCY_ADMIN_200,
+    ),
+    # ---- credentials
+    ("registry-credential-list", "get"): (lambda c, s: (R + "credentials/", None), READ),
+    ("registry-credential-list", "post"): (
+        lambda c, s: (
+            R + "credentials/",
+            {
+                "staff": officer(c, s).pk,
+                "number": "NEW-0001",
+                "domain": "market",
+                "region": division(c, s).code,
+                "issued_on": "2025-01-01",
+                "expires_on": "2030-01-01",
+            },
+        ),
+        AGENCY_ADMIN_201,
+    ),
+    ("registry-credential-verify", "get"): (
+        lambda c, s: (f"{R}credentials/verify?number={cred(c, s).number}", None),
+        PUBLIC,
+    ),
+    ("registry-credential-detail", "get"): (lambda c, s: (f"{R}credentials/{cred(c, s).pk}", None), READ),
+    ("registry-credential-history", "get"): (
+        lambda c, s: (f"{R}credentials/{cred(c, s).pk}/history", None),
+        SCOPED_404,
+    ),
+    ("registry-credential-suspend", "post"): (
+        lambda c, s: (f"{R}credentials/{cred(c, s).pk}/suspend", {"reason": "涉嫌违纪"}),
+        AGENCY_ADMIN_200,
+    ),
+    ("registry-credential-reinstate", "post"): (
+        lambda c, s: (f"{R}credentials/{suspended(c, s).pk}/reinstate", {}),
+        AGENCY_ADMIN_200,
+    ),
+    ("registry-credential-revoke", "post"): (
+        lambda c, s: (f"{R}credentials/{cred(c, s).pk}/revoke", {"reason": "调离"}),
+        AGENCY_ADMIN_200,
+    ),
+    ("registry-credential-renew", "post"): (
+        lambda c, s: (f"{R}credentials/{cred(c, s).pk}/renew", {"expires_on": "2035-01-01"}),
+        AGENCY_ADMIN_200,
+    ),
+    # ---- roles
+    ("registry-role-list", "get"): (lambda c, s: (R + "roles/", None), READ),
+    ("registry-role-list", "post"): (
+        lambda c, s: (
+            R + "roles/",
+            {"username": "alice" if s == A else "bob", "role": "approver_2", "agency": agency(c, s).pk},
+        ),
+        AGENCY_ADMIN_201,
+    ),
+    ("registry-role-detail", "get"): (
+        lambda c, s: (
+            f"{R}roles/{RoleGrant.objects.get(user__username='alice' if s == A else 'bob').pk}",
+            None,
+        ),
+        only({"alice": (200, 404), "bob": (404, 200), "grace": (200, 404), "admin": (200, 200)}, denied=404),
+    ),
+    ("registry-role-detail", "delete"): (
+        lambda c, s: (
+            f"{R}roles/{RoleGrant.objects.get(user__username='alice' if s == A else 'bob').pk}",
+            None,
+        ),
+        only({"alice": (403, 404), "bob": (404, 403), "grace": (204, 404), "admin": (204, 204)}, denied=404),
+    ),
+    # ---- catalogue
+    ("registry-power-list", "get"): (lambda c, s: (R + "powers/", None), READ),
+    ("registry-power-list", "post"): (
+        lambda c, s: (
+            R + "powers/",
+            {"code": "P-NEW", "name": "新事项", "kind": "penalty", "domain": "market"},
+        ),
+        ADMIN_ONLY_201,
+    ),
+    ("registry-power-detail", "get"): (
+        lambda c, s: (f"{R}powers/{PowerItemFactory(domain=c.market).pk}", None),
+        READ,
+    ),
+    ("registry-power-detail", "patch"): (
+        lambda c, s: (f"{R}powers/{PowerItemFactory(domain=c.market).pk}", {"levels": "县级"}),
+        ADMIN_ONLY_200,
+    ),
+    ("registry-violation-list", "get"): (lambda c, s: (R + "violations/", None), READ),
+    ("registry-violation-list", "post"): (
+        lambda c, s: (
+            R + "violations/",
+            {
+                "power": PowerItemFactory(domain=c.market).pk,
+                "code": "V-NEW",
+                "name": "新违法行为",
+                "fine_min": "100",
+                "fine_max": "1000",
+            },
+        ),
+        ADMIN_ONLY_201,
+    ),
+    ("registry-violation-detail", "get"): (
+        lambda c, s: (f"{R}violations/{violation_with_range(c).pk}", None),
+        READ,
+    ),
+    ("registry-legal-basis-list", "get"): (lambda c, s: (R + "legal-bases/", None), READ),
+    ("registry-legal-basis-list", "post"): (
+        lambda c, s: (
+            R + "legal-bases/",
+            {
+                "power": PowerItemFactory(domain=c.market).pk,
+                "role": "grant",
+                "law": "《中华人民共和国行政处罚法》",
+                "article": "第十条",
+            },
+        ),
+        ADMIN_ONLY_201,
+    ),
+    ("registry-benchmark-list", "get"): (lambda c, s: (R + "benchmarks/", None), READ),
+    ("registry-benchmark-list", "post"): (
+        lambda c, s: (
+            R + "benchmarks/",
+            {
+                "violation": violation_with_range(c).pk,
+                "division": division(c, s).code,
+                "effective_from": "2025-01-01",
+                "tiers": [{"tier": "一般", "fine_min": "10000", "fine_max": "30000"}],
+            },
+        ),
+        ADMIN_ONLY_201,
+    ),
+    ("registry-benchmark-detail", "get"): (lambda c, s: (f"{R}benchmarks/{_benchmark(c, s)}", None), READ),
+    # ---- import / export
+    ("registry-import-catalog", "post"): (
+        lambda c, s: (R + "import/catalog", {"file": catalog_book()}),
+        ADMIN_ONLY_200,
+    ),
+    ("registry-import-staff", "post"): (
+        lambda c, s: (R + "import/staff", {"file": staff_book(c, s)}),
+        only({"grace": (200, 400), "admin": (200, 200)}),
+    ),
+    ("registry-export-catalog", "get"): (lambda c, s: (R + "export/catalog", None), READ),
+    ("registry-export-staff", "get"): (
+        lambda c, s: (R + "export/staff", None),
+        only({"grace": (200, 200), "admin": (200, 200)}),
+    ),
+    ("registry-template", "get"): (lambda c, s: (R + "template/catalog", None), READ),
+}
+
+
+def _benchmark(cast, side) -> int:
+    from lawtrail.registry import services
+
+    v = violation_with_range(cast)
+    b = services.benchmark_create(
+        actor=None,
+        violation=v,
+        division=division(cast, side),
+        issuer="",
+        effective_from=dt.date(2025, 1, 1),
+        tiers=[{"tier": "一般"}],
+    )
+    return b.pk
+
+
+# Other apps' routes, declared as their owners built them (checked here all the same).
+OTHERS: dict[tuple[str, str], tuple[Target, Any]] = {
+    ("api-token", "post"): (
+        lambda c, s: ("/api/v1/auth/token", {"username": "alice", "password": TEST_PASSWORD}),
+        PUBLIC,
+    ),
+    ("profiles-effective", "get"): (
+        lambda c, s: (f"/api/v1/profiles/effective?agency={agency(c, s).pk}", None),
+        everyone(200),
+    ),
+    # journal.view: supervisors, agency admins, admins; checkpoints are signed by admins only.
+    ("journal-entries", "get"): (
+        lambda c, s: ("/api/v1/journal/entries", None),
+        only({n: (200, 200) for n in ("erin", "frank", "grace", "admin")}),
+    ),
+    ("journal-checkpoints", "get"): (lambda c, s: ("/api/v1/journal/checkpoints", None), PUBLIC),
+    ("journal-checkpoints", "post"): (lambda c, s: ("/api/v1/journal/checkpoints", {}), ADMIN_ONLY_201),
+    ("calendar-deadline", "get"): (
+        lambda c, s: ("/api/v1/calendar/deadline?start=2026-02-10&working_days=5", None),
+        PUBLIC,
+    ),
+    ("calendar-days", "get"): (lambda c, s: ("/api/v1/calendar/days?year=2026&month=2", None), PUBLIC),
+    ("calendar-years", "get"): (lambda c, s: ("/api/v1/calendar/years", None), PUBLIC),
+    ("profiles-keys", "get"): (lambda c, s: ("/api/v1/profiles/keys", None), PUBLIC),
+    ("journal-checkpoint-latest", "get"): (lambda c, s: ("/api/v1/journal/checkpoints/latest", None), PUBLIC),
+    ("journal-proof-inclusion", "get"): (lambda c, s: ("/api/v1/journal/proofs/inclusion", None), PUBLIC),
+    ("journal-proof-consistency", "get"): (lambda c, s: ("/api/v1/journal/proofs/consistency", None), PUBLIC),
+    ("journal-public-key", "get"): (lambda c, s: ("/api/v1/journal/public-key", None), PUBLIC),
+}
+MATRIX.update(OTHERS)
+
+
+def test_every_api_route_is_declared():
+    routes = api_routes()
+    missing = sorted(routes - set(MATRIX))
+    stale = sorted(set(MATRIX) - routes)
+    assert not missing, f"routes without an expectation in tests/test_role_matrix.py: {missing}"
+    assert not stale, f"expectations for routes that no longer exist: {stale}"
+
+
+def _call(client, method: str, path: str, body: Any):
+    if method == "get":
+        return client.get(path)
+    if method == "delete":
+        return client.delete(path)
+    if body and any(hasattr(v, "read") for v in body.values()):
+        return getattr(client, method)(path, body, format="multipart")
+    return getattr(client, method)(path, body or {}, format="json")
+
+
+def _case(cast, method, target, user, side) -> tuple[int, str]:
+    with transaction.atomic():
+        for u in cast.users.values():
+            selectors.forget_grants(u)
+        path, body = target(cast, side)
+        response = _call(api_client_for(user), method, path, body)
+        transaction.set_rollback(True)
+    return response.status_code, response.content[:300].decode(errors="replace")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[0]}:{r[1]}")
+def test_role_matrix(cast, route):
+    target, expected = MATRIX[route]
+    _name, method = route
+    failures = []
+    if expected == PUBLIC:
+        status, body = _case(cast, method, target, None, A)
+        if status in (401, 403):
+            failures.append(f"anon: public route answered {status}: {body}")
+    else:
+        status, body = _case(cast, method, target, None, A)
+        if status != expected["anon"]:
+            failures.append(f"anon: expected {expected['anon']}, got {status}: {body}")
+        for name in CAST_NAMES:
+            for side, want in zip((A, B), expected[name], strict=True):
+                status, body = _case(cast, method, target, cast.users[name], side)
+                if status != want:
+                    failures.append(f"{name} × {side}: expected {want}, got {status}: {body}")
+    assert not failures, "\n".join(failures)
+
+
+def test_staff_rows_exist_for_matrix(cast):
+    assert Staff.objects.filter(agency=cast.agency_a).count() == 4
