@@ -19,7 +19,11 @@ def navigation(request):
     items = []
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        for label, name, _perm in BACKOFFICE_NAV:
+        from lawtrail.registry.selectors import user_has_perm
+
+        for label, name, perm in BACKOFFICE_NAV:
+            if perm and not user_has_perm(user, perm):
+                continue
             try:
                 items.append({"label": label, "url": reverse(name)})
             except NoReverseMatch:

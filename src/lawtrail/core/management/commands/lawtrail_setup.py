@@ -15,6 +15,7 @@ STEPS: list[tuple[str, dict]] = [
     ("calendar_seed", {}),
     ("profiles_seed", {}),
     ("load_demo", {"once": True}),
+    ("journal_checkpoint", {"if_grown": True}),
 ]
 
 

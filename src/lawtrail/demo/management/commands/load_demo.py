@@ -1,0 +1,33 @@
+from django.core.management.base import BaseCommand
+
+from lawtrail.demo.loader import DEMO_PASSWORD, DemoLoader
+from lawtrail.registry.models import Agency
+
+
+class Command(BaseCommand):
+    help = "加载演示数据（石家庄市：执法主体、执法人员、权力事项与裁量基准）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="数据库已有执法主体时不再加载，只打印演示账号")
+
+    def handle(self, *args, once: bool = False, **options):
+        if Agency.objects.exists():
+            if once:
+                self.stdout.write("演示数据已存在，跳过加载。")
+                self._print_accounts()
+                return
+            self.stderr.write("数据库中已有执法主体，不能重复加载演示数据。")
+            raise SystemExit(1)
+        accounts = DemoLoader(stdout=self.stdout).load()
+        self._print_accounts(accounts)
+
+    def _print_accounts(self, accounts=None):
+        from lawtrail.core.models import User
+
+        names = ["admin", "officer", "officer2", "approver1", "approver2", "approver3", "reviewer", "unitadmin",
+                 "supervisor", "supervisor_changan"]
+        self.stdout.write(self.style.SUCCESS(f"\n演示账号（密码均为 {DEMO_PASSWORD}）："))
+        for user in User.objects.filter(username__in=names).select_related("staff__agency"):
+            roles = "、".join(sorted({g.get_role_display() for g in user.role_grants.all()}))
+            agency = user.staff.agency.name if getattr(user, "staff", None) else ""
+            self.stdout.write(f"  {user.username:<20} {roles:<24} {agency}")
