@@ -16,7 +16,9 @@ HERE = Path(__file__).resolve().parent
 
 
 def main() -> int:
-    scripts = sorted(p for p in HERE.glob("*.py") if p.name not in {"run.py", "_setup.py"} and not p.name.startswith("_"))
+    scripts = sorted(
+        p for p in HERE.glob("*.py") if p.name not in {"run.py", "_setup.py"} and not p.name.startswith("_")
+    )
     status = 0
     for script in scripts:
         print(f"\n=== {script.name}", flush=True)

@@ -1,15 +1,15 @@
 """The ``lawtrail`` command: the management commands operators use, under one name.
 
-    lawtrail setup                 migrate, create the signing key, load demo data once
-    lawtrail serve [ADDR:PORT]     serve pages and API (default 127.0.0.1:8000)
-    lawtrail import catalog FILE   import the power catalogue from .xlsx
-    lawtrail import staff FILE     import staff and credentials from .xlsx
-    lawtrail export catalog FILE   (and staff)
-    lawtrail verify                recompute the journal and name what does not match
-    lawtrail checkpoint            sign a journal checkpoint now
-    lawtrail proof ...             inclusion / consistency proofs
-    lawtrail calendar ...          seed or inspect the working-day calendar
-    lawtrail <any manage.py command>
+lawtrail setup                 migrate, create the signing key, load demo data once
+lawtrail serve [ADDR:PORT]     serve pages and API (default 127.0.0.1:8000)
+lawtrail import catalog FILE   import the power catalogue from .xlsx
+lawtrail import staff FILE     import staff and credentials from .xlsx
+lawtrail export catalog FILE   (and staff)
+lawtrail verify                recompute the journal and name what does not match
+lawtrail checkpoint            sign a journal checkpoint now
+lawtrail proof ...             inclusion / consistency proofs
+lawtrail calendar ...          seed or inspect the working-day calendar
+lawtrail <any manage.py command>
 """
 
 from __future__ import annotations

@@ -171,6 +171,18 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "每个错误响应都带稳定的错误码 `code` 与中文说明 `message`。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a choice set called Level/Kind/Role; name each one explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "DivisionLevelEnum": "lawtrail.registry.models.Division.Level",
+        "AgencyLevelEnum": "lawtrail.registry.models.Agency.Level",
+        "AgencyKindEnum": "lawtrail.registry.models.Agency.Kind",
+        "CredentialChangeKindEnum": "lawtrail.registry.models.CredentialChange.Kind",
+        "PowerItemKindEnum": "lawtrail.registry.models.PowerItem.Kind",
+        "LegalBasisRoleEnum": "lawtrail.registry.models.LegalBasis.Role",
+        "RoleEnum": "lawtrail.core.permissions.Role",
+        "ProfileLevelEnum": "lawtrail.core.profiles.models.Profile.Level",
+        "DayKindEnum": "lawtrail.core.calendar.models.Day.Kind",
+    },
 }
 
 # The journal's Ed25519 signing key (32-byte seed, base64). When unset, a key file under

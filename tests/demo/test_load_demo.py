@@ -46,7 +46,9 @@ def test_demo_benchmark_tiers_follow_the_profile_bands(demo):
     # 食品安全法第一百二十二条: 5万–10万; SAMR bands: lenient 0–30 %, normal 30–70 %, severe 70–100 %
     tiers = {
         t.tier: t
-        for t in BenchmarkTier.objects.filter(benchmark__violation__name="未取得食品生产经营许可从事食品生产经营活动")
+        for t in BenchmarkTier.objects.filter(
+            benchmark__violation__name="未取得食品生产经营许可从事食品生产经营活动"
+        )
     }
     assert (tiers["lenient"].fine_min, tiers["lenient"].fine_max) == (50000, 65000)
     assert (tiers["normal"].fine_min, tiers["normal"].fine_max) == (65000, 85000)

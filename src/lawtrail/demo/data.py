@@ -46,17 +46,100 @@ class AgencySpec:
 
 
 CITY_AGENCIES = [
-    AgencySpec("石家庄市市场监督管理局", "石市监", CITY_CODE, "city", ["market"], officers=16, address="石家庄市长安区中山东路"),
-    AgencySpec("石家庄市生态环境局", "石环", CITY_CODE, "city", ["ecology"], officers=14, address="石家庄市桥西区维明南大街"),
-    AgencySpec("石家庄市交通运输局", "石交", CITY_CODE, "city", ["transport"], officers=12, address="石家庄市裕华区槐安东路"),
-    AgencySpec("石家庄市城市管理综合行政执法局", "石城管", CITY_CODE, "city", ["urban"], officers=12, address="石家庄市新华区中华北大街"),
-    AgencySpec("石家庄市应急管理局", "石应急", CITY_CODE, "city", ["emergency"], officers=10, address="石家庄市长安区建设北大街"),
-    AgencySpec("石家庄市消防救援支队", "石消", CITY_CODE, "city", ["fire"], legal_status="authorised", officers=10, address="石家庄市桥西区新石中路"),
-    AgencySpec("石家庄市自然资源和规划局", "石自然资源", CITY_CODE, "city", ["resources"], officers=10, address="石家庄市裕华区槐中路"),
-    AgencySpec("石家庄市农业农村局", "石农", CITY_CODE, "city", ["agriculture"], officers=10, address="石家庄市长安区青园街"),
-    AgencySpec("石家庄市文化广电和旅游局", "石文旅", CITY_CODE, "city", ["culture"], officers=8, address="石家庄市桥西区自强路"),
-    AgencySpec("石家庄市卫生健康委员会", "石卫健", CITY_CODE, "city", ["health"], officers=8, address="石家庄市长安区长安西路"),
-    AgencySpec("石家庄市司法局", "石司", CITY_CODE, "city", [], kind="justice", address="石家庄市桥西区维明南大街"),
+    AgencySpec(
+        "石家庄市市场监督管理局",
+        "石市监",
+        CITY_CODE,
+        "city",
+        ["market"],
+        officers=16,
+        address="石家庄市长安区中山东路",
+    ),
+    AgencySpec(
+        "石家庄市生态环境局",
+        "石环",
+        CITY_CODE,
+        "city",
+        ["ecology"],
+        officers=14,
+        address="石家庄市桥西区维明南大街",
+    ),
+    AgencySpec(
+        "石家庄市交通运输局",
+        "石交",
+        CITY_CODE,
+        "city",
+        ["transport"],
+        officers=12,
+        address="石家庄市裕华区槐安东路",
+    ),
+    AgencySpec(
+        "石家庄市城市管理综合行政执法局",
+        "石城管",
+        CITY_CODE,
+        "city",
+        ["urban"],
+        officers=12,
+        address="石家庄市新华区中华北大街",
+    ),
+    AgencySpec(
+        "石家庄市应急管理局",
+        "石应急",
+        CITY_CODE,
+        "city",
+        ["emergency"],
+        officers=10,
+        address="石家庄市长安区建设北大街",
+    ),
+    AgencySpec(
+        "石家庄市消防救援支队",
+        "石消",
+        CITY_CODE,
+        "city",
+        ["fire"],
+        legal_status="authorised",
+        officers=10,
+        address="石家庄市桥西区新石中路",
+    ),
+    AgencySpec(
+        "石家庄市自然资源和规划局",
+        "石自然资源",
+        CITY_CODE,
+        "city",
+        ["resources"],
+        officers=10,
+        address="石家庄市裕华区槐中路",
+    ),
+    AgencySpec(
+        "石家庄市农业农村局",
+        "石农",
+        CITY_CODE,
+        "city",
+        ["agriculture"],
+        officers=10,
+        address="石家庄市长安区青园街",
+    ),
+    AgencySpec(
+        "石家庄市文化广电和旅游局",
+        "石文旅",
+        CITY_CODE,
+        "city",
+        ["culture"],
+        officers=8,
+        address="石家庄市桥西区自强路",
+    ),
+    AgencySpec(
+        "石家庄市卫生健康委员会",
+        "石卫健",
+        CITY_CODE,
+        "city",
+        ["health"],
+        officers=8,
+        address="石家庄市长安区长安西路",
+    ),
+    AgencySpec(
+        "石家庄市司法局", "石司", CITY_CODE, "city", [], kind="justice", address="石家庄市桥西区维明南大街"
+    ),
 ]
 
 # District/county bodies: (division code, name, short prefix)
@@ -78,7 +161,14 @@ def county_agencies() -> list[AgencySpec]:
         full = f"石家庄市{name}" if name.endswith("区") else name
         specs += [
             AgencySpec(f"{full}市场监督管理局", f"{prefix}市监", code, "county", ["market"], officers=12),
-            AgencySpec(f"{full}综合行政执法局", f"{prefix}综执", code, "county", ["urban", "resources", "agriculture"], officers=10),
+            AgencySpec(
+                f"{full}综合行政执法局",
+                f"{prefix}综执",
+                code,
+                "county",
+                ["urban", "resources", "agriculture"],
+                officers=10,
+            ),
             AgencySpec(f"{full}应急管理局", f"{prefix}应急", code, "county", ["emergency"], officers=6),
         ]
     specs += [

@@ -86,7 +86,9 @@ class DemoLoader:
             phone=f"1{self.rng.choice('3589')}{self.rng.randrange(10**9):09d}",
             posts=posts,
             legal_qualification=qualified,
-            legal_qualification_number=f"A{self.rng.randint(2008, 2024)}{self.rng.randrange(10**9):09d}" if qualified else "",
+            legal_qualification_number=f"A{self.rng.randint(2008, 2024)}{self.rng.randrange(10**9):09d}"
+            if qualified
+            else "",
         )
 
     def _credential(self, staff: Staff, domain: Domain, *, state: str = "valid") -> Credential:
@@ -110,14 +112,20 @@ class DemoLoader:
             issuer="河北省人民政府" if staff.agency.level == Agency.Level.CITY else "石家庄市人民政府",
         )
         if state == "suspended":
-            cred = reg.credential_suspend(actor=None, credential=cred, reason="涉嫌违反执法纪律，暂扣执法证件，待调查处理。")
+            cred = reg.credential_suspend(
+                actor=None, credential=cred, reason="涉嫌违反执法纪律，暂扣执法证件，待调查处理。"
+            )
         elif state == "revoked":
-            cred = reg.credential_revoke(actor=None, credential=cred, reason="调离行政执法岗位，注销执法证件。")
+            cred = reg.credential_revoke(
+                actor=None, credential=cred, reason="调离行政执法岗位，注销执法证件。"
+            )
         return cred
 
     def _login(self, staff: Staff, username: str | None = None, *, demo_label: str = "") -> User:
         username = username or f"u{staff.pk:05d}"
-        user = reg.staff_user_link(actor=None, staff=staff, username=username, password=DEMO_PASSWORD if demo_label else None)
+        user = reg.staff_user_link(
+            actor=None, staff=staff, username=username, password=DEMO_PASSWORD if demo_label else None
+        )
         if demo_label:
             self.accounts.append(DemoAccount(username, demo_label, staff.agency.name))
         return user
@@ -167,7 +175,15 @@ class DemoLoader:
             reg.role_grant(actor=None, user=self._login(reviewer), role=Role.REVIEWER, agency=agency)
             for i in range(spec.officers):
                 roll = self.rng.random()
-                state = "expired" if roll < 0.06 else "suspended" if roll < 0.09 else "revoked" if roll < 0.10 else "valid"
+                state = (
+                    "expired"
+                    if roll < 0.06
+                    else "suspended"
+                    if roll < 0.09
+                    else "revoked"
+                    if roll < 0.10
+                    else "valid"
+                )
                 staff = self._staff(agency, self.rng.choice(data.POSTS_OFFICER))
                 self._credential(staff, domains[spec.domains[i % len(spec.domains)]], state=state)
                 reg.role_grant(actor=None, user=self._login(staff), role=Role.OFFICER, agency=agency)
@@ -178,7 +194,9 @@ class DemoLoader:
     def _justice_staff(self, agency: Agency) -> None:
         for post in ("执法监督科科长", "执法监督科科员"):
             staff = self._staff(agency, post)
-            reg.role_grant(actor=None, user=self._login(staff), role=Role.SUPERVISOR, division=agency.division)
+            reg.role_grant(
+                actor=None, user=self._login(staff), role=Role.SUPERVISOR, division=agency.division
+            )
 
     def _named_accounts(self, agencies: dict[str, Agency]) -> None:
         """The accounts printed by `make run`, each a real person of the demo city."""
@@ -201,7 +219,10 @@ class DemoLoader:
             reg.role_grant(actor=None, user=user, role=role, agency=agency)
             if role != Role.OFFICER and role != Role.REVIEWER and role != Role.AGENCY_ADMIN:
                 reg.role_grant(actor=None, user=user, role=Role.OFFICER, agency=agency)
-        for username, agency_name in (("supervisor", "石家庄市司法局"), ("supervisor_changan", "石家庄市长安区司法局")):
+        for username, agency_name in (
+            ("supervisor", "石家庄市司法局"),
+            ("supervisor_changan", "石家庄市长安区司法局"),
+        ):
             agency = agencies[agency_name]
             staff = self._staff(agency, "执法监督科科员")
             user = self._login(staff, username, demo_label=f"执法监督人员（{agency.division.name}）")
@@ -235,7 +256,12 @@ class DemoLoader:
                 procedure="立案→调查取证→事先告知→（听证）→（法制审核）→决定→送达→执行→结案",
             )
             reg.legal_basis_add(
-                actor=None, power=power, role="grant", law=row["law"], article=row["penalty_article"], text=row["penalty_text"]
+                actor=None,
+                power=power,
+                role="grant",
+                law=row["law"],
+                article=row["penalty_article"],
+                text=row["penalty_text"],
             )
             violation = reg.violation_create(
                 actor=None,
@@ -249,9 +275,20 @@ class DemoLoader:
                 multiple_max=row["fine_multiple_max"] or None,
                 multiple_base=row["multiple_base"],
             )
-            reg.legal_basis_add(actor=None, violation=violation, role="violation", law=row["law"], article=row["violation_article"])
             reg.legal_basis_add(
-                actor=None, violation=violation, role="penalty", law=row["law"], article=row["penalty_article"], text=row["penalty_text"]
+                actor=None,
+                violation=violation,
+                role="violation",
+                law=row["law"],
+                article=row["violation_article"],
+            )
+            reg.legal_basis_add(
+                actor=None,
+                violation=violation,
+                role="penalty",
+                law=row["law"],
+                article=row["penalty_article"],
+                text=row["penalty_text"],
             )
             tiers = benchmark_tiers(violation, bands)
             if tiers:
@@ -259,7 +296,9 @@ class DemoLoader:
                     actor=None,
                     violation=violation,
                     division=province if n % 3 else city,
-                    issuer="河北省市场监督管理局" if row["domain"] == "市场监管" else "石家庄市司法局（汇编）",
+                    issuer="河北省市场监督管理局"
+                    if row["domain"] == "市场监管"
+                    else "石家庄市司法局（汇编）",
                     effective_from=dt.date(2025, 1, 1),
                     tiers=tiers,
                 )
@@ -276,7 +315,9 @@ class DemoLoader:
                 levels="市级,县级",
                 procedure="制定检查计划→双随机抽取→出示执法证件→现场检查→制作现场检查笔录→检查结果公示",
             )
-            reg.legal_basis_add(actor=None, power=power, role="grant", law=row["law"], article=row["violation_article"])
+            reg.legal_basis_add(
+                actor=None, power=power, role="grant", law=row["law"], article=row["violation_article"]
+            )
             powers += 1
         self.say(f"权力事项 {powers} 项")
 
@@ -310,9 +351,21 @@ def benchmark_tiers(violation, bands: dict) -> list[dict]:
     per tier, ``range`` when a minimum and maximum are set, ``max_only`` when only a maximum is.
     """
     if violation.fine_max is not None:
-        low, high, places, lo_key, hi_key = violation.fine_min, violation.fine_max, "1", "fine_min", "fine_max"
+        low, high, places, lo_key, hi_key = (
+            violation.fine_min,
+            violation.fine_max,
+            "1",
+            "fine_min",
+            "fine_max",
+        )
     elif violation.multiple_max is not None:
-        low, high, places, lo_key, hi_key = violation.multiple_min, violation.multiple_max, "0.01", "multiple_min", "multiple_max"
+        low, high, places, lo_key, hi_key = (
+            violation.multiple_min,
+            violation.multiple_max,
+            "0.01",
+            "multiple_min",
+            "multiple_max",
+        )
     else:
         return []
     table = bands["range"] if low is not None else (bands.get("max_only") or bands["range"])

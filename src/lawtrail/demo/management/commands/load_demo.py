@@ -8,7 +8,9 @@ class Command(BaseCommand):
     help = "加载演示数据（石家庄市：执法主体、执法人员、权力事项与裁量基准）"
 
     def add_arguments(self, parser):
-        parser.add_argument("--once", action="store_true", help="数据库已有执法主体时不再加载，只打印演示账号")
+        parser.add_argument(
+            "--once", action="store_true", help="数据库已有执法主体时不再加载，只打印演示账号"
+        )
 
     def handle(self, *args, once: bool = False, **options):
         if Agency.objects.exists():
@@ -24,8 +26,18 @@ class Command(BaseCommand):
     def _print_accounts(self, accounts=None):
         from lawtrail.core.models import User
 
-        names = ["admin", "officer", "officer2", "approver1", "approver2", "approver3", "reviewer", "unitadmin",
-                 "supervisor", "supervisor_changan"]
+        names = [
+            "admin",
+            "officer",
+            "officer2",
+            "approver1",
+            "approver2",
+            "approver3",
+            "reviewer",
+            "unitadmin",
+            "supervisor",
+            "supervisor_changan",
+        ]
         self.stdout.write(self.style.SUCCESS(f"\n演示账号（密码均为 {DEMO_PASSWORD}）："))
         for user in User.objects.filter(username__in=names).select_related("staff__agency"):
             roles = "、".join(sorted({g.get_role_display() for g in user.role_grants.all()}))
