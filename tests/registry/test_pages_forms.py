@@ -552,3 +552,10 @@ def test_power_create_refused_basis_leaves_no_power(cast, client, monkeypatch):
     response = client.post(f"{R}/catalog/new/", power_data(cast))
     assert response.status_code == 400 and "LEGAL_BASIS_OWNER_INVALID" in text(response)
     assert not PowerItem.objects.exists() and Entry.objects.count() == entries
+
+
+def test_issue_form_default_expiry_on_29_february(cast, client):
+    with time_machine.travel(dt.datetime(2028, 2, 29, 12), tick=False):
+        login(client, cast.grace)
+        page = text(client.get(f"{R}/staff/{cast.staff['carol'].pk}/"))
+    assert 'value="2033-02-28"' in page

@@ -7,7 +7,14 @@ from lawtrail.core.permissions import AGENCY_SCOPED_ROLES, Role
 
 from .models import Agency, BenchmarkTier, Division, Domain, LegalBasis, PowerItem
 
-DATE = {"type": "date"}
+
+class DateInput(forms.DateInput):
+    """An HTML date input: its value must be ISO (the zh-hans locale would print 2030/01/01)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class DivisionCodeField(forms.CharField):
@@ -36,14 +43,14 @@ class CredentialIssueForm(forms.Form):
     number = forms.CharField(label=_("执法证号"), max_length=32)
     domain = forms.ModelChoiceField(label=_("执法领域"), queryset=Domain.objects.all())
     region = forms.ModelChoiceField(label=_("执法区域"), queryset=Division.objects.all())
-    issued_on = forms.DateField(label=_("发证日期"), widget=forms.DateInput(attrs=DATE))
-    expires_on = forms.DateField(label=_("有效期至"), widget=forms.DateInput(attrs=DATE))
+    issued_on = forms.DateField(label=_("发证日期"), widget=DateInput())
+    expires_on = forms.DateField(label=_("有效期至"), widget=DateInput())
     issuer = forms.CharField(label=_("发证机关"), max_length=128, required=False)
 
 
 class CredentialRenewForm(forms.Form):
-    expires_on = forms.DateField(label=_("新的有效期至"), widget=forms.DateInput(attrs=DATE))
-    issued_on = forms.DateField(label=_("换证日期"), required=False, widget=forms.DateInput(attrs=DATE))
+    expires_on = forms.DateField(label=_("新的有效期至"), widget=DateInput())
+    issued_on = forms.DateField(label=_("换证日期"), required=False, widget=DateInput())
     reason = forms.CharField(label=_("原因"), max_length=200, required=False)
 
 
@@ -184,7 +191,7 @@ class ViolationForm(forms.Form):
 class BenchmarkForm(forms.Form):
     division = DivisionCodeField(label=_("适用区划代码"), required=False, help_text=_("留空表示全国适用"))
     issuer = forms.CharField(label=_("制定机关"), max_length=128)
-    effective_from = forms.DateField(label=_("施行日期"), widget=forms.DateInput(attrs=DATE))
+    effective_from = forms.DateField(label=_("施行日期"), widget=DateInput())
 
 
 class BenchmarkTierRow(forms.Form):

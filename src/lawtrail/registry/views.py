@@ -99,6 +99,14 @@ def staff_list(request):
     )
 
 
+def _years_later(day: dt.date, years: int) -> dt.date:
+    """A suggested expiry ``years`` on (29 February falls back to the 28th)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def _grants_context(request, staff) -> list:
     """The staff member's role grants the actor may see, each with whether it may revoke it."""
     if not staff.user_id:
@@ -132,7 +140,7 @@ def _staff_context(request, staff, **extra):
             initial={
                 "region": staff.agency.division_id,
                 "issued_on": today,
-                "expires_on": today.replace(year=today.year + 5),
+                "expires_on": _years_later(today, 5),
             }
         ),
         "reason_form": ReasonForm(),
