@@ -559,3 +559,23 @@ def test_issue_form_default_expiry_on_29_february(cast, client):
         login(client, cast.grace)
         page = text(client.get(f"{R}/staff/{cast.staff['carol'].pk}/"))
     assert 'value="2033-02-28"' in page
+
+
+def test_form_pages_need_login(cast, client):
+    violation = ViolationFactory(power=PowerItemFactory(domain=cast.market))
+    staff = cast.staff["alice"].pk
+    for url in [
+        f"{R}/agencies/new/",
+        f"{R}/agencies/{cast.agency_a.pk}/edit/",
+        f"{R}/agencies/{cast.agency_a.pk}/staff/new/",
+        f"{R}/staff/{staff}/edit/",
+        f"{R}/staff/{staff}/account/",
+        f"{R}/catalog/new/",
+        f"{R}/catalog/{violation.power_id}/violations/new/",
+        f"{R}/catalog/violations/{violation.pk}/benchmarks/new/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"], url
+    for url in [f"{R}/staff/{staff}/roles/", f"{R}/credentials/{cast.credentials['alice'].pk}/renew/"]:
+        assert client.post(url, {}).status_code == 302, url
+    assert Entry.objects.count() == 0
