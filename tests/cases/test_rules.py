@@ -641,6 +641,22 @@ def test_apl60_excluded_period_add(new, recorded, code):
 
 
 @pytest.mark.parametrize(
+    ("new", "recorded", "due", "ok"),
+    [
+        (r.Period(D(2026, 9, 30), D(2026, 10, 5)), D(2026, 9, 30), D(2026, 9, 30), True),  # on the last day
+        (r.Period(D(2026, 10, 1), D(2026, 10, 5)), D(2026, 10, 1), D(2026, 9, 30), False),
+        (r.Period(D(2026, 10, 2)), D(2026, 9, 29), D(2026, 9, 30), False),  # starts after the deadline
+    ],
+)
+def test_apl60_excluded_period_cannot_revive_a_passed_deadline(new, recorded, due, ok):
+    kw = dict(new=new, existing=[], recorded_on=recorded, filed_on=D(2026, 7, 2), current_due=due)
+    if ok:
+        r.excluded_period_add_check(**kw)
+    else:
+        refused("CASE_DEADLINE_PASSED", "APL-60", r.excluded_period_add_check, exc=Conflict, **kw)
+
+
+@pytest.mark.parametrize(
     ("requested", "already", "on", "code", "exc"),
     [
         (30, 0, D(2026, 9, 30), None, None),
@@ -862,7 +878,7 @@ def test_apl72_73_surcharge_cap_and_pause(fine, as_of, pauses, days, paused, amo
 
 def test_apl72_73_overlapping_pauses_refused():
     refused(
-        "CASE_EXCLUDED_PERIOD_OVERLAP", "APL-60", r.surcharge,
+        "CASE_SURCHARGE_PAUSE_OVERLAP", "APL-72/73", r.surcharge,
         fine=1000, due_on=D(2026, 10, 8), as_of=D(2026, 11, 1),
         pauses=[r.Period(D(2026, 10, 10), D(2026, 10, 20)), r.Period(D(2026, 10, 20), D(2026, 10, 25))],
     )  # fmt: skip
@@ -1002,6 +1018,14 @@ def test_acl19_emergency_post_approval_check(approved_at, code):
 def test_acl25_seizure_period_30_plus_30(started, ext, testing, due, rolled_from):
     p = r.seizure_period(started_on=started, is_working=is_working, extension_days=ext, testing=testing)
     assert (p.due, p.rolled_forward_from) == (due, rolled_from)
+
+
+def test_acl25_seizure_testing_periods_do_not_overlap():
+    refused(
+        "MEASURE_TESTING_PERIOD_OVERLAP", "ACL-25/27/28", r.seizure_period,
+        started_on=D(2026, 9, 1), is_working=is_working,
+        testing=[r.Period(D(2026, 9, 5), D(2026, 9, 9)), r.Period(D(2026, 9, 9), D(2026, 9, 12))],
+    )  # fmt: skip
 
 
 def test_acl25_seizure_extension_at_most_30_days():

@@ -845,29 +845,52 @@ class DecisionDeadline:
     rule: str = "APL-60"
 
 
-def excluded_periods_validate(periods: Sequence[Period]) -> None:
-    """APL-60: excluded periods are well-formed and do not overlap
-    (``CASE_EXCLUDED_PERIOD_INVERTED``, ``CASE_EXCLUDED_PERIOD_OVERLAP``)."""
+#: What a run of days is, for the messages and codes of ``periods_validate``.
+_PERIOD_KINDS = {
+    "decision": ("CASE_EXCLUDED_PERIOD", "不计入办案期限的期间", "《行政处罚法》第六十条", "APL-60"),
+    "surcharge": ("CASE_SURCHARGE_PAUSE", "复议、诉讼期间", "《行政处罚法》第七十三条", "APL-72/73"),
+    "testing": (
+        "MEASURE_TESTING_PERIOD",
+        "检测、检验、检疫或者技术鉴定期间",
+        "《行政强制法》第二十五条",
+        "ACL-25/27/28",
+    ),
+}
+
+
+def periods_validate(periods: Sequence[Period], *, kind: str = "decision") -> None:
+    """Runs of days that are not counted (APL-60 excluded periods, APL-72/73 surcharge pauses,
+    ACL-25 testing periods) are well-formed and do not overlap, so no day is deducted twice.
+
+    Codes ``<PREFIX>_INVERTED`` and ``<PREFIX>_OVERLAP`` with the prefix of ``kind``:
+    ``CASE_EXCLUDED_PERIOD`` (decision), ``CASE_SURCHARGE_PAUSE`` (surcharge),
+    ``MEASURE_TESTING_PERIOD`` (testing).
+    """
+    prefix, what, article, rule = _PERIOD_KINDS[kind]
     far = dt.date.max
     ordered = sorted(periods, key=lambda p: p.start)
     for p in ordered:
         if p.end is not None and p.end < p.start:
             raise _refuse(
-                "CASE_EXCLUDED_PERIOD_INVERTED",
-                _("不计入办案期限的期间结束日期不得早于开始日期（《行政处罚法》第六十条）。"),
-                "APL-60",
+                f"{prefix}_INVERTED",
+                _("%(what)s的结束日期不得早于开始日期（%(article)s）。") % {"what": what, "article": article},
+                rule,
             )
     for a, b in zip(ordered, ordered[1:], strict=False):
         if b.start <= (a.end or far):
             raise _refuse(
-                "CASE_EXCLUDED_PERIOD_OVERLAP",
-                _(
-                    "不计入办案期限的期间相互重叠（%(a)s 起与 %(b)s 起），同一日期不得重复扣除（《行政处罚法》第六十条）。"
-                )
-                % {"a": a.start, "b": b.start},
-                "APL-60",
+                f"{prefix}_OVERLAP",
+                _("%(what)s相互重叠（%(a)s 起与 %(b)s 起），同一日期不得重复扣除（%(article)s）。")
+                % {"what": what, "a": a.start, "b": b.start, "article": article},
+                rule,
                 details={"a": str(a.start), "b": str(b.start)},
             )
+
+
+def excluded_periods_validate(periods: Sequence[Period]) -> None:
+    """APL-60: excluded periods are well-formed and do not overlap
+    (``CASE_EXCLUDED_PERIOD_INVERTED``, ``CASE_EXCLUDED_PERIOD_OVERLAP``)."""
+    periods_validate(periods, kind="decision")
 
 
 def decision_deadline(
@@ -915,14 +938,29 @@ def decision_deadline(
 
 
 def excluded_period_add_check(
-    *, new: Period, existing: Sequence[Period], recorded_on: dt.date, filed_on: dt.date
+    *,
+    new: Period,
+    existing: Sequence[Period],
+    recorded_on: dt.date,
+    filed_on: dt.date,
+    current_due: dt.date | None = None,
 ) -> None:
     """APL-60: a new excluded period starts after filing, is not back-dated (starts on or
-    after the day it is recorded), and does not overlap an existing one.
+    after the day it is recorded), does not overlap an existing one, and is not recorded
+    once the current deadline (``current_due``, when given) has passed — an expired limit
+    cannot be revived by an exclusion.
 
     Codes: ``CASE_EXCLUDED_PERIOD_BEFORE_FILING``, ``CASE_EXCLUDED_PERIOD_BACKDATED``,
-    ``CASE_EXCLUDED_PERIOD_INVERTED``, ``CASE_EXCLUDED_PERIOD_OVERLAP``.
+    ``CASE_EXCLUDED_PERIOD_INVERTED``, ``CASE_EXCLUDED_PERIOD_OVERLAP``,
+    ``CASE_DEADLINE_PASSED`` (a conflict).
     """
+    if current_due is not None and (recorded_on > current_due or new.start > current_due):
+        raise _conflict(
+            "CASE_DEADLINE_PASSED",
+            _("办案期限已于%(due)s届满，不能再登记不计入办案期限的期间（《行政处罚法》第六十条）。")
+            % {"due": current_due},
+            "APL-60",
+        )
     if new.start <= filed_on:
         raise _refuse(
             "CASE_EXCLUDED_PERIOD_BEFORE_FILING",
@@ -1204,7 +1242,7 @@ def surcharge(
     fine = Decimal(str(fine))
     if fine < 0:
         raise ValueError("fine must be >= 0")
-    excluded_periods_validate(pauses)
+    periods_validate(pauses, kind="surcharge")
     if as_of <= due_on:
         return Surcharge(due_on, as_of, 0, 0, Decimal("0.00"), False)
     first = due_on + ONE_DAY
@@ -1318,9 +1356,27 @@ _MEASURE_TEXT = {
 }
 
 
-def measure_check(**facts) -> None:
+def measure_check(
+    *,
+    approved: bool,
+    emergency: bool,
+    officer_count: int,
+    onsite_record: bool,
+    party_present: bool,
+    party_signed_or_refusal_noted: bool = False,
+    witness_signed: bool = False,
+) -> None:
     """ACL-17/18 (ACL Arts. 17, 18): refuse a measure that lacks a step of the checklist
     (``measure_missing``); the code is the first missing step, ``details`` lists all."""
+    facts = dict(
+        approved=approved,
+        emergency=emergency,
+        officer_count=officer_count,
+        onsite_record=onsite_record,
+        party_present=party_present,
+        party_signed_or_refusal_noted=party_signed_or_refusal_noted,
+        witness_signed=witness_signed,
+    )
     missing = measure_missing(**facts)
     if missing:
         raise _refuse(
@@ -1408,7 +1464,7 @@ def seizure_period(
             _("查封、扣押的延长期限不得超过三十日（《行政强制法》第二十五条）。"),
             "ACL-25/27/28",
         )
-    excluded_periods_validate(testing)
+    periods_validate(testing, kind="testing")
     if any(p.end is None for p in testing):
         raise ValueError("testing periods must be closed to compute a due date")
     testing_days = sum(p.days() for p in testing)
