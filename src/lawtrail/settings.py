@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "lawtrail.core.calendar",  # label: workcalendar
     "lawtrail.core.profiles",
     "lawtrail.registry",
+    "lawtrail.cases",
     "lawtrail.web",
     "lawtrail.demo",
 ]

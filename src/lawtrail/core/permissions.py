@@ -54,17 +54,28 @@ class Perm(StrEnum):
     JOURNAL_CHECKPOINT = "journal.checkpoint"
     # supervision
     SUPERVISE = "supervision.view"
+    # cases (网上办案)
+    CASE_VIEW = "cases.view"  # read the agency's cases
+    CASE_HANDLE = "cases.handle"  # register leads, investigate, propose, serve, record
+    CASE_APPROVE = "cases.approve"  # act in an approval chain (which level: by role)
+    CASE_REVIEW = "cases.review"  # 法制审核
+    CASE_DELIBERATE = "cases.deliberate"  # chair the 负责人集体讨论
+    CASE_CONFIGURE = "cases.configure"  # approval chains of the agency
 
 
 _STAFF_READ = {Perm.REGISTRY_VIEW, Perm.PROFILE_VIEW}
 
+_APPROVER = _STAFF_READ | {Perm.STAFF_PRIVATE_VIEW, Perm.CASE_VIEW, Perm.CASE_APPROVE}
+
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
-    Role.OFFICER: frozenset(_STAFF_READ),
-    Role.APPROVER_1: frozenset(_STAFF_READ | {Perm.STAFF_PRIVATE_VIEW}),
-    Role.APPROVER_2: frozenset(_STAFF_READ | {Perm.STAFF_PRIVATE_VIEW}),
-    Role.APPROVER_3: frozenset(_STAFF_READ | {Perm.STAFF_PRIVATE_VIEW}),
-    Role.REVIEWER: frozenset(_STAFF_READ),
-    Role.SUPERVISOR: frozenset(_STAFF_READ | {Perm.STAFF_PRIVATE_VIEW, Perm.SUPERVISE, Perm.JOURNAL_VIEW}),
+    Role.OFFICER: frozenset(_STAFF_READ | {Perm.CASE_VIEW, Perm.CASE_HANDLE}),
+    Role.APPROVER_1: frozenset(_APPROVER),
+    Role.APPROVER_2: frozenset(_APPROVER),
+    Role.APPROVER_3: frozenset(_APPROVER | {Perm.CASE_DELIBERATE}),
+    Role.REVIEWER: frozenset(_STAFF_READ | {Perm.CASE_VIEW, Perm.CASE_REVIEW}),
+    Role.SUPERVISOR: frozenset(
+        _STAFF_READ | {Perm.STAFF_PRIVATE_VIEW, Perm.SUPERVISE, Perm.JOURNAL_VIEW, Perm.CASE_VIEW}
+    ),
     Role.AGENCY_ADMIN: frozenset(
         _STAFF_READ
         | {
@@ -74,6 +85,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.ROLE_MANAGE,
             Perm.PROFILE_MANAGE,
             Perm.JOURNAL_VIEW,
+            Perm.CASE_VIEW,
+            Perm.CASE_CONFIGURE,
         }
     ),
     Role.ADMIN: frozenset(Perm),

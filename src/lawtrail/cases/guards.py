@@ -1,0 +1,476 @@
+"""Guards of the transition table: each gathers the facts a rule needs from the case and
+calls the pure rule in ``rules.py`` (which cites the law and raises the refusal).
+
+A guard takes a ``GuardContext`` and returns nothing or raises an ``ApplicationError``.
+Numbers the law leaves to local rules come from the rule profile of the case's agency,
+in force on the day the step is taken.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from lawtrail.core.calendar import selectors as calendar
+from lawtrail.core.errors import Conflict, ValidationFailed
+from lawtrail.core.profiles.selectors import profile_value
+from lawtrail.registry.models import BenchmarkTier, Credential, Staff
+
+from . import rules
+from .models import Case, Outcome, Party
+
+
+@dataclass
+class GuardContext:
+    case: Case
+    actor: Any
+    data: dict[str, Any]
+    on: dt.date  # the day the step is taken (the act's date)
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def profile(self, key: str) -> Any:
+        return profile_value(self.case.agency, key, on=self.on)
+
+
+is_working = calendar.is_working_day
+
+
+def _date(ctx: GuardContext, name: str, *, default: dt.date | None = None) -> dt.date:
+    value = ctx.data.get(name) or default
+    if value is None:
+        raise ValidationFailed(
+            _("请填写%(name)s。") % {"name": name}, code="CASE_FIELD_REQUIRED", details={"field": name}
+        )
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationFailed(
+            _("日期格式应为 YYYY-MM-DD：%(value)s") % {"value": value},
+            code="CASE_DATE_INVALID",
+            details={"field": name},
+        ) from None
+
+
+def _penalty(kinds, amount) -> rules.Penalty:
+    return rules.Penalty.of(kinds or (), fine=amount or 0)
+
+
+def investigator_ids(case: Case) -> set[int]:
+    return {case.handler_id, *case.officers.values_list("id", flat=True)}
+
+
+# ----------------------------------------------------------------------------- filing
+
+
+def has_party(ctx: GuardContext) -> None:
+    if not ctx.case.parties.exists():
+        raise ValidationFailed(_("请先登记当事人。"), code="CASE_PARTY_REQUIRED")
+
+
+def officers_qualified(ctx: GuardContext) -> None:
+    """APL-42: at least two officers holding a credential usable for this case on this day."""
+    users = list(ctx.case.officers.all())
+    staff = {s.user_id: s for s in Staff.objects.filter(user__in=users)}
+    creds: dict[int, list[rules.CredentialFacts]] = {}
+    for c in Credential.objects.filter(staff__in=staff.values()).select_related("domain", "region"):
+        creds.setdefault(c.staff_id, []).append(
+            rules.CredentialFacts(
+                number=c.number,
+                status=c.status,
+                issued_on=c.issued_on,
+                expires_on=c.expires_on,
+                domain=c.domain.code,
+                region_path=c.region.path,
+            )
+        )
+    officers = [
+        rules.OfficerFacts(
+            officer_id=u.pk,
+            name=str(u),
+            credentials=tuple(creds.get(staff[u.pk].pk, ())) if u.pk in staff else (),
+        )
+        for u in users
+    ]
+    rules.officers_check(
+        officers=officers, on=ctx.on, domain=ctx.case.domain.code, division_path=ctx.case.region.path
+    )
+
+
+def within_limitation(ctx: GuardContext) -> None:
+    """APL-36: no filing once the limitation period has run out."""
+    case = ctx.case
+    if case.act_date is None:
+        raise ValidationFailed(
+            _("请填写违法行为发生日，以便计算追责时效。"), code="CASE_ACT_DATE_REQUIRED", rule="APL-36"
+        )
+    rules.limitation_check(
+        act_on=case.act_date,
+        discovered_on=case.discovered_on or ctx.on,
+        act_ended_on=case.act_end_date,
+        life_health_or_financial_safety=case.life_or_finance,
+        harm_occurred=case.life_or_finance,
+    )
+
+
+def reason_given(ctx: GuardContext) -> None:
+    if not str(ctx.data.get("reason") or "").strip():
+        raise ValidationFailed(_("请写明理由。"), code="REASON_REQUIRED")
+
+
+# ----------------------------------------------------------------------------- investigation
+
+
+def has_evidence(ctx: GuardContext) -> None:
+    if not ctx.case.evidence.exists():
+        raise ValidationFailed(
+            _("尚未登记任何证据，不能终结调查（行政处罚法第五十四条）。"),
+            code="CASE_EVIDENCE_REQUIRED",
+            rule="APL-54",
+        )
+
+
+def evidence_usable(ctx: GuardContext) -> None:
+    """Where the profile requires cross-examination (质证), all evidence must have been examined."""
+    if (
+        ctx.profile("hearing.cross_examination_required")
+        and ctx.case.evidence.filter(cross_examined=False).exists()
+    ):
+        raise ValidationFailed(_("尚有证据未经质证，不能作为定案依据。"), code="CASE_EVIDENCE_NOT_EXAMINED")
+
+
+# ----------------------------------------------------------------------------- proposal
+
+
+def proposal_valid(ctx: GuardContext) -> None:
+    """APL-57: one of the four outcomes; a penalty names its kinds (APL-9) and a fine its amount."""
+    outcome = ctx.data.get("outcome") or ""
+    kinds = ctx.data.get("kinds") or []
+    rules.outcome_check(outcome=outcome, kinds=kinds)
+    if outcome == Outcome.PENALTY and rules.PenaltyKind.FINE in kinds:
+        try:
+            amount = Decimal(str(ctx.data.get("amount")))
+        except Exception:
+            amount = Decimal(0)
+        if amount <= 0:
+            raise ValidationFailed(
+                _("拟处罚款的，请填写罚款金额。"), code="CASE_FINE_AMOUNT_REQUIRED", rule="APL-9"
+            )
+
+
+def party_age(ctx: GuardContext) -> None:
+    """APL-30/33: under 14 no penalty; 14–18 must be lenient or reduced."""
+    if ctx.data.get("outcome") != Outcome.PENALTY or ctx.case.act_date is None:
+        return
+    for party in ctx.case.parties.filter(kind=Party.Kind.PERSON, birth_date__isnull=False):
+        verdict = rules.party_age_check(birth_date=party.birth_date, violation_on=ctx.case.act_date)
+        if verdict.must_mitigate:
+            rules.minor_mitigation_check(age=verdict, tier=ctx.data.get("tier"))
+
+
+def tier_applied(ctx: GuardContext) -> None:
+    """G27-12: the applied tier is recorded; a fine outside it needs approval with reasons."""
+    if ctx.data.get("outcome") != Outcome.PENALTY or rules.PenaltyKind.FINE not in (
+        ctx.data.get("kinds") or []
+    ):
+        return
+    tier_name = ctx.data.get("tier") or ""
+    row = (
+        BenchmarkTier.objects.filter(
+            benchmark__violation__in=ctx.case.violations.values("violation"),
+            benchmark__effective_from__lte=ctx.case.act_date or ctx.on,
+            tier=tier_name,
+        )
+        .order_by("-benchmark__effective_from")
+        .first()
+    )
+    deviation = ctx.data.get("deviation_approval") or None
+    rules.benchmark_check(
+        fine=Decimal(str(ctx.data.get("amount") or 0)),
+        tier=tier_name,
+        tier_min=row.fine_min if row else None,
+        tier_max=row.fine_max if row else None,
+        deviation_approval=deviation,
+        deviation_reasons=ctx.data.get("deviation_reason") or "",
+    )
+
+
+# ----------------------------------------------------------------------------- notice and statement
+
+
+def notice_allowed(ctx: GuardContext) -> None:
+    """APL-44/45: a notice states the proposed penalty; a second one at a higher amount names the change."""
+    case = ctx.case
+    if case.proposed_outcome != Outcome.PENALTY:
+        raise Conflict(_("拟不予处罚的案件无需事先告知。"), code="CASE_NOTICE_NOT_APPLICABLE", rule="APL-44")
+    _date(ctx, "served_on")
+    if case.notice_served_on is not None:
+        rules.second_notice_check(
+            previous=_penalty(case.proposed_kinds, case.notified_amount),
+            proposed=_penalty(case.proposed_kinds, ctx.data.get("amount") or case.proposed_amount),
+            changed_facts_or_basis=ctx.data.get("changed_reason") or "",
+        )
+
+
+def statement_valid(ctx: GuardContext) -> None:
+    if not ctx.data.get("waived") and not str(ctx.data.get("text") or "").strip():
+        raise ValidationFailed(
+            _("请记录当事人陈述申辩的内容，或注明当事人明确放弃。"),
+            code="CASE_STATEMENT_EMPTY",
+            rule="APL-45",
+        )
+
+
+def has_statement(ctx: GuardContext) -> None:
+    if ctx.case.statement_status != "stated":
+        raise Conflict(_("当事人未提出陈述申辩，无需复核。"), code="CASE_NO_STATEMENT", rule="APL-45")
+    if not str(ctx.data.get("result") or "").strip():
+        raise ValidationFailed(_("请填写复核意见。"), code="CASE_RECONSIDER_EMPTY", rule="APL-45")
+
+
+def _hearing_right(ctx: GuardContext) -> rules.HearingRight:
+    party = ctx.case.parties.first()
+    kind = party.kind if party else Party.Kind.ORGANISATION
+    return rules.hearing_right(
+        party_kind=kind,
+        penalty=_penalty(ctx.case.proposed_kinds, ctx.case.notified_amount or ctx.case.proposed_amount),
+        fine_threshold_person=ctx.profile("hearing.fine_threshold.person"),
+        fine_threshold_organisation=ctx.profile("hearing.fine_threshold.organisation"),
+        confiscation_threshold_person=ctx.profile("hearing.confiscation_threshold.person"),
+        confiscation_threshold_organisation=ctx.profile("hearing.confiscation_threshold.organisation"),
+    )
+
+
+def hearing_right_of(case: Case, on: dt.date) -> rules.HearingRight:
+    return _hearing_right(GuardContext(case=case, actor=None, data={}, on=on))
+
+
+def hearing_request_in_time(ctx: GuardContext) -> None:
+    """APL-64: the request within 5 working days of the notice, where APL-63 gives the right."""
+    rules.hearing_request_check(
+        notice_served_on=ctx.case.notice_served_on,
+        requested_on=_date(ctx, "requested_on", default=ctx.on),
+        is_working=is_working,
+        right=_hearing_right(ctx),
+    )
+
+
+def hearing_notice_in_time(ctx: GuardContext) -> None:
+    """APL-64: notice at least 7 working days before; the host is not an investigator."""
+    host_id = ctx.data.get("host_id")
+    if not host_id:
+        raise ValidationFailed(
+            _("请指定听证主持人（须为本系统账号）。"), code="CASE_HEARING_HOST_REQUIRED", rule="APL-64"
+        )
+    if not Staff.objects.filter(user_id=host_id, agency=ctx.case.agency, is_active=True).exists():
+        raise ValidationFailed(
+            _("听证主持人须为本机关在岗工作人员。"), code="CASE_HEARING_HOST_INVALID", rule="APL-64"
+        )
+    rules.hearing_schedule_check(
+        notified_on=_date(ctx, "notified_on", default=ctx.on),
+        hearing_on=_date(ctx, "hearing_on"),
+        is_working=is_working,
+        chair_id=int(host_id),
+        investigator_ids=investigator_ids(ctx.case),
+    )
+
+
+def hearing_scheduled(ctx: GuardContext) -> None:
+    if not ctx.case.events.filter(action="hearing_schedule").exists():
+        raise Conflict(_("尚未通知听证时间、地点。"), code="CASE_HEARING_NOT_SCHEDULED", rule="APL-64")
+    if not str(ctx.data.get("record") or "").strip():
+        raise ValidationFailed(_("请填写听证笔录摘要。"), code="CASE_HEARING_RECORD_REQUIRED", rule="APL-64")
+
+
+def statement_period_over(ctx: GuardContext) -> None:
+    """Statement period: no decision step before it ends unless the party stated or waived."""
+    case = ctx.case
+    rules.statement_period_check(
+        notice_served_on=case.notice_served_on,
+        decided_on=ctx.on,
+        period_wd=ctx.profile("statement.period"),
+        is_working=is_working,
+        stated=case.statement_status == "stated",
+        waived=case.statement_status == "waived",
+    )
+    if case.statement_status == "stated" and not case.events.filter(action="reconsider").exists():
+        raise Conflict(
+            _("当事人提出了陈述申辩，应当先进行复核（行政处罚法第四十五条）。"),
+            code="CASE_RECONSIDER_REQUIRED",
+            rule="APL-45",
+        )
+
+
+def hearing_done(ctx: GuardContext) -> None:
+    if ctx.case.state == "hearing" and not ctx.case.events.filter(action="hearing_hold").exists():
+        raise Conflict(
+            _("当事人申请了听证，听证举行前不能终结告知程序（行政处罚法第六十四条）。"),
+            code="CASE_HEARING_PENDING",
+            rule="APL-64",
+        )
+
+
+# ----------------------------------------------------------------------------- review and deliberation
+
+
+def review_needed(ctx: GuardContext) -> None:
+    if not ctx.case.review_required:
+        raise Conflict(_("本案不属于须法制审核的情形。"), code="CASE_REVIEW_NOT_REQUIRED", rule="APL-58")
+    if ctx.case.review_passed:
+        raise Conflict(_("本案已通过法制审核。"), code="CASE_REVIEW_ALREADY_PASSED", rule="APL-58")
+
+
+def reviewer_independent(ctx: GuardContext) -> None:
+    """APL-58: qualified reviewer who did not handle, investigate or approve the case."""
+    staff = Staff.objects.filter(user=ctx.actor).first()
+    involved = investigator_ids(ctx.case) | set(
+        ctx.case.approvals.values_list("steps__actor_id", flat=True).exclude(steps__actor_id=None)
+    )
+    first_time = not ctx.case.__class__.objects.filter(
+        events__action="review_pass", events__actor=ctx.actor
+    ).exists()
+    rules.reviewer_check(
+        reviewer_id=ctx.actor.pk,
+        investigator_ids=involved,
+        first_time=first_time,
+        legal_qualification=bool(staff and staff.legal_qualification),
+    )
+
+
+def attendees_valid(ctx: GuardContext) -> None:
+    """APL-57: 负责人集体讨论 — attendees are accounts of the agency's leaders, at least three."""
+    from lawtrail.core.permissions import Role
+
+    ids = {int(i) for i in ctx.data.get("attendee_ids") or []} | {ctx.actor.pk}
+    leaders = set(
+        ctx.case.agency.role_grants.filter(
+            user_id__in=ids, role__in=[Role.APPROVER_1, Role.APPROVER_2, Role.APPROVER_3]
+        ).values_list("user_id", flat=True)
+    )
+    if len(leaders) < 3 or leaders != ids:
+        raise ValidationFailed(
+            _("集体讨论须由本机关至少三名负责人参加，参加人须为本系统账号。"),
+            code="CASE_DELIBERATION_ATTENDEES",
+            rule="APL-57",
+        )
+    if not str(ctx.data.get("conclusion") or "").strip():
+        raise ValidationFailed(_("请填写集体讨论结论。"), code="CASE_DELIBERATION_CONCLUSION", rule="APL-57")
+
+
+# ----------------------------------------------------------------------------- decision
+
+
+def notice_done(ctx: GuardContext) -> None:
+    if ctx.case.proposed_outcome == Outcome.PENALTY:
+        rules.notice_before_decision_check(
+            notice_served_on=ctx.case.notice_served_on,
+            decided_on=ctx.on,
+            waived=ctx.case.statement_status == "waived" and ctx.case.notice_served_on is not None,
+        )
+
+
+def review_done(ctx: GuardContext) -> None:
+    rules.review_gate_check(review_required=ctx.case.review_required, review_passed=ctx.case.review_passed)
+
+
+def deliberation_done(ctx: GuardContext) -> None:
+    rules.deliberation_check(
+        complex_or_serious=ctx.case.complex_case, deliberation_recorded=ctx.case.deliberated
+    )
+
+
+def no_heavier_penalty(ctx: GuardContext) -> None:
+    """APL-45/62: the decided penalty is not heavier than the one notified."""
+    case = ctx.case
+    if case.proposed_outcome != Outcome.PENALTY or case.notice_served_on is None:
+        return
+    amount = ctx.data.get("amount", case.proposed_amount)
+    rules.penalty_not_heavier_check(
+        notified=_penalty(case.proposed_kinds, case.notified_amount),
+        decided=_penalty(ctx.data.get("kinds") or case.proposed_kinds, amount),
+    )
+
+
+# ----------------------------------------------------------------------------- service and execution
+
+
+def service_method_allowed(ctx: GuardContext) -> None:
+    """APL-61: electronic service only with the party's consent record, where the profile allows it."""
+    rules.service_check(
+        decided_on=ctx.case.decided_on,
+        served_on=_date(ctx, "served_on", default=ctx.on),
+        method=ctx.data.get("method") or "",
+        is_working=is_working,
+        e_consent=bool(ctx.data.get("consent") or ctx.case.e_service_consent),
+        electronic_allowed=bool(ctx.profile("service.electronic_allowed")),
+    )
+
+
+def owed(case: Case, on: dt.date) -> tuple[Decimal, Decimal]:
+    """(fine still owed, surcharge accrued) on ``on`` — APL-72."""
+    fine = case.fine_amount or Decimal(0)
+    if not fine or case.served_on is None:
+        return Decimal(0), Decimal(0)
+    due = rules.payment_due(served_on=case.served_on, is_working=is_working)
+    extra = rules.surcharge(fine=fine, due_on=due, as_of=on).amount if on > due else Decimal(0)
+    return max(fine - case.paid_amount, Decimal(0)), extra
+
+
+def payment_valid(ctx: GuardContext) -> None:
+    try:
+        amount = Decimal(str(ctx.data.get("amount")))
+    except Exception:
+        amount = Decimal(0)
+    if amount <= 0:
+        raise ValidationFailed(_("缴款金额须大于零。"), code="CASE_PAYMENT_INVALID", rule="APL-67")
+    fine_left, extra = owed(ctx.case, _date(ctx, "paid_on", default=ctx.on))
+    if amount > fine_left + extra:
+        raise ValidationFailed(
+            _("缴款金额超过应缴金额（罚款余额%(fine)s元，加处罚款%(extra)s元）。")
+            % {"fine": fine_left, "extra": extra},
+            code="CASE_PAYMENT_EXCEEDS",
+            rule="APL-72",
+        )
+
+
+def payment_overdue(ctx: GuardContext) -> None:
+    case = ctx.case
+    if not case.fine_amount or case.served_on is None:
+        raise Conflict(_("本案没有应缴罚款。"), code="CASE_NOTHING_OWED")
+    due = rules.payment_due(served_on=case.served_on, is_working=is_working)
+    if _date(ctx, "served_on", default=ctx.on) <= due:
+        raise Conflict(
+            _("缴款期限（%(due)s）尚未届满，不能催告（行政强制法第三十五条）。") % {"due": due},
+            code="CASE_DEMAND_PREMATURE",
+            rule="ACL-35",
+        )
+
+
+def court_application_allowed(ctx: GuardContext) -> None:
+    rules.court_application_check(
+        demand_served_on=ctx.case.demand_served_on,
+        period_expired_on=_date(ctx, "period_expired_on"),
+        applied_on=_date(ctx, "applied_on", default=ctx.on),
+        is_working=is_working,
+    )
+
+
+def nothing_owed(ctx: GuardContext) -> None:
+    fine_left, _extra = owed(ctx.case, ctx.on)
+    if fine_left > 0:
+        raise Conflict(
+            _("罚款尚未缴清（余额%(left)s元），不能确认执行完毕。") % {"left": fine_left},
+            code="CASE_FINE_UNPAID",
+            rule="APL-66",
+        )
+
+
+def closable(ctx: GuardContext) -> None:
+    case = ctx.case
+    if case.state == "served" and case.outcome == Outcome.PENALTY:
+        raise Conflict(_("处罚决定尚未执行完毕，不能结案。"), code="CASE_NOT_EXECUTED", rule="APL-47")

@@ -1,0 +1,334 @@
+"""网上办案: the case, its parties, violations, evidence, events, deadlines and approvals.
+
+Tables and invariants only. A case's ``state`` is changed only by
+``services.case_transition`` following the table in ``workflow.py``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from lawtrail.registry.models import Agency, Division, Domain, Violation
+
+
+class State(models.TextChoices):
+    LEAD = "lead", _("线索登记")
+    FILING = "filing", _("立案审批中")
+    DECLINED = "declined", _("不予立案")
+    INVESTIGATING = "investigating", _("调查取证")
+    INVESTIGATED = "investigated", _("调查终结")
+    PROPOSING = "proposing", _("处理意见审批中")
+    PROPOSED = "proposed", _("待事先告知")
+    NOTIFIED = "notified", _("已告知（陈述申辩期）")
+    HEARING = "hearing", _("听证程序")
+    REVIEWING = "reviewing", _("法制审核中")
+    READY = "ready", _("待作出决定")
+    DECIDING = "deciding", _("决定审批中")
+    DECIDED = "decided", _("已决定（待送达）")
+    SERVED = "served", _("已送达（执行中）")
+    EXECUTED = "executed", _("执行完毕")
+    CLOSED = "closed", _("已结案")
+    ARCHIVED = "archived", _("已归档")
+    SUSPENDED = "suspended", _("已中止")
+    TERMINATED = "terminated", _("已终止")
+    TRANSFERRED = "transferred", _("已移送")
+
+
+#: States in which a case is no longer worked on.
+FINAL_STATES = frozenset({State.DECLINED, State.ARCHIVED, State.TERMINATED, State.TRANSFERRED})
+
+
+class Outcome(models.TextChoices):
+    """APL-57: the four outcomes of an ordinary-procedure case."""
+
+    PENALTY = "penalty", _("给予行政处罚")
+    NO_PENALTY = "no_penalty", _("不予行政处罚")
+    DISMISSED = "dismissed", _("违法事实不能成立，不予行政处罚")
+    TRANSFERRED = "transferred", _("移送司法机关")
+
+
+class Procedure(models.TextChoices):
+    ORDINARY = "ordinary", _("普通程序")
+    ON_THE_SPOT = "on_the_spot", _("简易程序（当场处罚）")
+
+
+class CaseNumberCounter(models.Model):
+    """The last number handed out per agency, year and kind; locked to hand out the next."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=16, default="case")
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "year", "kind"], name="casenumber_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}/{self.kind}: {self.last}"
+
+
+class Case(models.Model):
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="cases", verbose_name=_("办案机关")
+    )
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="+", verbose_name=_("执法领域"))
+    region = models.ForeignKey(
+        Division, on_delete=models.PROTECT, related_name="+", verbose_name=_("违法行为发生地")
+    )
+    procedure = models.CharField(
+        _("程序"), max_length=16, choices=Procedure.choices, default=Procedure.ORDINARY
+    )
+    state = models.CharField(
+        _("状态"), max_length=16, choices=State.choices, default=State.LEAD, db_index=True
+    )
+    # the state to return to when a suspended case resumes
+    resume_state = models.CharField(max_length=16, choices=State.choices, blank=True)
+    number = models.CharField(_("案号"), max_length=64, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    seq = models.PositiveIntegerField(null=True, blank=True)
+    title = models.CharField(_("案由"), max_length=300)
+    source = models.CharField(_("案件来源"), max_length=32, blank=True)
+    facts = models.TextField(_("违法事实"), blank=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="handled_cases",
+        verbose_name=_("主办人"),
+    )
+    officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="cases", blank=True, verbose_name=_("承办人员")
+    )
+    act_date = models.DateField(_("违法行为发生日"), null=True, blank=True)
+    act_end_date = models.DateField(
+        _("违法行为终了日"), null=True, blank=True, help_text=_("连续或继续状态的违法行为")
+    )
+    discovered_on = models.DateField(_("发现日期"), null=True, blank=True)
+    life_or_finance = models.BooleanField(_("涉及公民生命健康安全、金融安全且有危害后果"), default=False)
+    complex_case = models.BooleanField(_("情节复杂或重大违法（须集体讨论）"), default=False)
+    review_required = models.BooleanField(_("须法制审核"), default=False)
+    review_reasons = models.JSONField(default=list, blank=True)
+    lead_on = models.DateField(_("线索登记日"))
+    filed_on = models.DateField(_("立案日"), null=True, blank=True)
+    notice_served_on = models.DateField(_("告知书送达日"), null=True, blank=True)
+    hearing_offered = models.BooleanField(_("告知听证权利"), default=False)
+    statement_status = models.CharField(
+        _("陈述申辩"), max_length=16, blank=True, help_text=_("stated / waived / none")
+    )
+    notified_amount = models.DecimalField(
+        _("告知罚款金额"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    proposed_amount = models.DecimalField(
+        _("拟罚款金额"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    proposed_kinds = models.JSONField(_("拟处罚种类"), default=list, blank=True)
+    proposed_outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    benchmark_tier = models.CharField(_("适用裁量阶次"), max_length=16, blank=True)
+    tier_deviation_reason = models.TextField(_("偏离裁量基准理由"), blank=True)
+    review_passed = models.BooleanField(default=False)
+    deliberated = models.BooleanField(default=False)
+    outcome = models.CharField(_("处理结果"), max_length=16, choices=Outcome.choices, blank=True)
+    fine_amount = models.DecimalField(_("罚款金额"), max_digits=14, decimal_places=2, null=True, blank=True)
+    penalty_kinds = models.JSONField(_("处罚种类"), default=list, blank=True)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    served_on = models.DateField(_("决定送达日"), null=True, blank=True)
+    service_method = models.CharField(_("送达方式"), max_length=16, blank=True)
+    e_service_consent = models.BooleanField(_("当事人同意电子送达（确认书）"), default=False)
+    paid_amount = models.DecimalField(_("已缴金额"), max_digits=14, decimal_places=2, default=0)
+    demand_served_on = models.DateField(_("催告书送达日"), null=True, blank=True)
+    closed_on = models.DateField(_("结案日"), null=True, blank=True)
+    archived_on = models.DateField(_("归档日"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "seq"], condition=Q(seq__isnull=False), name="case_number_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["agency", "state", "-id"]), models.Index(fields=["handler", "state"])]
+
+    def __str__(self) -> str:
+        return self.number or f"线索#{self.pk}"
+
+
+class Party(models.Model):
+    """当事人: a natural person or an organisation."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("自然人")
+        ORGANISATION = "organisation", _("法人或其他组织")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("姓名/名称"), max_length=200)
+    id_number = models.CharField(_("公民身份号码"), max_length=18, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    legal_representative = models.CharField(_("法定代表人"), max_length=64, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    address = models.CharField(_("住所/地址"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("当事人")
+        verbose_name_plural = _("当事人")
+        ordering = ["case_id", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseViolation(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="violations")
+    violation = models.ForeignKey(Violation, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "violation"], name="caseviolation_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.violation_id}"
+
+
+class Evidence(models.Model):
+    """证据: the eight kinds of evidence (行政诉讼法第三十三条)."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("书证")
+        PHYSICAL = "physical", _("物证")
+        AUDIOVISUAL = "audiovisual", _("视听资料")
+        ELECTRONIC = "electronic", _("电子数据")
+        WITNESS = "witness", _("证人证言")
+        STATEMENT = "statement", _("当事人的陈述")
+        EXPERT = "expert", _("鉴定意见")
+        RECORD = "record", _("勘验笔录、现场笔录")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("证据种类"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("名称"), max_length=200)
+    collected_on = models.DateField(_("收集日期"))
+    collected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cross_examined = models.BooleanField(_("已质证"), default=False)
+
+    class Meta:
+        verbose_name = _("证据")
+        verbose_name_plural = _("证据")
+        ordering = ["case_id", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CaseEvent(models.Model):
+    """One step of a case (大事记): every transition and every recorded act."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("动作"), max_length=48)
+    from_state = models.CharField(max_length=16, blank=True)
+    to_state = models.CharField(max_length=16, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("时间"))
+    on = models.DateField(_("办理日期"))
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("案件事件")
+        verbose_name_plural = _("案件事件")
+        ordering = ["case_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action}"
+
+
+class Deadline(models.Model):
+    """A running deadline of a case, stored as a computed date so sweeps scan only what is due."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(_("期限"), max_length=32)
+    label = models.CharField(_("名称"), max_length=100)
+    rule = models.CharField(_("依据"), max_length=32)
+    started_on = models.DateField(_("起算日"))
+    due_on = models.DateField(_("届满日"), null=True, blank=True)
+    # when the calendar of a year the period runs into is not entered yet (WD-1: never guessed)
+    pending_reason = models.CharField(max_length=200, blank=True)
+    met_on = models.DateField(_("完成日"), null=True, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("办案期限")
+        verbose_name_plural = _("办案期限")
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["due_on"], condition=Q(active=True), name="deadline_active_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.due_on}"
+
+
+class ApprovalChain(models.Model):
+    """Per agency and action: the roles that approve, level by level (e.g. approver_1 → approver_3)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="approval_chains")
+    action = models.CharField(_("审批事项"), max_length=32)
+    levels = models.JSONField(_("审批层级"), default=list)
+
+    class Meta:
+        verbose_name = _("审批流程")
+        verbose_name_plural = _("审批流程")
+        constraints = [models.UniqueConstraint(fields=["agency", "action"], name="approvalchain_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.action}"
+
+
+class Approval(models.Model):
+    """One submission for approval and its progress through the chain."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("审批中")
+        APPROVED = "approved", _("已批准")
+        SENT_BACK = "sent_back", _("已退回")
+        WITHDRAWN = "withdrawn", _("已取回")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="approvals")
+    action = models.CharField(_("审批事项"), max_length=32)
+    levels = models.JSONField(default=list)
+    level = models.PositiveSmallIntegerField(_("当前层级"), default=0)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+    payload = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("审批")
+        verbose_name_plural = _("审批")
+        ordering = ["case_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action} {self.status}"
+
+
+class ApprovalStep(models.Model):
+    """History of an approval: each approve / send back / withdraw / reassign, by a real account."""
+
+    approval = models.ForeignKey(Approval, on_delete=models.CASCADE, related_name="steps")
+    level = models.PositiveSmallIntegerField()
+    decision = models.CharField(max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    reasons = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["approval_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.approval_id} {self.decision}"

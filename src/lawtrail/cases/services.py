@@ -1,0 +1,735 @@
+"""Every write of a case. Keyword-only, actor first, one transaction, journaled.
+
+``case_transition`` is the only function that changes ``Case.state``: it locks the row,
+checks the actor's permission and the transition table's guards, applies the action's
+effect, records a ``CaseEvent`` and appends journal entries for the case and the event —
+all in one transaction. Two people acting on the same step at once: the second waits for
+the lock, then finds the state changed and gets a 409, and nothing of theirs is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lawtrail.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lawtrail.core.journal.services import journal_append, journal_snapshot
+from lawtrail.core.permissions import Perm, Role
+from lawtrail.core.profiles.selectors import profile_value
+from lawtrail.registry import rules as registry_rules
+from lawtrail.registry.models import Agency, Division, Domain, RoleGrant, Staff, Violation
+from lawtrail.registry.selectors import user_has_perm
+
+from . import guards, rules, workflow
+from .models import (
+    Approval,
+    ApprovalChain,
+    ApprovalStep,
+    Case,
+    CaseEvent,
+    CaseNumberCounter,
+    CaseViolation,
+    Deadline,
+    Evidence,
+    Outcome,
+    Party,
+    State,
+)
+
+APPROVER_ROLES = (Role.APPROVER_1, Role.APPROVER_2, Role.APPROVER_3)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _decimal(value: Any, field: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(
+            _("%(field)s 不是有效的金额。") % {"field": field}, code="CASE_AMOUNT_INVALID"
+        ) from None
+
+
+def _require(actor: Any, perm: Perm, agency: Agency) -> None:
+    if not user_has_perm(actor, perm, agency):
+        raise PermissionDenied(_("您没有办理该案件此项操作的权限。"), code="PERMISSION_DENIED")
+
+
+def _event(
+    case: Case,
+    *,
+    actor: Any,
+    action: str,
+    from_state: str,
+    to_state: str,
+    on: dt.date,
+    note: str = "",
+    data: dict | None = None,
+) -> CaseEvent:
+    event = CaseEvent.objects.create(
+        case=case,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor if getattr(actor, "pk", None) else None,
+        at=timezone.now(),
+        on=on,
+        note=note[:2000],
+        data=data or {},
+    )
+    journal_append(actor=actor, action=f"cases:event:{action}", subject=event)
+    return event
+
+
+def _plain(data: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in data.items():
+        if isinstance(v, dt.date | Decimal):
+            v = str(v)
+        out[k] = v
+    return out
+
+
+# ----------------------------------------------------------------------------- deadlines
+
+
+def deadline_set(
+    case: Case, *, kind: str, label: str, rule: str, started_on: dt.date, compute: Callable[[], dt.date]
+) -> Deadline:
+    """Store (or replace) a running deadline. When the calendar of a year the period reaches
+    is not entered yet, the deadline is stored without a date and flagged (WD-1: never guessed)."""
+    Deadline.objects.filter(case=case, kind=kind, active=True).update(active=False)
+    try:
+        due, pending = compute(), ""
+    except ValidationFailed as exc:
+        if exc.code != "CALENDAR_YEAR_MISSING":
+            raise
+        due, pending = None, exc.message
+    return Deadline.objects.create(
+        case=case,
+        kind=kind,
+        label=label,
+        rule=rule,
+        started_on=started_on,
+        due_on=due,
+        pending_reason=pending,
+    )
+
+
+def deadline_meet(case: Case, kind: str, on: dt.date) -> None:
+    Deadline.objects.filter(case=case, kind=kind, active=True).update(active=False, met_on=on)
+
+
+def _decision_deadline(case: Case) -> Deadline:
+    extensions = [e.data.get("days", 0) for e in case.events.filter(action="extension_approve")]
+    return deadline_set(
+        case,
+        kind="decision",
+        label=_("作出处罚决定期限"),
+        rule="APL-60",
+        started_on=case.filed_on,
+        compute=lambda: (
+            rules.decision_deadline(
+                filed_on=case.filed_on,
+                is_working=guards.is_working,
+                extension_days=extensions,
+                limit_days=profile_value(case.agency, "decision.limit", on=case.filed_on),
+            ).due
+        ),
+    )
+
+
+# ----------------------------------------------------------------------------- case numbers
+
+
+def case_number_next(*, agency: Agency, year: int, kind: str = "case") -> int:
+    """The next number for the agency and year, without gaps or duplicates: the counter row is
+    locked until the caller's transaction ends (a rollback gives the number back)."""
+    for _attempt in range(3):
+        counter = (
+            CaseNumberCounter.objects.select_for_update().filter(agency=agency, year=year, kind=kind).first()
+        )
+        if counter is None:
+            try:
+                with transaction.atomic():
+                    CaseNumberCounter.objects.create(agency=agency, year=year, kind=kind, last=0)
+            except IntegrityError:
+                pass  # created by a concurrent transaction: lock it on the next pass
+            continue
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        return counter.last
+    raise Conflict(_("案号分配冲突，请重试。"), code="CASE_NUMBER_CONFLICT")
+
+
+def case_number_format(agency: Agency, year: int, seq: int, on: dt.date) -> str:
+    """GB/T 9704 style: 机关代字〔年份〕序号号 — full year, no 第, no leading zeros."""
+    pattern = profile_value(agency, "case.number_pattern", on=on)
+    return pattern.format(short=agency.short_name or agency.name, year=year, seq=seq)
+
+
+# ----------------------------------------------------------------------------- leads and parties
+
+
+def case_create(
+    *,
+    actor: Any,
+    agency: Agency,
+    domain: Domain,
+    region: Division,
+    title: str,
+    lead_on: dt.date | None = None,
+    source: str = "",
+    facts: str = "",
+    officer_ids: Iterable[int] = (),
+    act_date: dt.date | None = None,
+    act_end_date: dt.date | None = None,
+    discovered_on: dt.date | None = None,
+    complex_case: bool = False,
+    life_or_finance: bool = False,
+    violation_ids: Iterable[int] = (),
+) -> Case:
+    """线索登记: register a lead. The actor handles it; ``officer_ids`` are the co-handlers."""
+    _require(actor, Perm.CASE_HANDLE, agency)
+    if not str(title).strip():
+        raise ValidationFailed(_("请填写案由。"), code="CASE_TITLE_REQUIRED")
+    if not region.path.startswith(agency.division.path) and not agency.division.path.startswith(region.path):
+        raise ValidationFailed(
+            _("违法行为发生地不在本机关管辖区域内。"), code="CASE_REGION_OUT_OF_JURISDICTION"
+        )
+    officer_ids = {int(i) for i in officer_ids} | {actor.pk}
+    staff_users = set(
+        Staff.objects.filter(agency=agency, user_id__in=officer_ids, is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    if staff_users != officer_ids:
+        raise ValidationFailed(_("承办人员须为本机关在岗工作人员的账号。"), code="CASE_OFFICER_NOT_STAFF")
+    violations = list(Violation.objects.filter(pk__in=list(violation_ids)))
+    if len(violations) != len(set(violation_ids)):
+        raise ValidationFailed(_("违法行为不存在。"), code="CASE_VIOLATION_UNKNOWN")
+    with transaction.atomic():
+        case = Case.objects.create(
+            agency=agency,
+            domain=domain,
+            region=region,
+            title=title.strip(),
+            lead_on=lead_on or _today(),
+            source=source,
+            facts=facts,
+            handler=actor,
+            act_date=act_date,
+            act_end_date=act_end_date,
+            discovered_on=discovered_on,
+            complex_case=complex_case,
+            life_or_finance=life_or_finance,
+        )
+        case.officers.set(officer_ids)
+        CaseViolation.objects.bulk_create([CaseViolation(case=case, violation=v) for v in violations])
+        journal_append(actor=actor, action="cases:case:register", subject=case)
+        _event(
+            case,
+            actor=actor,
+            action="register",
+            from_state="",
+            to_state=State.LEAD,
+            on=case.lead_on,
+            note=title,
+        )
+    return case
+
+
+def party_add(
+    *,
+    actor: Any,
+    case: Case,
+    kind: str,
+    name: str,
+    id_number: str = "",
+    credit_code: str = "",
+    legal_representative: str = "",
+    phone: str = "",
+    address: str = "",
+) -> Party:
+    """当事人: a natural person (ID number checked, birth date derived) or an organisation."""
+    _require(actor, Perm.CASE_HANDLE, case.agency)
+    if not str(name).strip():
+        raise ValidationFailed(_("请填写当事人姓名或名称。"), code="PARTY_NAME_REQUIRED")
+    birth = None
+    if kind == Party.Kind.PERSON:
+        id_number = (id_number or "").strip().upper()
+        if id_number and not registry_rules.id_number_valid(id_number):
+            raise ValidationFailed(_("公民身份号码格式或校验位错误（GB 11643）。"), code="ID_NUMBER_INVALID")
+        birth = registry_rules.id_number_birth_date(id_number) if id_number else None
+    elif kind == Party.Kind.ORGANISATION:
+        credit_code = (credit_code or "").strip().upper()
+        if not registry_rules.credit_code_valid(credit_code):
+            raise ValidationFailed(
+                _("统一社会信用代码格式或校验位错误（GB 32100）。"), code="CREDIT_CODE_INVALID"
+            )
+    else:
+        raise ValidationFailed(_("当事人类别无效。"), code="PARTY_KIND_INVALID")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.state in workflow.TERMINAL_FOR_PARTIES:
+            raise Conflict(_("案件已作出决定，不能再增加当事人。"), code="CASE_STATE_CONFLICT")
+        party = Party.objects.create(
+            case=locked,
+            kind=kind,
+            name=name.strip(),
+            id_number=id_number,
+            birth_date=birth,
+            credit_code=credit_code,
+            legal_representative=legal_representative,
+            phone=phone,
+            address=address,
+        )
+        journal_append(actor=actor, action="cases:party:add", subject=party)
+    return party
+
+
+# ----------------------------------------------------------------------------- transitions
+
+
+def _lock(case_id: int) -> Case:
+    case = (
+        Case.objects.select_for_update()
+        .select_related("agency__division", "domain", "region")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise NotFound(_("案件不存在或您无权查看。"), code="CASE_NOT_FOUND")
+    return case
+
+
+def case_transition(
+    *, actor: Any, case_id: int, action: str, data: dict[str, Any] | None = None, on: dt.date | None = None
+) -> Case:
+    """Take one step of the table on a case (see ``workflow.TABLE``)."""
+    t = workflow.transition_for(action)
+    if t is None:
+        raise ValidationFailed(
+            _("未知的办案操作：%(action)s") % {"action": action}, code="CASE_ACTION_UNKNOWN"
+        )
+    data = dict(data or {})
+    on = on or _today()
+    with transaction.atomic():
+        case = _lock(case_id)
+        if not user_has_perm(actor, Perm.CASE_VIEW, case.agency):
+            raise NotFound(_("案件不存在或您无权查看。"), code="CASE_NOT_FOUND")
+        _require(actor, t.perm, case.agency)
+        if case.state not in t.sources:
+            raise Conflict(
+                _("案件当前状态为“%(state)s”，不能“%(action)s”。")
+                % {"state": State(case.state).label, "action": t.label},
+                code="CASE_STATE_CONFLICT",
+                details={"state": case.state, "action": action},
+            )
+        if case.approvals.filter(status=Approval.Status.PENDING).exists():
+            raise Conflict(_("案件有待审批事项，审批结束前不能办理其他操作。"), code="CASE_APPROVAL_PENDING")
+        ctx = guards.GuardContext(case=case, actor=actor, data=data, on=on)
+        for guard in t.guards:
+            guard(ctx)
+        before = journal_snapshot(case)
+        from_state = case.state
+        if t.approval:
+            _approval_open(case, actor=actor, transition=t, data=data, on=on)
+            case.state = t.via
+        else:
+            EFFECTS.get(action, _no_effect)(case, actor=actor, data=data, on=on)
+            if action == "resume":
+                case.state, case.resume_state = case.resume_state or State.INVESTIGATING, ""
+            elif action == "suspend":
+                case.resume_state, case.state = case.state, State.SUSPENDED
+            elif t.target is not None:
+                case.state = t.target
+        case.save()
+        journal_append(actor=actor, action=f"cases:case:{action}", subject=case, before=before)
+        _event(
+            case,
+            actor=actor,
+            action=action,
+            from_state=from_state,
+            to_state=case.state,
+            on=on,
+            note=str(data.get("reason") or data.get("text") or data.get("conclusion") or ""),
+            data=_plain(data),
+        )
+    return case
+
+
+def _no_effect(case: Case, **_kw) -> None:
+    return None
+
+
+def _eff_evidence_add(case: Case, *, actor, data, on) -> None:
+    kind = data.get("kind") or ""
+    if kind not in Evidence.Kind.values:
+        raise ValidationFailed(_("证据种类应为法定八类证据之一。"), code="CASE_EVIDENCE_KIND_INVALID")
+    if not str(data.get("title") or "").strip():
+        raise ValidationFailed(_("请填写证据名称。"), code="CASE_EVIDENCE_TITLE_REQUIRED")
+    collected_on = guards._date(guards.GuardContext(case, actor, data, on), "collected_on", default=on)
+    if collected_on > on:
+        raise ValidationFailed(_("收集日期不能晚于今天。"), code="CASE_DATE_IN_FUTURE")
+    ev = Evidence.objects.create(
+        case=case,
+        kind=kind,
+        title=data["title"].strip(),
+        collected_on=collected_on,
+        collected_by=actor,
+        cross_examined=bool(data.get("cross_examined")),
+    )
+    journal_append(actor=actor, action="cases:evidence:add", subject=ev)
+
+
+def _eff_evidence_examine(case: Case, *, actor, data, on) -> None:
+    ids = {int(i) for i in data.get("evidence_ids") or []}
+    rows = list(case.evidence.filter(pk__in=ids))
+    if not ids or len(rows) != len(ids):
+        raise ValidationFailed(_("请选择本案的证据。"), code="CASE_EVIDENCE_UNKNOWN")
+    if not str(data.get("record") or "").strip():
+        raise ValidationFailed(
+            _("请填写质证笔录摘要（当事人意见）。"), code="CASE_EXAMINATION_RECORD_REQUIRED"
+        )
+    for ev in rows:
+        before = journal_snapshot(ev)
+        ev.cross_examined = True
+        ev.save(update_fields=["cross_examined"])
+        journal_append(actor=actor, action="cases:evidence:examine", subject=ev, before=before)
+
+
+def _eff_investigation_end(case: Case, *, actor, data, on) -> None:
+    if not str(data.get("report") or "").strip():
+        raise ValidationFailed(_("请填写调查终结报告。"), code="CASE_REPORT_REQUIRED", rule="APL-57")
+
+
+def _eff_notice_serve(case: Case, *, actor, data, on) -> None:
+    ctx = guards.GuardContext(case=case, actor=actor, data=data, on=on)
+    served_on = guards._date(ctx, "served_on")
+    amount = (
+        _decimal(data.get("amount"), "amount")
+        if data.get("amount") not in (None, "")
+        else case.proposed_amount
+    )
+    case.notice_served_on = served_on
+    case.notified_amount = amount
+    case.proposed_amount = amount
+    case.statement_status = ""
+    right = guards.hearing_right_of(case, on)
+    case.hearing_offered = right.required
+    period = profile_value(case.agency, "statement.period", on=on)
+    deadline_set(
+        case,
+        kind="statement",
+        label=_("陈述申辩期限"),
+        rule="APL-45",
+        started_on=served_on,
+        compute=lambda: rules.statement_period_end(
+            notice_served_on=served_on, period_wd=period, is_working=guards.is_working
+        ),
+    )
+    if right.required:
+        deadline_set(
+            case,
+            kind="hearing_request",
+            label=_("听证申请期限"),
+            rule="APL-64",
+            started_on=served_on,
+            compute=lambda: rules.hearing_request_due(
+                notice_served_on=served_on, is_working=guards.is_working
+            ),
+        )
+
+
+def _eff_statement_record(case: Case, *, actor, data, on) -> None:
+    case.statement_status = "waived" if data.get("waived") else "stated"
+    deadline_meet(case, "statement", on)
+
+
+def _eff_hearing_request(case: Case, *, actor, data, on) -> None:
+    deadline_meet(case, "hearing_request", on)
+
+
+def _eff_statement_close(case: Case, *, actor, data, on) -> None:
+    deadline_meet(case, "statement", on)
+    deadline_meet(case, "hearing_request", on)
+
+
+def _eff_review_pass(case: Case, *, actor, data, on) -> None:
+    case.review_passed = True
+
+
+def _eff_review_send_back(case: Case, *, actor, data, on) -> None:
+    case.review_passed = False
+
+
+def _eff_deliberate(case: Case, *, actor, data, on) -> None:
+    case.deliberated = True
+
+
+def _eff_decision_serve(case: Case, *, actor, data, on) -> None:
+    ctx = guards.GuardContext(case=case, actor=actor, data=data, on=on)
+    case.served_on = guards._date(ctx, "served_on", default=on)
+    case.service_method = data.get("method") or ""
+    case.e_service_consent = bool(data.get("consent") or case.e_service_consent)
+    deadline_meet(case, "service", on)
+    if case.outcome == Outcome.PENALTY and case.fine_amount:
+        served = case.served_on
+        deadline_set(
+            case,
+            kind="payment",
+            label=_("缴纳罚款期限"),
+            rule="APL-67",
+            started_on=served,
+            compute=lambda: rules.payment_due(served_on=served, is_working=guards.is_working),
+        )
+
+
+def _eff_payment_record(case: Case, *, actor, data, on) -> None:
+    case.paid_amount = (case.paid_amount or Decimal(0)) + _decimal(data.get("amount"), "amount")
+    if case.paid_amount >= (case.fine_amount or 0):
+        deadline_meet(case, "payment", on)
+
+
+def _eff_demand_serve(case: Case, *, actor, data, on) -> None:
+    ctx = guards.GuardContext(case=case, actor=actor, data=data, on=on)
+    case.demand_served_on = guards._date(ctx, "served_on", default=on)
+
+
+def _eff_close(case: Case, *, actor, data, on) -> None:
+    case.closed_on = on
+    Deadline.objects.filter(case=case, active=True).update(active=False)
+
+
+def _eff_archive(case: Case, *, actor, data, on) -> None:
+    case.archived_on = on
+
+
+def _eff_end(case: Case, *, actor, data, on) -> None:
+    Deadline.objects.filter(case=case, active=True).update(active=False)
+
+
+EFFECTS: dict[str, Callable[..., None]] = {
+    "evidence_add": _eff_evidence_add,
+    "evidence_examine": _eff_evidence_examine,
+    "investigation_end": _eff_investigation_end,
+    "notice_serve": _eff_notice_serve,
+    "statement_record": _eff_statement_record,
+    "hearing_request": _eff_hearing_request,
+    "statement_close": _eff_statement_close,
+    "review_pass": _eff_review_pass,
+    "review_send_back": _eff_review_send_back,
+    "deliberate": _eff_deliberate,
+    "decision_serve": _eff_decision_serve,
+    "payment_record": _eff_payment_record,
+    "demand_serve": _eff_demand_serve,
+    "close": _eff_close,
+    "archive": _eff_archive,
+    "decline": _eff_end,
+    "terminate": _eff_end,
+    "transfer": _eff_end,
+}
+
+
+# ----------------------------------------------------------------------------- approvals
+
+
+def approval_chain_for(agency: Agency, action: str) -> list[str]:
+    chain = ApprovalChain.objects.filter(agency=agency, action=action).first()
+    return list(chain.levels) if chain else list(workflow.DEFAULT_CHAINS[action])
+
+
+def approval_chain_set(*, actor: Any, agency: Agency, action: str, levels: list[str]) -> ApprovalChain:
+    """Configure the agency's chain for one approval action (e.g. 承办机构负责人 → 主要负责人)."""
+    _require(actor, Perm.CASE_CONFIGURE, agency)
+    if action not in workflow.DEFAULT_CHAINS:
+        raise ValidationFailed(_("未知的审批事项。"), code="APPROVAL_ACTION_UNKNOWN")
+    if not levels or any(level not in APPROVER_ROLES for level in levels) or len(set(levels)) != len(levels):
+        raise ValidationFailed(
+            _("审批层级须为不重复的审批角色（承办机构负责人、分管领导、主要负责人）。"),
+            code="APPROVAL_CHAIN_INVALID",
+        )
+    with transaction.atomic():
+        chain, _created = ApprovalChain.objects.select_for_update().get_or_create(
+            agency=agency, action=action
+        )
+        before = None if _created else journal_snapshot(chain)
+        chain.levels = levels
+        chain.save()
+        journal_append(actor=actor, action="cases:approval_chain:set", subject=chain, before=before)
+    return chain
+
+
+def _approval_open(case: Case, *, actor, transition: workflow.Transition, data, on) -> Approval:
+    payload = _plain(data)
+    payload["_on"] = on.isoformat()
+    approval = Approval.objects.create(
+        case=case,
+        action=transition.approval,
+        levels=approval_chain_for(case.agency, transition.approval),
+        level=0,
+        submitted_by=actor,
+        submitted_at=timezone.now(),
+        payload=payload,
+    )
+    journal_append(actor=actor, action="cases:approval:submit", subject=approval)
+    return approval
+
+
+def _pending(case: Case) -> Approval:
+    approval = case.approvals.select_for_update().filter(status=Approval.Status.PENDING).first()
+    if approval is None:
+        raise Conflict(_("案件没有待审批事项，可能已被他人处理。"), code="APPROVAL_NOT_PENDING")
+    return approval
+
+
+def _holds_level(actor: Any, agency: Agency, role: str) -> bool:
+    return RoleGrant.objects.filter(user=actor, role=role, agency=agency).exists()
+
+
+def approval_act(
+    *,
+    actor: Any,
+    case_id: int,
+    decision: str,
+    reasons: str = "",
+    to: str = "handler",
+    assignee_id: int | None = None,
+    expected_level: int | None = None,
+    on: dt.date | None = None,
+) -> Case:
+    """Act on the case's pending approval: ``approve``, ``send_back`` (to the previous level or to
+    the handler, with reasons), ``withdraw`` (取回, by the submitter before the next level acts) or
+    ``reassign`` (改派 the current level to another approver of that level)."""
+    on = on or _today()
+    with transaction.atomic():
+        case = _lock(case_id)
+        if not user_has_perm(actor, Perm.CASE_VIEW, case.agency):
+            raise NotFound(_("案件不存在或您无权查看。"), code="CASE_NOT_FOUND")
+        approval = _pending(case)
+        if expected_level is not None and expected_level != approval.level:
+            raise Conflict(_("审批已被他人处理，请刷新后重试。"), code="APPROVAL_STALE")
+        role = approval.levels[approval.level]
+        before_case, before_ap = journal_snapshot(case), journal_snapshot(approval)
+        t = next(t for t in workflow.TABLE if t.approval == approval.action)
+        if decision == "withdraw":
+            if actor.pk != approval.submitted_by_id:
+                raise PermissionDenied(_("只有提交人可以取回。"), code="APPROVAL_WITHDRAW_NOT_SUBMITTER")
+            if approval.steps.exists():
+                raise Conflict(_("审批人已经办理，不能取回。"), code="APPROVAL_ALREADY_ACTED")
+            approval.status = Approval.Status.WITHDRAWN
+            case.state = t.sources[0]
+        else:
+            if not _holds_level(actor, case.agency, role):
+                raise PermissionDenied(
+                    _("该审批事项当前由“%(role)s”办理。") % {"role": Role(role).label},
+                    code="APPROVAL_NOT_YOUR_LEVEL",
+                )
+            if approval.assignee_id and approval.assignee_id != actor.pk:
+                raise PermissionDenied(_("该审批事项已指派给其他审批人。"), code="APPROVAL_ASSIGNED_TO_OTHER")
+            if actor.pk == approval.submitted_by_id:
+                raise PermissionDenied(_("不能审批本人提交的事项。"), code="APPROVAL_SELF")
+            if decision == "approve":
+                if approval.level + 1 < len(approval.levels):
+                    approval.level += 1
+                    approval.assignee = None
+                else:
+                    approval.status = Approval.Status.APPROVED
+                    override = APPROVAL_EFFECTS[approval.action](case, approval=approval, actor=actor, on=on)
+                    case.state = override or t.target
+            elif decision == "send_back":
+                if not reasons.strip():
+                    raise ValidationFailed(_("退回须写明理由。"), code="REASON_REQUIRED")
+                if to == "previous" and approval.level > 0:
+                    approval.level -= 1
+                    approval.assignee = None
+                else:
+                    approval.status = Approval.Status.SENT_BACK
+                    case.state = t.sources[0]
+            elif decision == "reassign":
+                target = Staff.objects.filter(user_id=assignee_id, agency=case.agency).first()
+                if target is None or not _holds_level(target.user, case.agency, role):
+                    raise ValidationFailed(
+                        _("改派对象须为本机关同一审批层级的人员。"), code="APPROVAL_REASSIGN_INVALID"
+                    )
+                approval.assignee_id = assignee_id
+            else:
+                raise ValidationFailed(_("未知的审批操作。"), code="APPROVAL_DECISION_UNKNOWN")
+        ApprovalStep.objects.create(
+            approval=approval,
+            level=approval.level,
+            decision=decision,
+            actor=actor,
+            at=timezone.now(),
+            reasons=reasons,
+        )
+        approval.save()
+        case.save()
+        journal_append(actor=actor, action=f"cases:approval:{decision}", subject=approval, before=before_ap)
+        journal_append(
+            actor=actor, action=f"cases:case:approval_{decision}", subject=case, before=before_case
+        )
+        _event(
+            case,
+            actor=actor,
+            action=f"approval_{decision}",
+            from_state=before_case["state"],
+            to_state=case.state,
+            on=on,
+            note=reasons,
+            data={"approval": approval.action, "level": approval.level, "role": role},
+        )
+    return case
+
+
+def _ap_filing(case: Case, *, approval: Approval, actor, on: dt.date) -> None:
+    year = on.year
+    case.year, case.seq = year, case_number_next(agency=case.agency, year=year)
+    case.number = case_number_format(case.agency, year, case.seq, on)
+    case.filed_on = on
+    _decision_deadline(case)
+
+
+def _ap_proposal(case: Case, *, approval: Approval, actor, on: dt.date) -> State | None:
+    p = approval.payload
+    case.proposed_outcome = p.get("outcome", "")
+    case.proposed_kinds = p.get("kinds") or []
+    case.proposed_amount = _decimal(p.get("amount"), "amount")
+    case.benchmark_tier = p.get("tier", "")
+    case.tier_deviation_reason = p.get("deviation_reason", "")
+    case.review_required = case.review_required or bool(p.get("review_required"))
+    # APL-44: only a proposed penalty is notified; the other outcomes go straight to the decision
+    return None if case.proposed_outcome == Outcome.PENALTY else State.READY
+
+
+def _ap_decision(case: Case, *, approval: Approval, actor, on: dt.date) -> None:
+    case.outcome = case.proposed_outcome
+    case.penalty_kinds = case.proposed_kinds
+    case.fine_amount = case.proposed_amount if case.outcome == Outcome.PENALTY else None
+    case.decided_on = on
+    deadline_meet(case, "decision", on)
+    deadline_set(
+        case,
+        kind="service",
+        label=_("送达处罚决定书期限"),
+        rule="APL-61",
+        started_on=on,
+        compute=lambda: rules.service_due(decided_on=on, is_working=guards.is_working),
+    )
+
+
+APPROVAL_EFFECTS = {"filing": _ap_filing, "proposal": _ap_proposal, "decision": _ap_decision}

@@ -1,0 +1,347 @@
+"""The transition table: the one place that says which action moves a case where.
+
+Each row is (action, from-states, to-state, permission, guards, approval). Only
+``services.case_transition`` applies a row: it locks the case, checks the permission
+and every guard, runs the action's effect, writes a ``CaseEvent`` and a journal entry.
+A row with ``approval`` does not reach its target at once: it opens an approval in the
+agency's chain for that action, and the case waits in ``via`` until the last level
+approves (or goes back to the source state when sent back to the handler or withdrawn).
+``docs/case-states.md`` is generated from this table (``lawtrail case_diagram``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lawtrail.core.permissions import Perm
+
+from . import guards as g
+from .models import FINAL_STATES, State
+
+S = State
+#: States in which a case may be suspended or terminated.
+ACTIVE = tuple(s for s in State if s not in FINAL_STATES and s not in (S.SUSPENDED, S.CLOSED))
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: tuple[State, ...]
+    target: State | None  # None: the case stays where it is (a recorded act)
+    perm: Perm
+    guards: tuple[Callable, ...] = ()
+    approval: str | None = None  # approval chain that must approve before the target
+    via: State | None = None  # the state while that approval runs
+    rule: str = ""
+    fields: tuple[str, ...] = field(default=())  # input the action takes (documented in the API)
+
+
+T = Transition
+TABLE: tuple[Transition, ...] = (
+    T(
+        "filing_submit",
+        "提请立案",
+        (S.LEAD,),
+        S.INVESTIGATING,
+        Perm.CASE_HANDLE,
+        (g.has_party, g.officers_qualified, g.within_limitation),
+        approval="filing",
+        via=S.FILING,
+        rule="APL-36, APL-42, APL-54",
+    ),
+    T(
+        "decline",
+        "不予立案",
+        (S.LEAD,),
+        S.DECLINED,
+        Perm.CASE_APPROVE,
+        (g.reason_given,),
+        rule="APL-54",
+        fields=("reason",),
+    ),
+    T(
+        "evidence_add",
+        "登记证据",
+        (S.INVESTIGATING, S.INVESTIGATED, S.NOTIFIED, S.HEARING),
+        None,
+        Perm.CASE_HANDLE,
+        (g.officers_qualified,),
+        rule="APL-42, APL-55",
+        fields=("kind", "title", "collected_on"),
+    ),
+    T(
+        "evidence_examine",
+        "质证",
+        (S.INVESTIGATING, S.INVESTIGATED, S.NOTIFIED, S.HEARING),
+        None,
+        Perm.CASE_HANDLE,
+        (),
+        fields=("evidence_ids", "record"),
+    ),
+    T(
+        "investigation_end",
+        "调查终结",
+        (S.INVESTIGATING,),
+        S.INVESTIGATED,
+        Perm.CASE_HANDLE,
+        (g.has_evidence, g.officers_qualified),
+        rule="APL-54, APL-55",
+        fields=("report",),
+    ),
+    T(
+        "investigation_reopen",
+        "补充调查",
+        (S.INVESTIGATED,),
+        S.INVESTIGATING,
+        Perm.CASE_HANDLE,
+        (g.reason_given,),
+        fields=("reason",),
+    ),
+    T(
+        "proposal_submit",
+        "提交拟处理意见",
+        (S.INVESTIGATED,),
+        S.PROPOSED,
+        Perm.CASE_HANDLE,
+        (g.proposal_valid, g.party_age, g.tier_applied, g.evidence_usable),
+        approval="proposal",
+        via=S.PROPOSING,
+        rule="APL-30, APL-33, APL-57, G27-12",
+        fields=("outcome", "amount", "kinds", "tier", "deviation_reason"),
+    ),
+    T(
+        "notice_serve",
+        "送达事先告知书",
+        (S.PROPOSED,),
+        S.NOTIFIED,
+        Perm.CASE_HANDLE,
+        (g.notice_allowed,),
+        rule="APL-44, APL-45, APL-63",
+        fields=("served_on", "amount", "changed_reason"),
+    ),
+    T(
+        "statement_record",
+        "记录陈述申辩",
+        (S.NOTIFIED,),
+        None,
+        Perm.CASE_HANDLE,
+        (g.statement_valid,),
+        rule="APL-45",
+        fields=("waived", "text"),
+    ),
+    T(
+        "reconsider",
+        "复核陈述申辩",
+        (S.NOTIFIED, S.HEARING),
+        None,
+        Perm.CASE_HANDLE,
+        (g.has_statement,),
+        rule="APL-45",
+        fields=("result",),
+    ),
+    T(
+        "hearing_request",
+        "申请听证",
+        (S.NOTIFIED,),
+        S.HEARING,
+        Perm.CASE_HANDLE,
+        (g.hearing_request_in_time,),
+        rule="APL-63, APL-64",
+        fields=("requested_on",),
+    ),
+    T(
+        "hearing_schedule",
+        "通知听证",
+        (S.HEARING,),
+        None,
+        Perm.CASE_HANDLE,
+        (g.hearing_notice_in_time,),
+        rule="APL-64",
+        fields=("hearing_on", "notified_on", "host_id"),
+    ),
+    T(
+        "hearing_hold",
+        "举行听证",
+        (S.HEARING,),
+        None,
+        Perm.CASE_HANDLE,
+        (g.hearing_scheduled,),
+        rule="APL-64",
+        fields=("record",),
+    ),
+    T(
+        "statement_close",
+        "告知程序终结",
+        (S.NOTIFIED, S.HEARING),
+        S.READY,
+        Perm.CASE_HANDLE,
+        (g.statement_period_over, g.hearing_done),
+        rule="APL-44, APL-45, APL-62, APL-64",
+    ),
+    T(
+        "review_submit",
+        "提请法制审核",
+        (S.READY,),
+        S.REVIEWING,
+        Perm.CASE_HANDLE,
+        (g.review_needed,),
+        rule="APL-58",
+    ),
+    T(
+        "review_pass",
+        "法制审核通过",
+        (S.REVIEWING,),
+        S.READY,
+        Perm.CASE_REVIEW,
+        (g.reviewer_independent,),
+        rule="APL-58",
+        fields=("opinion",),
+    ),
+    T(
+        "review_send_back",
+        "法制审核退回",
+        (S.REVIEWING,),
+        S.INVESTIGATED,
+        Perm.CASE_REVIEW,
+        (g.reviewer_independent, g.reason_given),
+        rule="APL-58",
+        fields=("reason",),
+    ),
+    T(
+        "deliberate",
+        "负责人集体讨论",
+        (S.READY,),
+        None,
+        Perm.CASE_DELIBERATE,
+        (g.attendees_valid,),
+        rule="APL-57",
+        fields=("attendee_ids", "conclusion"),
+    ),
+    T(
+        "decision_submit",
+        "提请作出决定",
+        (S.READY,),
+        S.DECIDED,
+        Perm.CASE_HANDLE,
+        (g.notice_done, g.review_done, g.deliberation_done, g.no_heavier_penalty),
+        approval="decision",
+        via=S.DECIDING,
+        rule="APL-44, APL-45, APL-57, APL-58, APL-62",
+    ),
+    T(
+        "decision_serve",
+        "送达决定书",
+        (S.DECIDED,),
+        S.SERVED,
+        Perm.CASE_HANDLE,
+        (g.service_method_allowed,),
+        rule="APL-61",
+        fields=("served_on", "method", "consent"),
+    ),
+    T(
+        "payment_record",
+        "登记缴款",
+        (S.SERVED,),
+        None,
+        Perm.CASE_HANDLE,
+        (g.payment_valid,),
+        rule="APL-66, APL-67, APL-72",
+        fields=("amount", "paid_on"),
+    ),
+    T(
+        "demand_serve",
+        "送达催告书",
+        (S.SERVED,),
+        None,
+        Perm.CASE_HANDLE,
+        (g.payment_overdue,),
+        rule="ACL-35",
+        fields=("served_on",),
+    ),
+    T(
+        "court_apply",
+        "申请人民法院强制执行",
+        (S.SERVED,),
+        None,
+        Perm.CASE_HANDLE,
+        (g.court_application_allowed,),
+        rule="ACL-53, ACL-54",
+        fields=("applied_on",),
+    ),
+    T(
+        "execution_complete",
+        "执行完毕",
+        (S.SERVED,),
+        S.EXECUTED,
+        Perm.CASE_HANDLE,
+        (g.nothing_owed,),
+        rule="APL-66",
+    ),
+    T("close", "结案", (S.EXECUTED, S.SERVED), S.CLOSED, Perm.CASE_APPROVE, (g.closable,), rule="APL-47"),
+    T("archive", "归档", (S.CLOSED,), S.ARCHIVED, Perm.CASE_HANDLE, (), rule="APL-47, G118-9"),
+    T("suspend", "中止调查", ACTIVE, S.SUSPENDED, Perm.CASE_APPROVE, (g.reason_given,), fields=("reason",)),
+    T("resume", "恢复调查", (S.SUSPENDED,), None, Perm.CASE_APPROVE, (g.reason_given,), fields=("reason",)),
+    T(
+        "terminate",
+        "终止调查",
+        ACTIVE,
+        S.TERMINATED,
+        Perm.CASE_APPROVE,
+        (g.reason_given,),
+        fields=("reason",),
+    ),
+    T(
+        "transfer",
+        "移送其他机关",
+        (S.LEAD, S.INVESTIGATING),
+        S.TRANSFERRED,
+        Perm.CASE_APPROVE,
+        (g.reason_given,),
+        rule="APL-57, APL-27",
+        fields=("reason", "to"),
+    ),
+)
+
+BY_ACTION: dict[str, Transition] = {t.action: t for t in TABLE}
+
+#: Approval-chain actions and the default chain used when an agency has not configured one.
+DEFAULT_CHAINS: dict[str, list[str]] = {
+    "filing": ["approver_1", "approver_2"],
+    "proposal": ["approver_1"],
+    "decision": ["approver_1", "approver_2", "approver_3"],
+}
+APPROVAL_LABELS = {"filing": "立案审批", "proposal": "处理意见审批", "decision": "处罚决定审批"}
+
+
+def transition_for(action: str) -> Transition | None:
+    return BY_ACTION.get(action)
+
+
+def actions_from(state: str) -> list[Transition]:
+    return [t for t in TABLE if state in t.sources]
+
+
+def diagram_mermaid() -> str:
+    """A Mermaid state diagram of the table (docs/case-states.md is made from this)."""
+    lines = ["stateDiagram-v2", "    [*] --> lead: 线索登记"]
+    for state in State:
+        lines.append(f"    {state.value}: {state.label}")
+    for t in TABLE:
+        for src in t.sources:
+            if t.approval:
+                lines.append(f"    {src.value} --> {t.via.value}: {t.label}")
+                lines.append(f"    {t.via.value} --> {t.target.value}: {APPROVAL_LABELS[t.approval]}通过")
+                lines.append(f"    {t.via.value} --> {src.value}: 退回/取回")
+            elif t.target is not None and len(t.sources) < 6:
+                lines.append(f"    {src.value} --> {t.target.value}: {t.label}")
+    lines.append("    note right of suspended: 任一办理中状态均可中止、终止；恢复后回到中止前状态")
+    lines.append("    archived --> [*]")
+    return "\n".join(dict.fromkeys(lines))
+
+
+#: After a decision, parties can no longer be added.
+TERMINAL_FOR_PARTIES = frozenset(
+    {State.DECIDING, State.DECIDED, State.SERVED, State.EXECUTED, State.CLOSED, *FINAL_STATES}
+)
