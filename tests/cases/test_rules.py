@@ -1137,3 +1137,80 @@ def test_statutory_constants():
     assert (r.CASH_TO_AGENCY_WD, r.AGENCY_TO_BANK_WD, r.SURCHARGE_RATE) == (2, 2, Decimal("0.03"))
     assert (r.SEIZURE_DAYS, r.SEIZURE_EXTENSION_DAYS, r.SEIZURE_MAX_EXTENSIONS) == (30, 30, 1)
     assert (r.DEMAND_BEFORE_COURT_WD, r.COURT_APPLICATION_MONTHS, r.EMERGENCY_APPROVAL_HOURS) == (10, 3, 24)
+
+
+# --- APL-54/55 filing time limit, APL-41 evidence, ACL-45/46 ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lead", "sla", "ext", "due"),
+    [
+        (D(2026, 11, 2), 15, 0, D(2026, 11, 23)),
+        (D(2026, 11, 2), 15, 15, D(2026, 12, 14)),
+        # across National Day: 09-29, 09-30, 10-08, 10-09, 10-10 (调休), 10-12 … 15th = 10-23
+        (D(2026, 9, 28), 15, 0, D(2026, 10, 23)),
+    ],
+)
+def test_apl54_55_filing_due(lead, sla, ext, due):
+    assert r.filing_due(lead_on=lead, sla_wd=sla, is_working=is_working, extension_wd=ext) == due
+
+
+E = r.EvidenceFacts
+
+
+@pytest.mark.parametrize(
+    ("evidence", "xexam", "code", "rule"),
+    [
+        ([E(1, "documentary")], False, None, None),
+        ([E(1, "documentary", cross_examined=True)], True, None, None),
+        ([E(1, "audiovisual", from_monitoring_device=True, reviewed=True)], False, None, None),
+        ([], False, "CASE_EVIDENCE_REQUIRED", "APL-41"),
+        ([E(1, "hearsay")], False, "CASE_EVIDENCE_KIND_UNKNOWN", "APL-41"),
+        (
+            [E(1, "electronic", from_monitoring_device=True)],
+            False,
+            "CASE_MONITORING_RECORD_UNREVIEWED",
+            "APL-41",
+        ),
+        (
+            [E(1, "documentary", cross_examined=True), E(2, "witness")],
+            True,
+            "CASE_EVIDENCE_NOT_CROSS_EXAMINED",
+            "APL-64",
+        ),
+    ],
+)
+def test_apl41_evidence_grounds(evidence, xexam, code, rule):
+    kw = dict(evidence=evidence, cross_examination_required=xexam)
+    if code:
+        refused(code, rule, r.evidence_grounds_check, **kw)
+    else:
+        r.evidence_grounds_check(**kw)
+
+
+def test_apl41_eight_kinds_of_evidence():
+    assert len(r.EvidenceKind) == 8
+
+
+@pytest.mark.parametrize(
+    ("as_of", "pauses", "demand", "code"),
+    [
+        (D(2026, 11, 7), [], D(2026, 11, 1), "ENFORCEMENT_SURCHARGE_UNDER_30_DAYS"),  # 30 days
+        (D(2026, 11, 8), [], D(2026, 11, 1), None),  # 31 days
+        (D(2026, 11, 8), [], None, "ENFORCEMENT_DEMAND_REQUIRED"),
+        (D(2026, 11, 8), [], D(2026, 11, 10), "ENFORCEMENT_DEMAND_REQUIRED"),
+        (
+            D(2026, 11, 8),
+            [r.Period(D(2026, 10, 20), D(2026, 10, 20))],
+            D(2026, 11, 1),
+            "ENFORCEMENT_SURCHARGE_UNDER_30_DAYS",
+        ),
+    ],
+)
+def test_acl45_46_enforcement_after_thirty_days_of_surcharge(as_of, pauses, demand, code):
+    s = r.surcharge(fine=1000, due_on=D(2026, 10, 8), as_of=as_of, pauses=pauses)
+    kw = dict(surcharge=s, demand_served_on=demand)
+    if code:
+        refused(code, "ACL-45/46", r.enforcement_after_surcharge_check, **kw)
+    else:
+        r.enforcement_after_surcharge_check(**kw)

@@ -186,6 +186,85 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 # =============================================================================================
+# APL-54/55 filing time limit; APL-41 evidence
+# =============================================================================================
+
+
+def filing_due(*, lead_on: dt.date, sla_wd: int, is_working: IsWorking, extension_wd: int = 0) -> dt.date:
+    """APL-54/55 (APL Art. 54 "及时立案"): the day by which to decide whether to file, ``sla_wd``
+    working days after the lead was registered (profile ``filing.sla``; e.g. SAMR Art. 18:
+    15 WD), plus an approved ``extension_wd`` (``filing.sla_extension``)."""
+    return cal.add_working_days(lead_on, sla_wd + extension_wd, is_working)[0]
+
+
+class EvidenceKind(enum.StrEnum):
+    """The eight kinds of evidence (《行政诉讼法》第三十三条)."""
+
+    DOCUMENTARY = "documentary"  # 书证
+    PHYSICAL = "physical"  # 物证
+    AUDIOVISUAL = "audiovisual"  # 视听资料
+    ELECTRONIC = "electronic"  # 电子数据
+    WITNESS = "witness"  # 证人证言
+    PARTY_STATEMENT = "party_statement"  # 当事人的陈述
+    EXPERT_OPINION = "expert_opinion"  # 鉴定意见
+    INSPECTION_RECORD = "inspection_record"  # 勘验笔录、现场笔录
+
+
+@dataclasses.dataclass(frozen=True)
+class EvidenceFacts:
+    evidence_id: object
+    kind: str
+    from_monitoring_device: bool = False  # 电子技术监控设备 record (APL-41)
+    reviewed: bool = False  # APL-41 review of a monitoring record passed
+    cross_examined: bool = False
+
+
+def evidence_grounds_check(*, evidence: Sequence[EvidenceFacts], cross_examination_required: bool) -> None:
+    """APL-41 (APL Art. 41) and APL Art. 40: the evidence grounding a decision exists
+    (``CASE_EVIDENCE_REQUIRED``), is of one of the eight kinds (``CASE_EVIDENCE_KIND_UNKNOWN``),
+    a monitoring-device record has passed its review (``CASE_MONITORING_RECORD_UNREVIEWED``:
+    unreviewed or failed records are not evidence), and, where the profile requires it
+    (``hearing.cross_examination_required``), has been cross-examined
+    (``CASE_EVIDENCE_NOT_CROSS_EXAMINED``)."""
+    if not evidence:
+        raise _refuse(
+            "CASE_EVIDENCE_REQUIRED",
+            _("违法事实不清、证据不足的，不得给予行政处罚（《行政处罚法》第四十条）。"),
+            "APL-41",
+        )
+    kinds = {k.value for k in EvidenceKind}
+    bad = [e.evidence_id for e in evidence if str(e.kind) not in kinds]
+    if bad:
+        raise _refuse(
+            "CASE_EVIDENCE_KIND_UNKNOWN",
+            _(
+                "证据种类须为书证、物证、视听资料、电子数据、证人证言、当事人的陈述、鉴定意见、勘验笔录和现场笔录之一。"
+            ),
+            "APL-41",
+            details={"evidence": bad},
+        )
+    unreviewed = [e.evidence_id for e in evidence if e.from_monitoring_device and not e.reviewed]
+    if unreviewed:
+        raise _refuse(
+            "CASE_MONITORING_RECORD_UNREVIEWED",
+            _(
+                "电子技术监控设备记录的违法事实未经审核或者经审核不符合要求的，不得作为行政处罚的证据（《行政处罚法》第四十一条）。"
+            ),
+            "APL-41",
+            details={"evidence": unreviewed},
+        )
+    if cross_examination_required:
+        open_ = [e.evidence_id for e in evidence if not e.cross_examined]
+        if open_:
+            raise _refuse(
+                "CASE_EVIDENCE_NOT_CROSS_EXAMINED",
+                _("作为定案依据的证据应当经过质证（《行政处罚法》第六十四条及本地规定）。"),
+                "APL-64",
+                details={"evidence": open_},
+            )
+
+
+# =============================================================================================
 # APL-36 limitation
 # =============================================================================================
 
@@ -1585,6 +1664,36 @@ def enforcement_time_check(
             _("除情况紧急外，不得在夜间（%(lo)s至次日%(hi)s）实施行政强制执行（《行政强制法》第四十三条）。")
             % {"lo": night_start.strftime("%H:%M"), "hi": night_end.strftime("%H:%M")},
             "ACL-43",
+        )
+
+
+# =============================================================================================
+# ACL-45/46 enforcement after the surcharge has run
+# =============================================================================================
+
+#: ACL Art. 46: 加处罚款或者滞纳金超过三十日，经催告当事人仍不履行的，可以强制执行。
+SURCHARGE_BEFORE_ENFORCEMENT_DAYS = 30
+
+
+def enforcement_after_surcharge_check(*, surcharge: Surcharge, demand_served_on: dt.date | None) -> None:
+    """ACL-45/46 (ACL Arts. 45, 46): an agency with its own enforcement power may enforce
+    only after the surcharge has run for more than 30 days (``ENFORCEMENT_SURCHARGE_UNDER_30_DAYS``;
+    paused days not counted) and a 催告 was served (``ENFORCEMENT_DEMAND_REQUIRED``). The cap
+    (surcharge ≤ the fine) is in ``surcharge``."""
+    if surcharge.overdue_days <= SURCHARGE_BEFORE_ENFORCEMENT_DAYS:
+        raise _refuse(
+            "ENFORCEMENT_SURCHARGE_UNDER_30_DAYS",
+            _(
+                "加处罚款超过三十日，经催告当事人仍不履行的，方可强制执行；目前已计%(days)s日（《行政强制法》第四十六条）。"
+            )
+            % {"days": surcharge.overdue_days},
+            "ACL-45/46",
+        )
+    if demand_served_on is None or demand_served_on > surcharge.as_of:
+        raise _refuse(
+            "ENFORCEMENT_DEMAND_REQUIRED",
+            _("强制执行前应当书面催告当事人履行义务（《行政强制法》第三十五条、第四十六条）。"),
+            "ACL-45/46",
         )
 
 
