@@ -1,0 +1,171 @@
+"""Reads of cases, each scoped to what the actor may see (Perm.CASE_VIEW over agencies)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lawtrail.core.errors import NotFound
+from lawtrail.core.permissions import Perm
+from lawtrail.registry.models import RoleGrant
+from lawtrail.registry.selectors import agencies_in_scope, user_has_perm
+
+from . import workflow
+from .models import FINAL_STATES, Approval, Case, CaseEvent, Deadline, State
+
+ACTIVE_STATES = [s for s in State if s not in FINAL_STATES and s != State.CLOSED]
+
+
+def cases_in_scope(actor: Any) -> QuerySet[Case]:
+    """Every case the actor may read: cases of the agencies they hold CASE_VIEW for."""
+    agencies = agencies_in_scope(actor, Perm.CASE_VIEW)
+    return Case.objects.filter(agency__in=agencies.values("pk"))
+
+
+def _with_next_due(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.annotate(next_due=Min("deadlines__due_on", filter=Q(deadlines__active=True)))
+
+
+def case_list_for(
+    actor: Any,
+    *,
+    state: str | None = None,
+    domain: str | None = None,
+    officer: int | None = None,
+    overdue: bool | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    q: str | None = None,
+    today: dt.date | None = None,
+) -> QuerySet[Case]:
+    """The case list with its filters (status, domain, officer, overdue, lead date, text)."""
+    qs = cases_in_scope(actor)
+    if state:
+        qs = qs.filter(state=state)
+    if domain:
+        qs = qs.filter(domain__code=domain)
+    if officer:
+        qs = qs.filter(Q(handler_id=officer) | Q(officers__id=officer)).distinct()
+    if date_from:
+        qs = qs.filter(lead_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(lead_on__lte=date_to)
+    if q:
+        qs = qs.filter(Q(title__contains=q) | Q(number__contains=q) | Q(parties__name__contains=q)).distinct()
+    if overdue is not None:
+        late = Deadline.objects.filter(
+            case=OuterRef("pk"), active=True, due_on__lt=today or timezone.localdate()
+        )
+        qs = qs.filter(Exists(late)) if overdue else qs.exclude(Exists(late))
+    return _with_next_due(qs).select_related("agency", "domain", "handler").order_by("-id")
+
+
+def case_get_for(actor: Any, case_id: int) -> Case:
+    case = (
+        cases_in_scope(actor)
+        .select_related("agency__division", "domain", "region", "handler")
+        .prefetch_related(
+            "parties",
+            "officers",
+            "violations__violation",
+            "evidence__collected_by",
+            Prefetch("events", queryset=CaseEvent.objects.select_related("actor").order_by("id")),
+            Prefetch("deadlines", queryset=Deadline.objects.order_by("-active", "due_on", "id")),
+            Prefetch("approvals", queryset=Approval.objects.prefetch_related("steps__actor").order_by("id")),
+        )
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise NotFound(_("案件不存在或您无权查看。"), code="CASE_NOT_FOUND")
+    return case
+
+
+def pending_approval(case: Case) -> Approval | None:
+    return next((a for a in case.approvals.all() if a.status == Approval.Status.PENDING), None)
+
+
+@dataclass
+class AvailableAction:
+    action: str
+    label: str
+    fields: tuple[str, ...]
+    kind: str = "transition"  # or "approval"
+
+
+def actions_for(actor: Any, case: Case) -> list[AvailableAction]:
+    """What the actor may try on the case now (guards are checked when they try)."""
+    out: list[AvailableAction] = []
+    approval = pending_approval(case)
+    if approval is not None:
+        role = approval.levels[approval.level]
+        holds = RoleGrant.objects.filter(user=actor, role=role, agency=case.agency).exists()
+        if holds and actor.pk != approval.submitted_by_id and approval.assignee_id in (None, actor.pk):
+            out += [
+                AvailableAction("approve", _("批准"), ("reasons",), "approval"),
+                AvailableAction("send_back", _("退回"), ("reasons", "to"), "approval"),
+                AvailableAction("reassign", _("改派"), ("assignee_id",), "approval"),
+            ]
+        if actor.pk == approval.submitted_by_id and not approval.steps.exists():
+            out.append(AvailableAction("withdraw", _("取回"), (), "approval"))
+        return out
+    for t in workflow.actions_from(case.state):
+        if user_has_perm(actor, t.perm, case.agency):
+            out.append(AvailableAction(t.action, t.label, t.fields))
+    return out
+
+
+@dataclass
+class Task:
+    case: Case
+    what: str
+    due_on: dt.date | None
+
+
+def todo_for(actor: Any, *, today: dt.date | None = None, limit: int = 200) -> list[Task]:
+    """待办: the steps waiting for this person, soonest deadline first.
+
+    - cases they handle (as handler or co-officer) that are active and not waiting for someone else;
+    - approvals waiting at a level they hold, in their agencies;
+    - cases in legal review at agencies where they are a reviewer.
+    """
+    scope = cases_in_scope(actor)
+    tasks: list[Task] = []
+    own = (
+        _with_next_due(scope.filter(Q(handler=actor) | Q(officers=actor), state__in=ACTIVE_STATES))
+        .exclude(state__in=[State.FILING, State.PROPOSING, State.DECIDING, State.REVIEWING])
+        .select_related("agency", "domain")
+        .distinct()
+        .order_by("next_due", "-id")[:limit]
+    )
+    tasks += [Task(c, State(c.state).label, c.next_due) for c in own]
+    grants = list(RoleGrant.objects.filter(user=actor, agency__isnull=False).values_list("role", "agency_id"))
+    if grants:
+        pending = (
+            Approval.objects.filter(status=Approval.Status.PENDING, case__in=scope)
+            .filter(Q(assignee__isnull=True) | Q(assignee=actor))
+            .exclude(submitted_by=actor)
+            .select_related("case__agency", "case__domain")[: limit * 2]
+        )
+        held = set(grants)
+        for a in pending:
+            if (a.levels[a.level], a.case.agency_id) in held:
+                tasks.append(
+                    Task(
+                        a.case, _("%(what)s（待我审批）") % {"what": workflow.APPROVAL_LABELS[a.action]}, None
+                    )
+                )
+        reviewer_agencies = [agency for role, agency in grants if role == "reviewer"]
+        if reviewer_agencies:
+            for c in _with_next_due(
+                scope.filter(state=State.REVIEWING, agency_id__in=reviewer_agencies)
+            ).select_related("agency", "domain")[:limit]:
+                tasks.append(Task(c, _("法制审核"), c.next_due))
+    far = dt.date.max
+    tasks.sort(key=lambda t: (t.due_on or far, -t.case.pk))
+    return tasks[:limit]
