@@ -109,7 +109,15 @@ TABLE: tuple[Transition, ...] = (
         approval="proposal",
         via=S.PROPOSING,
         rule="APL-30, APL-33, APL-57, G27-12",
-        fields=("outcome", "amount", "kinds", "tier", "deviation_reason"),
+        fields=(
+            "outcome",
+            "amount",
+            "kinds",
+            "tier",
+            "deviation_reason",
+            "deviation_approval",
+            "review_required",
+        ),
     ),
     T(
         "notice_serve",
@@ -268,7 +276,7 @@ TABLE: tuple[Transition, ...] = (
         Perm.CASE_HANDLE,
         (g.court_application_allowed,),
         rule="ACL-53, ACL-54",
-        fields=("applied_on",),
+        fields=("applied_on", "period_expired_on"),
     ),
     T(
         "execution_complete",
