@@ -21,7 +21,10 @@ from lawtrail.core.profiles.selectors import profile_value
 from lawtrail.registry.models import BenchmarkTier, Credential, Staff
 
 from . import rules
-from .models import Case, Outcome, Party
+from .models import Case, Measure, Outcome, Party, Procedure
+
+#: Measures still holding property or evidence (ACL-28: released or disposed before the case closes).
+OPEN_MEASURES = (Measure.Status.TAKEN,)
 
 
 @dataclass
@@ -75,7 +78,16 @@ def has_party(ctx: GuardContext) -> None:
 
 def officers_qualified(ctx: GuardContext) -> None:
     """APL-42: at least two officers holding a credential usable for this case on this day."""
-    users = list(ctx.case.officers.all())
+    rules.officers_check(
+        officers=officer_facts(list(ctx.case.officers.all())),
+        on=ctx.on,
+        domain=ctx.case.domain.code,
+        division_path=ctx.case.region.path,
+    )
+
+
+def officer_facts(users: list) -> list[rules.OfficerFacts]:
+    """The credentials of each account, as the pure APL-42 rule reads them."""
     staff = {s.user_id: s for s in Staff.objects.filter(user__in=users)}
     creds: dict[int, list[rules.CredentialFacts]] = {}
     for c in Credential.objects.filter(staff__in=staff.values()).select_related("domain", "region"):
@@ -89,7 +101,7 @@ def officers_qualified(ctx: GuardContext) -> None:
                 region_path=c.region.path,
             )
         )
-    officers = [
+    return [
         rules.OfficerFacts(
             officer_id=u.pk,
             name=str(u),
@@ -97,9 +109,6 @@ def officers_qualified(ctx: GuardContext) -> None:
         )
         for u in users
     ]
-    rules.officers_check(
-        officers=officers, on=ctx.on, domain=ctx.case.domain.code, division_path=ctx.case.region.path
-    )
 
 
 def within_limitation(ctx: GuardContext) -> None:
@@ -474,3 +483,54 @@ def closable(ctx: GuardContext) -> None:
     case = ctx.case
     if case.state == "served" and case.outcome == Outcome.PENALTY:
         raise Conflict(_("处罚决定尚未执行完毕，不能结案。"), code="CASE_NOT_EXECUTED", rule="APL-47")
+    if case.procedure == Procedure.ON_THE_SPOT and case.filed_copy_on is None:
+        raise Conflict(
+            _("当场处罚决定书尚未报所属行政机关备案，不能结案（《行政处罚法》第五十二条）。"),
+            code="CASE_ON_THE_SPOT_NOT_FILED",
+            rule="APL-52",
+        )
+    if case.measures.filter(status__in=OPEN_MEASURES).exists():
+        raise Conflict(
+            _(
+                "案件尚有未解除或未处理的强制措施、先行登记保存，不能结案（《行政强制法》第二十八条、《行政处罚法》第五十六条）。"
+            ),
+            code="CASE_MEASURES_OPEN",
+            rule="ACL-25/27/28",
+        )
+
+
+# ----------------------------------------------------------------------------- on-the-spot procedure
+
+
+def on_the_spot_fileable(ctx: GuardContext) -> None:
+    """APL-52: the copy of an on-the-spot decision is filed with the agency, once."""
+    if ctx.case.procedure != Procedure.ON_THE_SPOT:
+        raise Conflict(_("本案不是当场处罚案件。"), code="CASE_NOT_ON_THE_SPOT", rule="APL-52")
+    if ctx.case.filed_copy_on is not None:
+        raise Conflict(_("当场处罚决定书已备案。"), code="CASE_ON_THE_SPOT_FILED", rule="APL-52")
+
+
+def cash_handover_valid(ctx: GuardContext) -> None:
+    """APL-68/71: cash collected on the spot goes to the agency, then to the bank (2 WD + 2 WD)."""
+    case = ctx.case
+    if not case.collected_on_spot:
+        raise Conflict(_("本案罚款未当场收缴。"), code="CASE_NOT_COLLECTED", rule="APL-68/71")
+    stage = ctx.data.get("to")
+    done = set(case.events.filter(action="cash_handover").values_list("data__to", flat=True))
+    if stage not in ("agency", "bank"):
+        raise ValidationFailed(
+            _("请选择交款对象：agency（交至行政机关）或 bank（缴付指定银行）。"),
+            code="CASE_HANDOVER_STAGE",
+            rule="APL-68/71",
+        )
+    if stage in done:
+        raise Conflict(_("该笔罚款已交付。"), code="CASE_HANDOVER_DONE", rule="APL-68/71")
+    if stage == "bank" and "agency" not in done:
+        raise Conflict(
+            _("当场收缴的罚款应先交至行政机关，再由行政机关缴付指定银行（《行政处罚法》第七十一条）。"),
+            code="CASE_HANDOVER_ORDER",
+            rule="APL-68/71",
+        )
+    handed = _date(ctx, "handed_on", default=ctx.on)
+    if handed > ctx.on or handed < case.decided_on:
+        raise ValidationFailed(_("交款日期无效。"), code="CASE_DATE_INVALID", rule="APL-68/71")

@@ -140,6 +140,30 @@ class Case(models.Model):
     demand_served_on = models.DateField(_("催告书送达日"), null=True, blank=True)
     closed_on = models.DateField(_("结案日"), null=True, blank=True)
     archived_on = models.DateField(_("归档日"), null=True, blank=True)
+    # --- on-the-spot procedure (APL-51/52/68/71) ---
+    form_serial = models.CharField(_("当场处罚决定书编号"), max_length=64, blank=True)
+    receipt_number = models.CharField(_("罚款收据编号"), max_length=64, blank=True)
+    collected_on_spot = models.BooleanField(_("当场收缴罚款"), default=False)
+    filed_copy_on = models.DateField(_("当场处罚备案日"), null=True, blank=True)
+    # --- decision limit (APL-60): an extension asked and not yet decided ---
+    extension_requested_days = models.PositiveIntegerField(_("申请延长天数"), null=True, blank=True)
+    # --- payment (APL-66/72) and enforcement (ACL-35..46) ---
+    payment_deferred_to = models.DateField(_("延期（分期）缴纳截止日"), null=True, blank=True)
+    instalments = models.JSONField(_("分期缴纳计划"), default=list, blank=True)
+    demand_perform_by = models.DateField(_("催告履行期限"), null=True, blank=True)
+    enforcement_decided_on = models.DateField(_("强制执行决定日"), null=True, blank=True)
+    court_applied_on = models.DateField(_("申请法院强制执行日"), null=True, blank=True)
+    # --- people of a step (recusal, APL-43) ---
+    hearing_host = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("听证主持人"),
+    )
+    # set when an officer is recused: APL-42 is checked again on the next handling step
+    officers_recheck = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -149,6 +173,10 @@ class Case(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["agency", "year", "seq"], condition=Q(seq__isnull=False), name="case_number_unique"
+            ),
+            # APL-52: the pre-numbered on-the-spot decision form is used once per agency
+            models.UniqueConstraint(
+                fields=["agency", "form_serial"], condition=~Q(form_serial=""), name="case_form_serial_unique"
             ),
         ]
         indexes = [models.Index(fields=["agency", "state", "-id"]), models.Index(fields=["handler", "state"])]
@@ -332,3 +360,175 @@ class ApprovalStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.approval_id} {self.decision}"
+
+
+class Measure(models.Model):
+    """A compulsory measure (ACL-17..28) or 先行登记保存 of evidence (APL-56) in a case.
+
+    Life: requested → approved → taken → released / disposed; an emergency measure is taken
+    first and approved within 24 hours (ACL-19), or released at once when refused.
+    """
+
+    class Kind(models.TextChoices):
+        SEAL = "seal", _("查封")
+        SEIZE = "seize", _("扣押")
+        FREEZE = "freeze", _("冻结")
+        PRESERVATION = "preservation", _("先行登记保存")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("待批准")
+        APPROVED = "approved", _("已批准待实施")
+        TAKEN = "taken", _("已实施")
+        REJECTED = "rejected", _("未批准")
+        RELEASED = "released", _("已解除")
+        DISPOSED = "disposed", _("已处理")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="measures")
+    kind = models.CharField(_("种类"), max_length=16, choices=Kind.choices)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.REQUESTED)
+    items = models.TextField(_("财物清单"), blank=True)
+    reason = models.TextField(_("理由和依据"), blank=True)
+    emergency = models.BooleanField(_("情况紧急当场实施"), default=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
+    approval_due_at = models.DateTimeField(_("补办批准期限"), null=True, blank=True)
+    started_at = models.DateTimeField(_("实施时间"), null=True, blank=True)
+    officers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+    officer_count = models.PositiveSmallIntegerField(_("实施人数"), default=0)
+    onsite_record = models.TextField(_("现场笔录"), blank=True)
+    party_present = models.BooleanField(_("当事人到场"), default=False)
+    party_signed = models.BooleanField(_("当事人签名"), default=False)
+    refusal_noted = models.BooleanField(_("当事人拒绝签名已注明"), default=False)
+    witness_name = models.CharField(_("见证人"), max_length=64, blank=True)
+    period_end = models.DateField(_("期限届满日"), null=True, blank=True)
+    extended_days = models.PositiveSmallIntegerField(_("延长天数"), default=0)
+    extension_reasons = models.TextField(_("延长理由"), blank=True)
+    extension_notified = models.BooleanField(_("已书面告知延长理由"), default=False)
+    testing_periods = models.JSONField(_("检测、检验、检疫、鉴定期间"), default=list, blank=True)
+    released_on = models.DateField(_("解除日期"), null=True, blank=True)
+    release_reason = models.TextField(_("解除理由"), blank=True)
+    disposed_on = models.DateField(_("处理决定日期"), null=True, blank=True)
+    disposal = models.TextField(_("处理决定"), blank=True)
+
+    class Meta:
+        verbose_name = _("行政强制措施")
+        verbose_name_plural = _("行政强制措施")
+        ordering = ["case_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class CasePeriod(models.Model):
+    """A run of days that does not count: toward the decision limit (APL-60: 鉴定、检测、检验、
+    听证、公告, 中止 …) or toward the late-payment surcharge (APL-73: 复议、诉讼)."""
+
+    class Purpose(models.TextChoices):
+        DECISION = "decision", _("不计入办案期限")
+        SURCHARGE = "surcharge", _("不计加处罚款")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="periods")
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    kind = models.CharField(_("事由"), max_length=32)
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"), null=True, blank=True)
+    reason = models.TextField(_("说明"), blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("期间")
+        verbose_name_plural = _("期间")
+        ordering = ["case_id", "start", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.start}–{self.end or ''}"
+
+
+class Recusal(models.Model):
+    """回避 (APL-43): a request that an account withdraw from a case, and its decision."""
+
+    class Role(models.TextChoices):
+        OFFICER = "officer", _("执法人员")
+        HOST = "host", _("听证主持人")
+        REVIEWER = "reviewer", _("法制审核人员")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待决定")
+        GRANTED = "granted", _("决定回避")
+        REFUSED = "refused", _("驳回申请")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="recusals")
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("身份"), max_length=16, choices=Role.choices)
+    by_party = models.BooleanField(_("当事人申请"), default=True)
+    reason = models.TextField(_("理由"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_on = models.DateField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    replacement = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("回避")
+        verbose_name_plural = _("回避")
+        ordering = ["case_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.account_id} {self.status}"
+
+
+class Transfer(models.Model):
+    """移送: a lead or case sent to another agency, or to a judicial organ (with its receipt)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfers")
+    to_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="transfers_received"
+    )
+    to_organ = models.CharField(_("接收机关"), max_length=200, blank=True)
+    judicial = models.BooleanField(_("移送司法机关"), default=False)
+    reason = models.TextField(_("移送理由"))
+    sent_on = models.DateField(_("移送日期"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    receipt_on = models.DateField(_("回执日期"), null=True, blank=True)
+    receipt_number = models.CharField(_("回执编号"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("移送")
+        verbose_name_plural = _("移送")
+        ordering = ["case_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.to_agency_id or self.to_organ}"
+
+
+class Assistance(models.Model):
+    """协查: a request for assistance sent to another agency, and that agency's reply."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assistance_requests")
+    to_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="assistance_received")
+    request = models.TextField(_("协查事项"))
+    requested_on = models.DateField()
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reply = models.TextField(_("协查结果"), blank=True)
+    replied_on = models.DateField(null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("协查")
+        verbose_name_plural = _("协查")
+        ordering = ["case_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.to_agency_id}"

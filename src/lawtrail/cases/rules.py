@@ -407,21 +407,26 @@ def officers_check(
     domain: str,
     division_path: str,
     rule: str = "APL-42",
+    minimum: int = MIN_OFFICERS,
 ) -> None:
     """APL-42 (APL Art. 42; also ACL Art. 18(二) with ``rule="ACL-17/18"``): at least two
     distinct officers, and every officer named holds a credential valid on ``on``, in the
-    case's domain, whose region is the case's division or an ancestor.
+    case's domain, whose region is the case's division or an ancestor. ``minimum`` is lower
+    only where a law provides otherwise (Art. 42 "法律另有规定的除外"; profile
+    ``on_the_spot.min_officers``).
 
     Refusals: ``CASE_OFFICERS_LT_2``, ``CASE_OFFICER_CREDENTIAL_INVALID`` (details: each
     officer without a usable credential and the reason found on their best credential).
     """
     distinct = {o.officer_id for o in officers}
-    if len(distinct) < MIN_OFFICERS:
+    if len(distinct) < max(minimum, 1):
         raise _refuse(
             "CASE_OFFICERS_LT_2",
-            _("执法人员不得少于两人（《行政处罚法》第四十二条、《行政强制法》第十八条）。"),
+            _("执法人员不得少于两人（《行政处罚法》第四十二条、《行政强制法》第十八条）。")
+            if minimum == MIN_OFFICERS
+            else _("执法人员不得少于%(n)s人（《行政处罚法》第四十二条）。") % {"n": minimum},
             rule,
-            details={"count": len(distinct)},
+            details={"count": len(distinct), "minimum": minimum},
         )
     invalid = []
     for officer in officers:
@@ -1774,3 +1779,244 @@ def court_application_check(
             details={"latest": str(w.latest)},
         )
     return w
+
+
+# =============================================================================================
+# Procedure: who decides (APL-43 recusal; APL-60 suspension; ACL-17 measures; APL-66 deferral)
+# =============================================================================================
+
+#: Roles of an agency's leaders (负责人): 分管领导 and 主要负责人.
+LEADER_ROLES = frozenset({"approver_2", "approver_3"})
+HEAD_ROLE = "approver_3"
+
+
+def leader_check(*, roles: Iterable[str], allowed: Iterable[str], what: str, rule: str) -> None:
+    """The step needs the approval of the agency's 负责人: the actor acting must hold one of the
+    ``allowed`` roles at the case's agency (``CASE_LEADER_REQUIRED``). Used for 中止/恢复/终止
+    (APL-60, e.g. SAMR 令第2号第四十七、四十八条 "经负责人批准"), 延长办案期限 (APL-60),
+    行政强制措施 (ACL-17/18 "经行政机关负责人批准"), 先行登记保存 (APL-56) and 延期/分期缴纳 (APL-66/67)."""
+    if not set(roles) & set(allowed):
+        raise _refuse(
+            "CASE_LEADER_REQUIRED",
+            _("%(what)s须经行政机关负责人批准，应由有权批准的负责人本人办理。") % {"what": what},
+            rule,
+            details={"allowed": sorted(allowed)},
+        )
+
+
+def recusal_decider_check(
+    *,
+    account_id: int,
+    account_is_head: bool,
+    decider_id: int,
+    decider_roles: Iterable[str],
+    note: str = "",
+) -> None:
+    """APL-43 (APL Art. 43): 执法人员的回避，由行政机关负责人决定. The agency head
+    (主要负责人, ``approver_3``) decides on officers, hearing hosts and reviewers. The law names
+    no decider for the head's own recusal: then another 负责人 records the decision with a note
+    of how it was reached (e.g. 负责人集体讨论, SAMR 令第2号 practice). Nobody decides on
+    their own recusal.
+
+    Codes: ``CASE_RECUSAL_SELF_DECISION``, ``CASE_RECUSAL_DECIDER``, ``CASE_RECUSAL_HEAD_NOTE``.
+    """
+    roles = set(decider_roles)
+    if decider_id == account_id:
+        raise _refuse(
+            "CASE_RECUSAL_SELF_DECISION",
+            _("被申请回避的人员不得决定本人的回避（《行政处罚法》第四十三条）。"),
+            "APL-43",
+        )
+    if account_is_head:
+        if not roles & LEADER_ROLES:
+            raise _refuse(
+                "CASE_RECUSAL_DECIDER",
+                _("主要负责人的回避应由其他负责人决定（《行政处罚法》第四十三条）。"),
+                "APL-43",
+            )
+        if not note.strip():
+            raise _refuse(
+                "CASE_RECUSAL_HEAD_NOTE",
+                _(
+                    "主要负责人的回避，法律未规定决定人，请注明决定方式（如负责人集体讨论）（《行政处罚法》第四十三条）。"
+                ),
+                "APL-43",
+            )
+        return
+    if HEAD_ROLE not in roles:
+        raise _refuse(
+            "CASE_RECUSAL_DECIDER",
+            _("执法人员的回避，由行政机关负责人决定（《行政处罚法》第四十三条）。"),
+            "APL-43",
+        )
+
+
+class MeasureKind(enum.StrEnum):
+    """ACL-9/12 measures of a penalty case, and APL-56 先行登记保存 of evidence."""
+
+    SEAL = "seal"  # 查封
+    SEIZE = "seize"  # 扣押
+    FREEZE = "freeze"  # 冻结
+    PRESERVATION = "preservation"  # 先行登记保存
+
+
+#: ACL Art. 31: 冻结后三日内（工作日, Art. 69）向当事人交付冻结决定书.
+FREEZE_DECISION_WD = 3
+
+
+def measure_emergency_check(*, kind: str, emergency: bool) -> None:
+    """ACL-19 allows an emergency measure approved afterwards; APL-56 先行登记保存 always needs
+    the head's prior approval (``MEASURE_EMERGENCY_NOT_ALLOWED``)."""
+    if emergency and kind == MeasureKind.PRESERVATION:
+        raise _refuse(
+            "MEASURE_EMERGENCY_NOT_ALLOWED",
+            _("先行登记保存证据应当事先经行政机关负责人批准，不适用事后补批（《行政处罚法》第五十六条）。"),
+            "APL-56",
+        )
+
+
+def measure_due(
+    *,
+    kind: str,
+    started_on: dt.date,
+    is_working: IsWorking,
+    extension_days: int = 0,
+    testing: Sequence[Period] = (),
+) -> dt.date:
+    """The day a measure must end: 7 WD for a disposal after 先行登记保存 (APL-56); 30 days
+    (+ one extension ≤ 30, testing time excluded) for 查封、扣押、冻结 (ACL-25/27/28, ACL-31/32)."""
+    if kind == MeasureKind.PRESERVATION:
+        return preservation_disposal_due(preserved_on=started_on, is_working=is_working)
+    return seizure_period(
+        started_on=started_on, is_working=is_working, extension_days=extension_days, testing=testing
+    ).due
+
+
+# =============================================================================================
+# APL-66/67 deferral and instalments; ACL-35..38 enforcement decision
+# =============================================================================================
+
+
+@dataclasses.dataclass(frozen=True)
+class Deferral:
+    due: dt.date  # the new last day: the surcharge and the court clock start after it (APL-72)
+    instalments: tuple[tuple[dt.date, Decimal], ...]
+    rule: str = "APL-66/67"
+
+
+def payment_deferral_check(
+    *,
+    owed: Decimal | int,
+    current_due: dt.date,
+    applied_on: dt.date,
+    deferred_to: dt.date | None = None,
+    instalments: Sequence[tuple[dt.date, Decimal | int | str]] = (),
+) -> Deferral:
+    """APL-66/67 (APL Art. 66: 当事人确有经济困难，需要延期或者分期缴纳罚款的，经当事人申请和
+    行政机关批准，可以暂缓或者分期缴纳): the party applies before the payment period ends
+    (``CASE_DEFERRAL_LATE``); either a later due date (``CASE_DEFERRAL_DATE_INVALID``) or an
+    instalment plan with increasing dates after the application whose amounts add up to what
+    is owed (``CASE_INSTALMENTS_INVALID``). APL-72: the surcharge, and the court-enforcement
+    clock, start only after the end of the deferral (the returned ``due``)."""
+    owed = Decimal(str(owed))
+    if owed <= 0:
+        raise _conflict("CASE_NOTHING_OWED", _("本案没有待缴的罚款。"), "APL-66/67")
+    if applied_on > current_due:
+        raise _conflict(
+            "CASE_DEFERRAL_LATE",
+            _("暂缓或者分期缴纳罚款应在缴款期限（%(due)s）届满前申请（《行政处罚法》第六十六条）。")
+            % {"due": current_due},
+            "APL-66/67",
+        )
+    if bool(deferred_to) == bool(instalments):
+        raise _refuse(
+            "CASE_DEFERRAL_MODE",
+            _("请填写暂缓缴纳的截止日期或者分期缴纳计划（二者选一）（《行政处罚法》第六十六条）。"),
+            "APL-66/67",
+        )
+    if deferred_to is not None:
+        if deferred_to <= current_due:
+            raise _refuse(
+                "CASE_DEFERRAL_DATE_INVALID",
+                _("暂缓缴纳的截止日期应晚于原缴款期限（%(due)s）。") % {"due": current_due},
+                "APL-66/67",
+            )
+        return Deferral(due=deferred_to, instalments=())
+    plan = []
+    try:
+        plan = [(d, Decimal(str(a))) for d, a in instalments]
+    except Exception:
+        plan = []
+    dates = [d for d, _a in plan]
+    if (
+        len(plan) < 2
+        or any(a <= 0 for _d, a in plan)
+        or dates != sorted(set(dates))
+        or dates[0] < applied_on
+        or sum(a for _d, a in plan) != owed
+    ):
+        raise _refuse(
+            "CASE_INSTALMENTS_INVALID",
+            _(
+                "分期缴纳计划应至少两期，日期依次在后，各期金额为正且合计等于应缴罚款%(owed)s元（《行政处罚法》第六十六条）。"
+            )
+            % {"owed": owed},
+            "APL-66/67",
+        )
+    return Deferral(due=dates[-1], instalments=tuple(plan))
+
+
+class EnforcementMode(enum.StrEnum):
+    """ACL-9/12 (ACL Art. 12): the modes of 行政强制执行."""
+
+    SURCHARGE = "surcharge"  # 加处罚款或者滞纳金
+    TRANSFER_FUNDS = "transfer_funds"  # 划拨存款、汇款
+    AUCTION = "auction"  # 拍卖或者依法处理查封、扣押的场所、设施或者财物
+    REMOVE = "remove"  # 排除妨碍、恢复原状
+    SUBSTITUTE = "substitute"  # 代履行
+    OTHER = "other"  # 其他强制执行方式
+
+
+def enforcement_decision_check(
+    *, demand_served_on: dt.date | None, perform_by: dt.date | None, decided_on: dt.date
+) -> None:
+    """ACL-35–38 (ACL Arts. 35–37): an enforcement decision only after a written 催告 was served
+    (``ENFORCEMENT_DEMAND_REQUIRED``) and the time it gave to perform has passed
+    (``ENFORCEMENT_DEMAND_PERIOD_RUNNING``; the day of service when it stated none)."""
+    if demand_served_on is None or demand_served_on > decided_on:
+        raise _refuse(
+            "ENFORCEMENT_DEMAND_REQUIRED",
+            _("作出强制执行决定前，应当事先书面催告当事人履行义务（《行政强制法》第三十五条）。"),
+            "ACL-35–38",
+        )
+    last = perform_by or demand_served_on
+    if decided_on <= last:
+        raise _refuse(
+            "ENFORCEMENT_DEMAND_PERIOD_RUNNING",
+            _(
+                "催告书载明的履行期限（%(day)s）届满后，当事人仍不履行的，方可作出强制执行决定（《行政强制法》第三十七条）。"
+            )
+            % {"day": last},
+            "ACL-35–38",
+        )
+
+
+# =============================================================================================
+# APL-60 excluded periods: which kinds
+# =============================================================================================
+
+#: The kind of excluded period a suspension (中止) is stored as.
+SUSPENSION_KIND = "中止"
+
+
+def excluded_period_kind_check(*, kind: str, allowed: Iterable[str]) -> None:
+    """APL-60: only the kinds of period the rule profile lists (``decision.limit_excluded_periods``,
+    e.g. 鉴定、检测、检验、听证、公告) stop the decision clock (``CASE_EXCLUDED_PERIOD_KIND``)."""
+    allowed = list(allowed)
+    if kind not in allowed:
+        raise _refuse(
+            "CASE_EXCLUDED_PERIOD_KIND",
+            _("“%(kind)s”不属于不计入办案期限的期间（可选：%(allowed)s）（《行政处罚法》第六十条）。")
+            % {"kind": kind, "allowed": "、".join(allowed)},
+            "APL-60",
+        )

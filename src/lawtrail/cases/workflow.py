@@ -312,6 +312,61 @@ TABLE: tuple[Transition, ...] = (
     ),
 )
 
+#: Rows added for the rest of the procedure (on-the-spot, measures, limits, recusal, payment,
+#: transfer and assistance). Kept apart so the core table above reads as the ordinary flow.
+PROCEDURE_TABLE: tuple[Transition, ...] = (
+    T(
+        "cash_handover",
+        "当场收缴罚款交款",
+        (S.SERVED, S.EXECUTED, S.CLOSED),
+        None,
+        Perm.CASE_HANDLE,
+        (g.cash_handover_valid,),
+        rule="APL-68/71",
+        fields=("to", "handed_on"),
+    ),
+    T(
+        "on_the_spot_file",
+        "当场处罚决定书备案",
+        (S.SERVED, S.EXECUTED),
+        None,
+        Perm.CASE_HANDLE,
+        (g.on_the_spot_fileable,),
+        rule="APL-52",
+        fields=("note",),
+    ),
+)
+TABLE = TABLE + PROCEDURE_TABLE
+
+#: Input of ``services.case_on_the_spot`` (简易程序), for the API and the page that create one.
+ON_THE_SPOT_FIELDS: tuple[str, ...] = (
+    "domain",
+    "region",
+    "party_kind",
+    "party_name",
+    "party_id_number",
+    "party_credit_code",
+    "party_legal_representative",
+    "party_phone",
+    "party_address",
+    "officer_ids",
+    "kinds",
+    "amount",
+    "act_date",
+    "facts",
+    "basis",
+    "violation_ids",
+    "form_serial",
+    "credentials_shown",
+    "party_signed",
+    "refusal_noted",
+    "collected",
+    "receipt_number",
+    "hard_to_collect_later",
+    "remote_area",
+    "title",
+)
+
 BY_ACTION: dict[str, Transition] = {t.action: t for t in TABLE}
 
 #: Approval-chain actions and the default chain used when an agency has not configured one.
