@@ -23,6 +23,7 @@ urlpatterns = [
     path("backoffice/calendar/", include("lawtrail.core.calendar.urls")),
     path("backoffice/profiles/", include("lawtrail.core.profiles.urls")),
     path("backoffice/registry/", include("lawtrail.registry.urls")),
+    path("backoffice/cases/", include("lawtrail.cases.urls")),
     path("verify/", include("lawtrail.registry.public_urls")),
     path("", include("lawtrail.web.urls")),
 ]

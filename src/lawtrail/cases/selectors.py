@@ -169,3 +169,45 @@ def todo_for(actor: Any, *, today: dt.date | None = None, limit: int = 200) -> l
     far = dt.date.max
     tasks.sort(key=lambda t: (t.due_on or far, -t.case.pk))
     return tasks[:limit]
+
+
+# ----------------------------------------------------------------------------- pages
+
+
+def case_page_for(actor: Any, case_id: int) -> Case:
+    """The case page: ``case_get_for`` plus the legal basis of each violation item."""
+    from django.db.models import prefetch_related_objects
+
+    case = case_get_for(actor, case_id)
+    prefetch_related_objects([case], "violations__violation__bases")
+    return case
+
+
+def pending_deadline_reasons(case_ids: list[int]) -> dict[int, str]:
+    """Why a running deadline of these cases has no date yet (WD-1: a calendar year is missing).
+
+    Callers pass ids of cases they already read through a scoped selector."""
+    out: dict[int, str] = {}
+    rows = Deadline.objects.filter(case_id__in=case_ids, active=True, due_on__isnull=True)
+    for case_id, label, reason in rows.order_by("id").values_list("case_id", "label", "pending_reason"):
+        out.setdefault(case_id, f"{label}：{reason}" if reason else label)
+    return out
+
+
+def handle_agencies_for(actor: Any) -> QuerySet:
+    """Agencies in which the actor may register leads (Perm.CASE_HANDLE)."""
+    return agencies_in_scope(actor, Perm.CASE_HANDLE).select_related("division").order_by("id")
+
+
+def staff_accounts_for(actor: Any, agency_ids: list[int]) -> list[tuple[int, str]]:
+    """(user id, name) of the active staff with a login account in agencies the actor may see cases of:
+    the people a step may name (co-officers, hearing host, attendees, assignee)."""
+    from lawtrail.registry.models import Staff
+
+    visible = agencies_in_scope(actor, Perm.CASE_VIEW).filter(pk__in=agency_ids).values("pk")
+    rows = (
+        Staff.objects.filter(agency__in=visible, is_active=True, user__isnull=False)
+        .order_by("agency_id", "id")
+        .values_list("user_id", "name", "user__username")
+    )
+    return [(uid, f"{name}（{username}）") for uid, name, username in rows]

@@ -12,6 +12,8 @@ BACKOFFICE_NAV: list[tuple[str, str, str | None]] = [
     (_("工作人员"), "registry:staff-list", "registry.view"),
     (_("权力事项"), "registry:power-list", "registry.view"),
     (_("导入导出"), "registry:io", "registry.view"),
+    (_("待办"), "cases:todo", "cases.view"),
+    (_("案件"), "cases:list", "cases.view"),
 ]
 
 

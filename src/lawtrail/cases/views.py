@@ -1,0 +1,405 @@
+"""Back-office pages of case handling (网上办案): 待办, the case list, the case page, a form per action.
+
+Thin: reads through ``selectors`` (scoped to the user), writes through ``services``. A refusal
+the handler can fix (400/409) is shown next to its form with its code and article; 403/404
+escape to ``ApplicationErrorMiddleware``'s error page. With htmx a form swaps in place (the
+page does not reload); without it the same URLs work as plain POST + redirect.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lawtrail.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lawtrail.core.permissions import Perm, Role
+from lawtrail.registry.models import Domain
+from lawtrail.registry.selectors import agencies_in_scope, user_has_perm
+
+from . import selectors, services, workflow
+from .forms import ActionForm, CaseCreateForm, CaseFilterForm, PartyForm
+from .models import Approval, State
+
+#: Refusals shown next to the form. PermissionDenied/NotFound go to the middleware's error page.
+FORM_REFUSALS = (ValidationFailed, Conflict)
+PAGE = 50
+HOME_TASKS = 5
+
+#: Inputs of the approval decisions (``services.approval_act``).
+APPROVAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "approve": ("reasons",),
+    "send_back": ("reasons", "to"),
+    "reassign": ("assignee_id",),
+    "withdraw": (),
+}
+DECISION_LABELS = {"approve": _("批准"), "send_back": _("退回"), "withdraw": _("取回"), "reassign": _("改派")}
+EVENT_LABELS = {
+    "register": _("线索登记"),
+    "approval_approve": _("审批通过"),
+    "approval_send_back": _("审批退回"),
+    "approval_withdraw": _("取回审批"),
+    "approval_reassign": _("改派审批人"),
+}
+
+
+def _need_view(user) -> None:
+    if not user_has_perm(user, Perm.CASE_VIEW):
+        raise PermissionDenied(_("您没有查看案件的权限。"), code="PERMISSION_DENIED")
+
+
+def _state_label(value: str) -> str:
+    return State(value).label if value in State.values else value
+
+
+def _event_label(action: str) -> str:
+    if action in EVENT_LABELS:
+        return EVENT_LABELS[action]
+    t = workflow.transition_for(action)
+    return t.label if t else action
+
+
+# ----------------------------------------------------------------------------- 待办
+
+
+def _task_rows(tasks, today) -> list[dict[str, Any]]:
+    reasons = selectors.pending_deadline_reasons([t.case.pk for t in tasks if t.due_on is None])
+    return [
+        {
+            "case": t.case,
+            "what": t.what,
+            "due_on": t.due_on,
+            "overdue": t.due_on is not None and t.due_on < today,
+            "pending": reasons.get(t.case.pk, "") if t.due_on is None else "",
+        }
+        for t in tasks
+    ]
+
+
+@login_required
+def todo(request):
+    _need_view(request.user)
+    today = timezone.localdate()
+    tasks = selectors.todo_for(request.user, today=today)
+    return render(request, "cases/todo.html", {"rows": _task_rows(tasks, today), "today": today})
+
+
+@login_required
+def todo_summary(request):
+    """The 待办 box of the back-office home (loaded by htmx): the count and the first few tasks."""
+    if not user_has_perm(request.user, Perm.CASE_VIEW):
+        return render(request, "cases/_todo_summary.html", {"hidden": True})
+    today = timezone.localdate()
+    tasks = selectors.todo_for(request.user, today=today)
+    return render(
+        request,
+        "cases/_todo_summary.html",
+        {"count": len(tasks), "rows": _task_rows(tasks[:HOME_TASKS], today), "today": today},
+    )
+
+
+# ----------------------------------------------------------------------------- list
+
+
+@login_required
+def case_list(request):
+    _need_view(request.user)
+    user = request.user
+    today = timezone.localdate()
+    agency_ids = list(agencies_in_scope(user, Perm.CASE_VIEW).values_list("pk", flat=True))
+    form = CaseFilterForm(
+        request.GET or None,
+        states=State.choices,
+        domains=Domain.objects.order_by("sort", "code").values_list("code", "name"),
+        officers=selectors.staff_accounts_for(user, agency_ids),
+    )
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        overdue = {"1": True, "0": False}.get(d["overdue"])
+        filters = {
+            "state": d["state"] or None,
+            "domain": d["domain"] or None,
+            "officer": d["officer"],
+            "overdue": overdue,
+            "date_from": d["date_from"],
+            "date_to": d["date_to"],
+            "q": d["q"].strip() or None,
+        }
+    qs = selectors.case_list_for(user, today=today, **filters)
+    page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
+    cases = list(page.object_list)
+    reasons = selectors.pending_deadline_reasons([c.pk for c in cases if c.next_due is None])
+    rows = [
+        {
+            "case": c,
+            "overdue": c.next_due is not None and c.next_due < today,
+            "pending": reasons.get(c.pk, ""),
+        }
+        for c in cases
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "can_create": user_has_perm(user, Perm.CASE_HANDLE),
+        },
+    )
+
+
+# ----------------------------------------------------------------------------- lead and party
+
+
+@login_required
+def case_create(request):
+    user = request.user
+    agencies = list(selectors.handle_agencies_for(user))
+    if not agencies:
+        raise PermissionDenied(_("您没有登记案件线索的权限。"), code="PERMISSION_DENIED")
+    wanted = request.POST.get("agency") or request.GET.get("agency")
+    agency = next((a for a in agencies if str(a.pk) == wanted), agencies[0])
+    today = timezone.localdate()
+    officers = [
+        (uid, label) for uid, label in selectors.staff_accounts_for(user, [agency.pk]) if uid != user.pk
+    ]
+    form = CaseCreateForm(request.POST or None, agency=agency, officers=officers, today=today)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            case = services.case_create(
+                actor=user,
+                agency=agency,
+                domain=d["domain"],
+                region=d["region"],
+                title=d["title"],
+                lead_on=d["lead_on"],
+                source=d["source"],
+                facts=d["facts"],
+                officer_ids=d["officer_ids"],
+                act_date=d["act_date"],
+                act_end_date=d["act_end_date"],
+                discovered_on=d["discovered_on"],
+                complex_case=d["complex_case"],
+                life_or_finance=d["life_or_finance"],
+                violation_ids=[v.pk for v in d["violation_ids"]],
+            )
+        except FORM_REFUSALS as exc:
+            error = exc
+        else:
+            messages.success(request, _("线索已登记。"))
+            return redirect("cases:detail", pk=case.pk)
+    status = (error.status if error else 400) if request.method == "POST" else 200
+    return render(
+        request,
+        "cases/create.html",
+        {"form": form, "error": error, "agency": agency, "agencies": agencies},
+        status=status,
+    )
+
+
+@login_required
+def party_add(request, pk: int):
+    case = selectors.case_page_for(request.user, pk)
+    form = PartyForm(request.POST or None, initial={"kind": "organisation"})
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.party_add(actor=request.user, case=case, **form.cleaned_data)
+        except FORM_REFUSALS as exc:
+            error = exc
+        else:
+            return _success(request, case.pk, _("当事人已登记。"))
+    status = (error.status if error else 400) if request.method == "POST" else 200
+    ctx = {"case": case, "form": form, "error": error, "form_id": "party"}
+    if request.htmx:
+        return render(request, "cases/_party_form.html", ctx, status=status)
+    return render(request, "cases/party.html", ctx, status=status)
+
+
+# ----------------------------------------------------------------------------- case page and actions
+
+
+def _approval_rows(case) -> list[dict[str, Any]]:
+    rows = []
+    for a in case.approvals.all():
+        level_at = 0  # a step records the level after it; the level it acted at is the one before
+        steps = []
+        for s in a.steps.all():
+            role = a.levels[level_at] if level_at < len(a.levels) else ""
+            steps.append(
+                {
+                    "step": s,
+                    "role": Role(role).label if role in Role.values else role,
+                    "decision": DECISION_LABELS.get(s.decision, s.decision),
+                }
+            )
+            level_at = s.level
+        current = a.levels[a.level] if a.status == Approval.Status.PENDING else ""
+        rows.append(
+            {
+                "approval": a,
+                "label": workflow.APPROVAL_LABELS.get(a.action, a.action),
+                "levels": [Role(r).label if r in Role.values else r for r in a.levels],
+                "current": Role(current).label if current in Role.values else "",
+                "steps": steps,
+            }
+        )
+    return rows
+
+
+def _form_ctx(case, user) -> dict[str, Any]:
+    return {
+        "today": timezone.localdate(),
+        "staff": selectors.staff_accounts_for(user, [case.agency_id]),
+        "evidence": [(e.pk, f"{e.get_kind_display()}：{e.title}") for e in case.evidence.all()],
+    }
+
+
+def _action_form(action: str, kind: str, fields, case, user, ctx, data=None) -> ActionForm:
+    return ActionForm(data, action=action, field_names=tuple(fields), ctx=ctx, auto_id=f"id_{action}_%s")
+
+
+def _pending_level(case) -> int | None:
+    approval = selectors.pending_approval(case)
+    return approval.level if approval else None
+
+
+def _action_entries(case, user) -> list[dict[str, Any]]:
+    ctx = _form_ctx(case, user)
+    out = []
+    for a in selectors.actions_for(user, case):
+        t = workflow.transition_for(a.action) if a.kind == "transition" else None
+        out.append(
+            {
+                "action": a.action,
+                "label": a.label,
+                "kind": a.kind,
+                "rule": t.rule if t else "",
+                "form": _action_form(a.action, a.kind, a.fields, case, user, ctx),
+                "expected_level": _pending_level(case),
+            }
+        )
+    return out
+
+
+def _body_ctx(request, case) -> dict[str, Any]:
+    user = request.user
+    today = timezone.localdate()
+    events = [
+        {
+            "event": e,
+            "label": _event_label(e.action),
+            "from": _state_label(e.from_state) if e.from_state else "",
+            "to": _state_label(e.to_state) if e.to_state else "",
+        }
+        for e in case.events.all()
+    ]
+    deadlines = [
+        {"d": d, "overdue": d.active and d.due_on is not None and d.due_on < today}
+        for d in case.deadlines.all()
+    ]
+    can_handle = user_has_perm(user, Perm.CASE_HANDLE, case.agency)
+    return {
+        "case": case,
+        "state_label": _state_label(case.state),
+        "events": events,
+        "deadlines": deadlines,
+        "approvals": _approval_rows(case),
+        "actions": _action_entries(case, user),
+        "can_add_party": can_handle and case.state not in workflow.TERMINAL_FOR_PARTIES,
+        "party_form": PartyForm(initial={"kind": "organisation"}, auto_id="id_party_%s"),
+        "today": today,
+    }
+
+
+@login_required
+def case_detail(request, pk: int):
+    case = selectors.case_page_for(request.user, pk)
+    return render(request, "cases/detail.html", _body_ctx(request, case))
+
+
+def _success(request, case_id: int, message: str):
+    """After a write: with htmx, swap the whole case body in place; else redirect to the case page."""
+    if request.htmx:
+        case = selectors.case_page_for(request.user, case_id)
+        ctx = _body_ctx(request, case) | {"flash": message}
+        response = render(request, "cases/_body.html", ctx)
+        response["HX-Retarget"] = "#case-body"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    messages.success(request, message)
+    return redirect("cases:detail", pk=case_id)
+
+
+@login_required
+def case_act(request, pk: int, action: str):
+    """One action on a case: GET shows its form alone, POST calls the service."""
+    user = request.user
+    case = selectors.case_page_for(user, pk)
+    if action in APPROVAL_FIELDS:
+        kind, fields, label = "approval", APPROVAL_FIELDS[action], DECISION_LABELS[action]
+    else:
+        t = workflow.transition_for(action)
+        if t is None:
+            raise NotFound(_("没有这项办案操作。"), code="CASE_ACTION_UNKNOWN")
+        kind, fields, label = "transition", t.fields, t.label
+    available = {a.action for a in selectors.actions_for(user, case)}
+    if request.method != "POST" and action not in available:
+        raise PermissionDenied(_("您当前不能对该案件办理此项操作。"), code="CASE_ACTION_UNAVAILABLE")
+    ctx = _form_ctx(case, user)
+    form = _action_form(
+        action, kind, fields, case, user, ctx, request.POST if request.method == "POST" else None
+    )
+    error = None
+    if request.method == "POST" and form.is_valid():
+        data = form.data_for_service()
+        try:
+            if kind == "approval":
+                expected = request.POST.get("expected_level", "")
+                services.approval_act(
+                    actor=user,
+                    case_id=case.pk,
+                    decision=action,
+                    reasons=data.get("reasons", ""),
+                    to=data.get("to", "handler"),
+                    assignee_id=data.get("assignee_id"),
+                    expected_level=int(expected) if expected.isdigit() else None,
+                )
+            else:
+                services.case_transition(actor=user, case_id=case.pk, action=action, data=data)
+        except FORM_REFUSALS as exc:
+            error = exc
+        else:
+            return _success(request, case.pk, _("已办理：%(label)s") % {"label": label})
+    status = (error.status if error else 400) if request.method == "POST" else 200
+    t = workflow.transition_for(action) if kind == "transition" else None
+    entry = {
+        "action": action,
+        "label": label,
+        "kind": kind,
+        "rule": t.rule if t else "",
+        "form": form,
+        "expected_level": request.POST.get("expected_level") or _pending_level(case),
+        "error": error,
+        "open": True,
+    }
+    if request.htmx:
+        return render(request, "cases/_action.html", {"case": case, "a": entry}, status=status)
+    return render(
+        request,
+        "cases/action.html",
+        {"case": case, "a": entry, "state_label": _state_label(case.state)},
+        status=status,
+    )
