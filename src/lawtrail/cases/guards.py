@@ -384,7 +384,11 @@ def notice_done(ctx: GuardContext) -> None:
 
 
 def review_done(ctx: GuardContext) -> None:
-    rules.review_gate_check(review_required=ctx.case.review_required, review_passed=ctx.case.review_passed)
+    # None until a reviewer has given an opinion: "not reviewed" and "review failed" differ
+    reviewed = ctx.case.events.filter(action__in=("review_pass", "review_send_back")).exists()
+    rules.review_gate_check(
+        review_required=ctx.case.review_required, review_passed=ctx.case.review_passed if reviewed else None
+    )
 
 
 def deliberation_done(ctx: GuardContext) -> None:
@@ -534,3 +538,263 @@ def cash_handover_valid(ctx: GuardContext) -> None:
     handed = _date(ctx, "handed_on", default=ctx.on)
     if handed > ctx.on or handed < case.decided_on:
         raise ValidationFailed(_("交款日期无效。"), code="CASE_DATE_INVALID", rule="APL-68/71")
+
+
+# ----------------------------------------------------------------------------- leaders
+
+
+def _roles(ctx: GuardContext, user: Any = None) -> set[str]:
+    from lawtrail.registry.models import RoleGrant
+
+    user = user or ctx.actor
+    return set(RoleGrant.objects.filter(user=user, agency=ctx.case.agency).values_list("role", flat=True))
+
+
+def head_approves(what: str, rule: str):
+    """A guard: the actor is the agency head (主要负责人, approver_3) — the approval is the act."""
+
+    def guard(ctx: GuardContext) -> None:
+        rules.leader_check(roles=_roles(ctx), allowed={rules.HEAD_ROLE}, what=what, rule=rule)
+
+    guard.__name__ = f"head_approves_{rule}"
+    guard.__doc__ = f"{rule}: {what} — by the agency head (approver_3)."
+    return guard
+
+
+def leader_approves(what: str, rule: str):
+    """A guard: the actor is a 负责人 of the agency (分管领导 or 主要负责人)."""
+
+    def guard(ctx: GuardContext) -> None:
+        rules.leader_check(roles=_roles(ctx), allowed=rules.LEADER_ROLES, what=what, rule=rule)
+
+    guard.__name__ = f"leader_approves_{rule}"
+    guard.__doc__ = f"{rule}: {what} — by 分管领导 or 主要负责人 (approver_2/approver_3)."
+    return guard
+
+
+# ----------------------------------------------------------------------------- compulsory measures
+
+
+def _datetime(ctx: GuardContext, name: str, *, default: dt.datetime | None = None) -> dt.datetime:
+    from django.utils import timezone
+
+    value = ctx.data.get(name) or default
+    if value is None:
+        raise ValidationFailed(
+            _("请填写%(name)s。") % {"name": name}, code="CASE_FIELD_REQUIRED", details={"field": name}
+        )
+    if not isinstance(value, dt.datetime):
+        try:
+            value = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            raise ValidationFailed(
+                _("时间格式应为 YYYY-MM-DDTHH:MM：%(value)s") % {"value": value},
+                code="CASE_DATETIME_INVALID",
+                details={"field": name},
+            ) from None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return timezone.localtime(value)
+
+
+def measure_of(ctx: GuardContext, *statuses: str, kinds: tuple[str, ...] = ()) -> Measure:
+    """The measure named by ``measure_id`` in this case, in one of ``statuses``."""
+    try:
+        mid = int(ctx.data.get("measure_id") or 0)
+    except (TypeError, ValueError):
+        mid = 0
+    m = ctx.case.measures.select_for_update().filter(pk=mid).first()
+    if m is None:
+        raise ValidationFailed(_("请选择本案的强制措施。"), code="MEASURE_UNKNOWN")
+    if statuses and m.status not in statuses:
+        raise Conflict(
+            _("该措施当前状态为“%(status)s”，不能办理此项操作。") % {"status": m.get_status_display()},
+            code="MEASURE_STATE_CONFLICT",
+            details={"status": m.status},
+        )
+    if kinds and m.kind not in kinds:
+        raise Conflict(_("该措施的种类不适用此项操作。"), code="MEASURE_KIND_CONFLICT")
+    ctx.cache["measure"] = m
+    return m
+
+
+def _measure_kind(ctx: GuardContext) -> str:
+    kind = ctx.data.get("kind") or ""
+    if kind not in Measure.Kind.values:
+        raise ValidationFailed(
+            _("措施种类应为查封、扣押、冻结或先行登记保存。"), code="MEASURE_KIND_INVALID", rule="ACL-9/12"
+        )
+    return kind
+
+
+def measure_request_valid(ctx: GuardContext) -> None:
+    """ACL-24 / APL-56: the request names the kind, the property (清单) and the reasons."""
+    _measure_kind(ctx)
+    if not str(ctx.data.get("items") or "").strip():
+        raise ValidationFailed(
+            _("请填写查封、扣押、冻结或登记保存的财物清单（《行政强制法》第二十四条）。"),
+            code="MEASURE_ITEMS_REQUIRED",
+            rule="ACL-24",
+        )
+    if not str(ctx.data.get("reason") or "").strip():
+        raise ValidationFailed(
+            _("请写明实施的理由和依据（《行政强制法》第十八条）。"), code="REASON_REQUIRED", rule="ACL-17/18"
+        )
+
+
+def is_enforcement_holiday(ctx: GuardContext, day: dt.date) -> bool:
+    """ACL-43 法定节假日: a holiday of the calendar, and a weekend where the profile reads it so."""
+    kind, _name = calendar.day_kind(day)
+    if kind == "holiday":
+        return True
+    return kind == "weekend" and bool(ctx.profile("enforcement.weekend_is_holiday"))
+
+
+def enforcement_time_allowed(ctx: GuardContext, at: dt.datetime, emergency: bool) -> None:
+    """ACL-43: not at night (profile ``enforcement.night_start``/``night_end``) nor on a 法定节假日,
+    unless an emergency. Applied to measures too (the stricter reading, see docs/cases.md)."""
+    rules.enforcement_time_check(
+        start=at,
+        is_holiday=lambda d: is_enforcement_holiday(ctx, d),
+        emergency=emergency,
+        night_start=dt.time.fromisoformat(ctx.profile("enforcement.night_start")),
+        night_end=dt.time.fromisoformat(ctx.profile("enforcement.night_end")),
+    )
+
+
+def measure_take_valid(ctx: GuardContext) -> None:
+    """ACL-17/18/19/43, APL-56: the checklist of taking a measure.
+
+    Either an approved measure (``measure_id``) or, in an emergency, a new one approved
+    afterwards within 24 hours (ACL-19; never for 先行登记保存, APL-56)."""
+    from lawtrail.registry.models import Staff as _Staff
+
+    data = ctx.data
+    emergency = bool(data.get("emergency"))
+    if data.get("measure_id"):
+        m = measure_of(ctx, Measure.Status.APPROVED)
+        kind, approved = m.kind, True
+        emergency = False
+    else:
+        kind = _measure_kind(ctx)
+        rules.measure_emergency_check(kind=kind, emergency=emergency)
+        if emergency:
+            measure_request_valid(ctx)
+        approved = False
+        m = None
+    started = _datetime(ctx, "started_at")
+    ctx.cache["started_at"] = started
+    if m is not None and m.approved_at and started < m.approved_at:
+        raise ValidationFailed(
+            _("行政强制措施应当在批准后实施（《行政强制法》第十八条）。"),
+            code="MEASURE_TAKEN_BEFORE_APPROVAL",
+            rule="ACL-17/18",
+        )
+    enforcement_time_allowed(ctx, started, emergency)
+    ids = {int(i) for i in data.get("officer_ids") or []} | {ctx.actor.pk}
+    users = [s.user for s in _Staff.objects.filter(agency=ctx.case.agency, user_id__in=ids, is_active=True)]
+    if len(users) != len(ids):
+        raise ValidationFailed(_("执法人员须为本机关在岗工作人员的账号。"), code="CASE_OFFICER_NOT_STAFF")
+    ctx.cache["officers"] = users
+    present = bool(data.get("party_present"))
+    rules.measure_check(
+        approved=approved,
+        emergency=emergency,
+        officer_count=len(users),
+        onsite_record=bool(str(data.get("onsite_record") or "").strip()),
+        party_present=present,
+        party_signed_or_refusal_noted=bool(data.get("party_signed") or data.get("refusal_noted")),
+        witness_signed=bool(str(data.get("witness_name") or "").strip()),
+    )
+    rules.officers_check(
+        officers=officer_facts(users),
+        on=started.date(),
+        domain=ctx.case.domain.code,
+        division_path=ctx.case.region.path,
+        rule="ACL-17/18",
+    )
+
+
+def measure_approve_valid(ctx: GuardContext) -> None:
+    """ACL-17/18 prior approval, or ACL-19 post-approval within 24 hours of an emergency measure."""
+    from django.utils import timezone
+
+    m = measure_of(ctx, Measure.Status.REQUESTED, Measure.Status.TAKEN)
+    if m.status == Measure.Status.TAKEN:
+        if not m.emergency or m.approved_at is not None:
+            raise Conflict(_("该措施已经批准。"), code="MEASURE_ALREADY_APPROVED", rule="ACL-19")
+        rules.emergency_approval_check(taken_at=m.started_at, approved_at=timezone.now())
+
+
+def measure_reject_valid(ctx: GuardContext) -> None:
+    m = measure_of(ctx, Measure.Status.REQUESTED, Measure.Status.TAKEN)
+    if m.status == Measure.Status.TAKEN and (not m.emergency or m.approved_at is not None):
+        raise Conflict(_("该措施已经批准，应当办理解除。"), code="MEASURE_ALREADY_APPROVED", rule="ACL-19")
+    reason_given(ctx)
+
+
+def measure_extend_valid(ctx: GuardContext) -> None:
+    """ACL-25: one extension of at most 30 days, before expiry, by the head, reasons notified."""
+    m = measure_of(
+        ctx, Measure.Status.TAKEN, kinds=(Measure.Kind.SEAL, Measure.Kind.SEIZE, Measure.Kind.FREEZE)
+    )
+    try:
+        days = int(ctx.data.get("days") or 0)
+    except (TypeError, ValueError):
+        days = 0
+    rules.seizure_extension_check(
+        extensions_so_far=1 if m.extended_days else 0,
+        requested_days=days,
+        requested_on=ctx.on,
+        current_due=m.period_end,
+        head_approved=True,  # the head acts (guard head_approves)
+        reasons_notified=bool(ctx.data.get("reasons_notified"))
+        and bool(str(ctx.data.get("reasons") or "").strip()),
+    )
+
+
+def measure_testing_valid(ctx: GuardContext) -> None:
+    """ACL-25: testing time is excluded from the period, and the party is told of it in writing."""
+    m = measure_of(
+        ctx, Measure.Status.TAKEN, kinds=(Measure.Kind.SEAL, Measure.Kind.SEIZE, Measure.Kind.FREEZE)
+    )
+    start, end = _date(ctx, "start"), _date(ctx, "end")
+    if not ctx.data.get("notified"):
+        raise ValidationFailed(
+            _("检测、检验、检疫或者技术鉴定的期间应当明确，并书面告知当事人（《行政强制法》第二十五条）。"),
+            code="MEASURE_TESTING_NOT_NOTIFIED",
+            rule="ACL-25/27/28",
+        )
+    if start < m.started_at.date() or start > m.period_end:
+        raise ValidationFailed(
+            _("检测期间应在查封、扣押期限内。"), code="MEASURE_TESTING_PERIOD_OUTSIDE", rule="ACL-25/27/28"
+        )
+    existing = [
+        rules.Period(dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for a, b in m.testing_periods
+    ]
+    rules.periods_validate([*existing, rules.Period(start, end)], kind="testing")
+
+
+def measure_release_valid(ctx: GuardContext) -> None:
+    m = measure_of(ctx, Measure.Status.TAKEN)
+    day = _date(ctx, "released_on", default=ctx.on)
+    if day < m.started_at.date() or day > ctx.on:
+        raise ValidationFailed(_("解除日期无效。"), code="CASE_DATE_INVALID", rule="ACL-25/27/28")
+    reason_given(ctx)
+
+
+def preservation_dispose_valid(ctx: GuardContext) -> None:
+    """APL-56: the disposal decision within 7 WD of 先行登记保存."""
+    m = measure_of(ctx, Measure.Status.TAKEN, kinds=(Measure.Kind.PRESERVATION,))
+    day = _date(ctx, "disposed_on", default=ctx.on)
+    if day > ctx.on:
+        raise ValidationFailed(_("处理决定日期不能晚于今天。"), code="CASE_DATE_IN_FUTURE")
+    rules.preservation_disposal_check(
+        preserved_on=m.started_at.date(), disposed_on=day, is_working=is_working
+    )
+    if not str(ctx.data.get("disposal") or "").strip():
+        raise ValidationFailed(
+            _("请填写处理决定（如查封、扣押、解除或移送）（《行政处罚法》第五十六条）。"),
+            code="MEASURE_DISPOSAL_REQUIRED",
+            rule="APL-56",
+        )

@@ -1864,6 +1864,11 @@ class MeasureKind(enum.StrEnum):
 FREEZE_DECISION_WD = 3
 
 
+def freeze_decision_due(*, frozen_on: dt.date, is_working: IsWorking) -> dt.date:
+    """ACL-31/32 (ACL Art. 31): the freezing decision is delivered to the party within 3 WD."""
+    return cal.add_working_days(frozen_on, FREEZE_DECISION_WD, is_working)[0]
+
+
 def measure_emergency_check(*, kind: str, emergency: bool) -> None:
     """ACL-19 allows an emergency measure approved afterwards; APL-56 先行登记保存 always needs
     the head's prior approval (``MEASURE_EMERGENCY_NOT_ALLOWED``)."""

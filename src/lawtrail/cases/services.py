@@ -37,6 +37,7 @@ from .models import (
     CaseViolation,
     Deadline,
     Evidence,
+    Measure,
     Outcome,
     Party,
     Procedure,
@@ -801,7 +802,193 @@ def _eff_cash_handover(case: Case, *, actor, data, on) -> None:
         deadline_meet(case, "cash_to_bank", handed)
 
 
+# ----------------------------------------------------------------------------- compulsory measures
+
+
+def _measure_deadline(case: Case, m: Measure) -> None:
+    """Store the measure's end: 7 WD to dispose after 先行登记保存 (APL-56), 30 (+30) days for
+    查封/扣押/冻结 with testing time excluded (ACL-25/27/28)."""
+    testing = [rules.Period(dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for a, b in m.testing_periods]
+    started = timezone.localtime(m.started_at).date()
+    preservation = m.kind == Measure.Kind.PRESERVATION
+    d = deadline_set(
+        case,
+        kind=f"measure:{m.pk}",
+        label=(
+            _("先行登记保存处理决定期限")
+            if preservation
+            else _("%(kind)s期限（#%(id)s）") % {"kind": m.get_kind_display(), "id": m.pk}
+        ),
+        rule="APL-56" if preservation else "ACL-25/27/28",
+        started_on=started,
+        compute=lambda: rules.measure_due(
+            kind=m.kind,
+            started_on=started,
+            is_working=guards.is_working,
+            extension_days=m.extended_days,
+            testing=testing,
+        ),
+    )
+    m.period_end = d.due_on
+
+
+def _measure_journal(actor, m: Measure, verb: str, before: dict | None) -> None:
+    journal_append(actor=actor, action=f"cases:measure:{verb}", subject=m, before=before)
+
+
+def _eff_measure_request(case: Case, *, actor, data, on) -> None:
+    m = Measure.objects.create(
+        case=case,
+        kind=data["kind"],
+        items=str(data.get("items") or "").strip(),
+        reason=str(data.get("reason") or "").strip(),
+        requested_by=actor,
+        requested_at=timezone.now(),
+    )
+    data["measure_id"] = m.pk
+    _measure_journal(actor, m, "request", None)
+
+
+def _eff_measure_approve(case: Case, *, actor, data, on) -> None:
+    m = Measure.objects.select_for_update().get(pk=data["measure_id"])
+    before = journal_snapshot(m)
+    m.approver, m.approved_at = actor, timezone.now()
+    if m.status == Measure.Status.REQUESTED:
+        m.status = Measure.Status.APPROVED
+    else:  # ACL-19: the emergency measure's post-approval is done
+        deadline_meet(case, f"measure_approval:{m.pk}", on)
+    m.save()
+    _measure_journal(actor, m, "approve", before)
+
+
+def _eff_measure_reject(case: Case, *, actor, data, on) -> None:
+    m = Measure.objects.select_for_update().get(pk=data["measure_id"])
+    before = journal_snapshot(m)
+    if m.status == Measure.Status.TAKEN:  # ACL-19: not approved → released at once
+        m.status, m.released_on = Measure.Status.RELEASED, on
+        m.release_reason = _("紧急实施后未获批准，立即解除：%(r)s") % {"r": data.get("reason")}
+        Deadline.objects.filter(case=case, kind__in=[f"measure:{m.pk}", f"measure_approval:{m.pk}"]).update(
+            active=False, met_on=on
+        )
+    else:
+        m.status = Measure.Status.REJECTED
+    m.approver = actor
+    m.save()
+    _measure_journal(actor, m, "reject", before)
+
+
+def _eff_measure_take(case: Case, *, actor, data, on) -> None:
+    ctx = guards.GuardContext(case=case, actor=actor, data=data, on=on)
+    started = guards._datetime(ctx, "started_at")
+    if data.get("measure_id"):
+        m = Measure.objects.select_for_update().get(pk=data["measure_id"])
+        before = journal_snapshot(m)
+    else:
+        m = Measure.objects.create(
+            case=case,
+            kind=data["kind"],
+            items=str(data.get("items") or "").strip(),
+            reason=str(data.get("reason") or "").strip(),
+            requested_by=actor,
+            requested_at=timezone.now(),
+            emergency=True,
+        )
+        data["measure_id"] = m.pk
+        before = None
+    officers = {int(i) for i in data.get("officer_ids") or []} | {actor.pk}
+    m.status = Measure.Status.TAKEN
+    m.started_at = started
+    m.officer_count = len(officers)
+    m.onsite_record = str(data.get("onsite_record") or "").strip()
+    m.party_present = bool(data.get("party_present"))
+    m.party_signed = bool(data.get("party_signed"))
+    m.refusal_noted = bool(data.get("refusal_noted"))
+    m.witness_name = str(data.get("witness_name") or "").strip()
+    if m.items == "" and data.get("items"):
+        m.items = str(data["items"]).strip()
+    _measure_deadline(case, m)
+    if m.emergency:
+        due = rules.emergency_approval(taken_at=started, now=started).due_at
+        m.approval_due_at = due
+        deadline_set(
+            case,
+            kind=f"measure_approval:{m.pk}",
+            label=_("紧急措施补办批准（24小时）"),
+            rule="ACL-19",
+            started_on=started.date(),
+            compute=lambda: timezone.localtime(due).date(),
+        )
+    if m.kind == Measure.Kind.FREEZE:
+        deadline_set(
+            case,
+            kind=f"freeze_notice:{m.pk}",
+            label=_("交付冻结决定书"),
+            rule="ACL-31/32",
+            started_on=started.date(),
+            compute=lambda: rules.freeze_decision_due(frozen_on=started.date(), is_working=guards.is_working),
+        )
+    m.save()
+    m.officers.set(officers)
+    data["period_end"] = str(m.period_end) if m.period_end else None
+    _measure_journal(actor, m, "take", before)
+
+
+def _eff_measure_extend(case: Case, *, actor, data, on) -> None:
+    m = Measure.objects.select_for_update().get(pk=data["measure_id"])
+    before = journal_snapshot(m)
+    m.extended_days = int(data["days"])
+    m.extension_reasons = str(data.get("reasons") or "").strip()
+    m.extension_notified = True
+    m.approver = m.approver or actor
+    _measure_deadline(case, m)
+    m.save()
+    data["period_end"] = str(m.period_end) if m.period_end else None
+    _measure_journal(actor, m, "extend", before)
+
+
+def _eff_measure_testing(case: Case, *, actor, data, on) -> None:
+    m = Measure.objects.select_for_update().get(pk=data["measure_id"])
+    before = journal_snapshot(m)
+    m.testing_periods = [*m.testing_periods, [str(data["start"]), str(data["end"])]]
+    _measure_deadline(case, m)
+    m.save()
+    data["period_end"] = str(m.period_end) if m.period_end else None
+    _measure_journal(actor, m, "testing", before)
+
+
+def _eff_measure_release(case: Case, *, actor, data, on) -> None:
+    m = Measure.objects.select_for_update().get(pk=data["measure_id"])
+    before = journal_snapshot(m)
+    day = guards._date(guards.GuardContext(case, actor, data, on), "released_on", default=on)
+    m.status, m.released_on, m.release_reason = Measure.Status.RELEASED, day, str(data.get("reason")).strip()
+    m.save()
+    Deadline.objects.filter(
+        case=case,
+        active=True,
+        kind__in=[f"measure:{m.pk}", f"measure_approval:{m.pk}", f"freeze_notice:{m.pk}"],
+    ).update(active=False, met_on=day)
+    _measure_journal(actor, m, "release", before)
+
+
+def _eff_preservation_dispose(case: Case, *, actor, data, on) -> None:
+    m = Measure.objects.select_for_update().get(pk=data["measure_id"])
+    before = journal_snapshot(m)
+    day = guards._date(guards.GuardContext(case, actor, data, on), "disposed_on", default=on)
+    m.status, m.disposed_on, m.disposal = Measure.Status.DISPOSED, day, str(data.get("disposal")).strip()
+    m.save()
+    deadline_meet(case, f"measure:{m.pk}", day)
+    _measure_journal(actor, m, "dispose", before)
+
+
 EFFECTS: dict[str, Callable[..., None]] = {
+    "measure_request": _eff_measure_request,
+    "measure_approve": _eff_measure_approve,
+    "measure_reject": _eff_measure_reject,
+    "measure_take": _eff_measure_take,
+    "measure_extend": _eff_measure_extend,
+    "measure_testing": _eff_measure_testing,
+    "measure_release": _eff_measure_release,
+    "preservation_dispose": _eff_preservation_dispose,
     "on_the_spot_file": _eff_on_the_spot_file,
     "cash_handover": _eff_cash_handover,
     "evidence_add": _eff_evidence_add,
