@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 
 from lawtrail.cases import services as svc
+from lawtrail.cases import workflow
+from lawtrail.cases.forms import ActionForm
 from lawtrail.cases.models import Case, CaseEvent, Deadline, Party, State
 from tests.factories import UserFactory, make_credit_code
 
@@ -390,3 +392,19 @@ def test_todo_page_has_bounded_queries(world, client, django_assert_max_num_quer
     with django_assert_max_num_queries(10):
         body = client.get("/backoffice/cases/todo/").content.decode()
     assert body.count("待办案件") == 80 and body.count("期限待计算") == 40
+
+
+@pytest.mark.parametrize("t", workflow.TABLE, ids=lambda t: t.action)
+def test_every_action_input_has_a_chinese_labelled_field(t):
+    form = ActionForm(action=t.action, field_names=t.fields, ctx={"today": dt.date(2026, 9, 1), "staff": []})
+    for name in t.fields:
+        label = str(form.fields[name].label)
+        assert label != name and any("\u4e00" <= ch <= "\u9fff" for ch in label), (t.action, name)
+        if name.endswith("_on"):
+            assert form.fields[name].widget.input_type == "date"
+        if (
+            name.endswith("_id")
+            or name.endswith("_ids")
+            or name in ("outcome", "kinds", "tier", "method", "kind")
+        ):
+            assert hasattr(form.fields[name], "choices"), (t.action, name)

@@ -78,9 +78,6 @@ BLANK = [("", "—")]
 
 # ----------------------------------------------------------------------------- action forms
 
-#: Inputs an action needs that its table row does not list (the guard reads them).
-EXTRA_FIELDS: dict[str, tuple[str, ...]] = {"court_apply": ("period_expired_on",)}
-
 #: Labels that depend on the action (the same field name means different papers).
 ACTION_LABELS: dict[tuple[str, str], Any] = {
     ("evidence_examine", "record"): _("质证笔录摘要（当事人意见）"),
@@ -102,6 +99,63 @@ def _field(name: str, action: str, ctx: dict[str, Any]) -> forms.Field:
     match name:
         case "reason" | "reasons":
             return _text(label or _("理由"))
+        case "kind" if action.startswith("measure_"):
+            from .models import Measure  # noqa: PLC0415 — the measures' table
+
+            return forms.ChoiceField(
+                label=label or _("强制措施种类"), required=False, choices=BLANK + Measure.Kind.choices
+            )
+        case "measure_id":
+            return forms.TypedChoiceField(
+                label=label or _("强制措施"),
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=BLANK + list(ctx.get("measures") or []),
+            )
+        case "items":
+            return _text(label or _("财物清单"), rows=3)
+        case "emergency":
+            return forms.BooleanField(
+                label=label or _("情况紧急，当场实施（24小时内补办批准）"), required=False
+            )
+        case "started_at":
+            return forms.DateTimeField(
+                label=label or _("实施时间"),
+                required=False,
+                input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            )
+        case "officer_ids":
+            return forms.TypedMultipleChoiceField(
+                label=label or _("实施人员（须持证）"),
+                required=False,
+                coerce=int,
+                choices=staff,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        case "onsite_record":
+            return _text(label or _("现场笔录"), rows=4)
+        case "party_present":
+            return forms.BooleanField(label=label or _("当事人到场"), required=False)
+        case "party_signed":
+            return forms.BooleanField(label=label or _("当事人已在现场笔录上签名或盖章"), required=False)
+        case "refusal_noted":
+            return forms.BooleanField(label=label or _("当事人拒绝签名，已在笔录中注明"), required=False)
+        case "witness_name":
+            return forms.CharField(label=label or _("见证人姓名"), required=False, max_length=64)
+        case "days":
+            return forms.IntegerField(label=label or _("延长天数"), required=False, min_value=0)
+        case "reasons_notified":
+            return forms.BooleanField(label=label or _("已书面告知当事人延长理由"), required=False)
+        case "start":
+            return _date(label or _("检测、检验、检疫或鉴定期间 自"))
+        case "end":
+            return _date(label or _("至"))
+        case "notified":
+            return forms.BooleanField(label=label or _("已书面告知当事人该期间"), required=False)
+        case "disposal":
+            return _text(label or _("处理决定"))
         case "kind":
             return forms.ChoiceField(
                 label=label or _("证据种类"), required=False, choices=BLANK + Evidence.Kind.choices
@@ -185,6 +239,22 @@ def _field(name: str, action: str, ctx: dict[str, Any]) -> forms.Field:
             )
         case "consent":
             return forms.BooleanField(label=label or _("当事人已签订电子送达确认书"), required=False)
+        case "deviation_approval":
+            return forms.ChoiceField(
+                label=label or _("偏离裁量基准的批准方式"),
+                required=False,
+                choices=BLANK + [("head", _("主要负责人批准")), ("deliberation", _("集体讨论决定"))],
+            )
+        case "review_required":
+            return forms.BooleanField(label=label or _("须法制审核"), required=False)
+        case "note":
+            return _text(label or _("备注"))
+        case "to" if action == "cash_handover":
+            return forms.ChoiceField(
+                label=_("交款对象"),
+                required=False,
+                choices=BLANK + [("agency", _("交至行政机关")), ("bank", _("缴付指定银行"))],
+            )
         case "to" if action == "send_back":
             return forms.ChoiceField(
                 label=_("退回至"),
@@ -202,6 +272,9 @@ def _field(name: str, action: str, ctx: dict[str, Any]) -> forms.Field:
                 "paid_on": _("缴款日期"),
                 "applied_on": _("申请日期"),
                 "period_expired_on": _("催告书履行期限届满日"),
+                "handed_on": _("交款日期"),
+                "released_on": _("解除日期"),
+                "disposed_on": _("处理决定日期"),
             }
             initial = None if name in ("hearing_on", "period_expired_on") else today
             return _date(label or labels.get(name, name), initial=initial)
@@ -214,7 +287,7 @@ class ActionForm(forms.Form):
     def __init__(self, *args, action: str, field_names: tuple[str, ...], ctx: dict[str, Any], **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action
-        for name in (*field_names, *EXTRA_FIELDS.get(action, ())):
+        for name in field_names:
             self.fields[name] = _field(name, action, ctx)
 
     def data_for_service(self) -> dict[str, Any]:

@@ -264,6 +264,10 @@ def _form_ctx(case, user) -> dict[str, Any]:
         "today": timezone.localdate(),
         "staff": selectors.staff_accounts_for(user, [case.agency_id]),
         "evidence": [(e.pk, f"{e.get_kind_display()}：{e.title}") for e in case.evidence.all()],
+        "measures": [
+            (m.pk, f"{m.get_kind_display()} #{m.pk}（{m.get_status_display()}）")
+            for m in (case.measures.all() if hasattr(case, "measures") else ())
+        ],
     }
 
 

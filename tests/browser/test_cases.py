@@ -1,0 +1,172 @@
+"""Case handling in a real browser (at tablet width): an officer registers a lead, adds a party
+and submits it for filing; the approver finds it in 待办 and approves it, and the case gets its
+number; a refused action shows its Chinese message inline without reloading the page.
+
+Nothing is frozen: the live server runs on today's date, so the data is dated relative to
+today (the lead's act date a few days back). A decision deadline that runs into a year whose
+working-day calendar is not entered shows "期限待计算" (WD-1), which is asserted when it happens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from lawtrail.cases import services as svc
+from lawtrail.cases.models import Case, CaseEvent, State
+from lawtrail.core.calendar.services import calendar_year_seed
+from lawtrail.registry.models import LegalBasis, PowerItem, RoleGrant, Violation
+from tests.cast import build_cast
+from tests.factories import (
+    TEST_PASSWORD,
+    CredentialFactory,
+    StaffFactory,
+    UserFactory,
+    make_credit_code,
+    make_id_number,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TABLET = {"width": 768, "height": 1024}
+
+
+def build_world():
+    """The cast plus andy (second officer of A with a credential) and a violation with its basis,
+    as ``tests/cases/conftest.py``'s ``world`` (without freezing time); the filing chain of A is
+    one level (承办机构负责人)."""
+    cast = build_cast()
+    today = timezone.localdate()
+    for year in {today.year, (today - dt.timedelta(days=30)).year}:
+        calendar_year_seed(actor=None, year=year)
+    a = cast.agency_a
+    andy = UserFactory(username="andy", display_name="安迪")
+    staff = StaffFactory(agency=a, user=andy, name="安迪", id_number=make_id_number(8101, a.division.code))
+    CredentialFactory(
+        staff=staff,
+        number="1301022024AND1",
+        domain=cast.market,
+        region=a.division,
+        issued_on=dt.date(2024, 1, 1),
+        expires_on=dt.date(2029, 12, 31),
+    )
+    RoleGrant.objects.create(user=andy, role="officer", agency=a)
+    power = PowerItem.objects.create(
+        code="T-CF-1",
+        name="对未取得食品生产经营许可从事食品生产经营活动的行政处罚",
+        kind="penalty",
+        domain=cast.market,
+    )
+    violation = Violation.objects.create(
+        power=power, code="T-WF-1", name="未取得食品生产经营许可从事食品生产经营活动", penalty_types="罚款"
+    )
+    LegalBasis.objects.create(
+        violation=violation,
+        role="penalty",
+        law="《中华人民共和国食品安全法》",
+        article="第一百二十二条第一款",
+    )
+    svc.approval_chain_set(actor=cast.grace, agency=a, action="filing", levels=["approver_1"])
+    return cast, andy, violation
+
+
+def log_in(page, live_server, username: str, next_path: str) -> None:
+    page.goto(live_server.url + next_path)
+    assert "/login/" in page.url
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + next_path)
+
+
+@pytest.fixture
+def tablet(browser):
+    context = browser.new_context(locale="zh-CN", viewport=TABLET)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_officer_registers_a_lead_and_approver_files_it(live_server, tablet, browser):
+    cast, andy, violation = build_world()
+    page = tablet
+    today = timezone.localdate()
+    act_date = today - dt.timedelta(days=6)
+
+    log_in(page, live_server, "alice", "/backoffice/cases/new/")
+    form = page.locator("#create-form")
+    form.locator("input[name=title]").fill("某餐饮店未取得食品经营许可从事食品经营案")
+    form.get_by_label("安迪（andy）").check()
+    form.locator("select[name=violation_ids]").select_option(label=str(violation))
+    form.locator("input[name=act_date]").fill(act_date.isoformat())
+    form.locator("button[type=submit]").click()
+    page.wait_for_url("**/backoffice/cases/*/")
+    case = Case.objects.get(title="某餐饮店未取得食品经营许可从事食品经营案")
+    assert page.locator("#case-state").inner_text() == "线索登记"
+    assert (
+        "线索已登记" in page.content() and "第一百二十二条第一款" in page.locator("#violations").inner_text()
+    )
+
+    # a refused action: no party yet. The message appears inline and the page is not reloaded.
+    page.evaluate("window.notReloaded = true")
+    events = CaseEvent.objects.filter(case=case).count()
+    page.locator("#act-filing_submit > summary").click()
+    page.locator("#act-filing_submit button[type=submit]").click()
+    alert = page.locator("#act-filing_submit [role=alert]")
+    alert.wait_for()
+    assert "请先登记当事人" in alert.inner_text() and "CASE_PARTY_REQUIRED" in alert.inner_text()
+    assert page.evaluate("window.notReloaded") is True
+    assert Case.objects.get(pk=case.pk).state == State.LEAD
+    assert CaseEvent.objects.filter(case=case).count() == events
+
+    # a bad credit code is refused inline too; a good one adds the party in place
+    page.locator("#add-party > summary").click()
+    party = page.locator("#party-form")
+    party.locator("input[name=name]").fill("石家庄市长安区某餐饮店")
+    party.locator("input[name=credit_code]").fill("91130102MA0000000X")
+    party.locator("button[type=submit]").click()
+    page.locator("#party-form [role=alert]").wait_for()
+    assert "CREDIT_CODE_INVALID" in page.locator("#party-form [role=alert]").inner_text()
+    page.locator("#party-form input[name=credit_code]").fill(make_credit_code(123456, "130102"))
+    page.locator("#party-form button[type=submit]").click()
+    page.locator("#flash").wait_for()
+    assert "石家庄市长安区某餐饮店" in page.locator("#parties").inner_text()
+    assert page.evaluate("window.notReloaded") is True
+
+    page.locator("#act-filing_submit > summary").click()
+    page.locator("#act-filing_submit button[type=submit]").click()
+    page.locator("#case-state[data-state=filing]").wait_for()
+    assert page.locator("#case-state").inner_text() == "立案审批中"
+    assert "提请立案" in page.locator("#timeline").inner_text()
+
+    approver = browser.new_context(locale="zh-CN", viewport=TABLET).new_page()
+    try:
+        log_in(approver, live_server, "carol", "/backoffice/cases/todo/")
+        row = approver.locator(f"#todo tr[data-case='{case.pk}']")
+        assert "立案审批（待我审批）" in row.inner_text()
+        row.get_by_role("link", name="某餐饮店未取得食品经营许可从事食品经营案").click()
+        approver.wait_for_url(f"**/backoffice/cases/{case.pk}/")
+        approver.locator("#act-approve > summary").click()
+        approver.locator("#act-approve textarea[name=reasons]").fill("同意立案调查")
+        approver.locator("#act-approve button[type=submit]").click()
+        approver.locator("#case-state[data-state=investigating]").wait_for()
+        case.refresh_from_db()
+        assert case.number == f"长市监立〔{today.year}〕1号"
+        assert approver.locator("#case-number").inner_text() == case.number
+        history = approver.locator("#approvals").inner_text()
+        assert "卡罗尔" in history and "承办机构负责人" in history and "同意立案调查" in history
+        deadline = case.deadlines.get(kind="decision", active=True)
+        cell = approver.locator("#deadlines tr[data-kind=decision]").inner_text()
+        if deadline.due_on is None:  # 90 days reach a year without working-day data (WD-1)
+            assert "期限待计算" in cell and deadline.pending_reason in cell
+        else:
+            assert deadline.due_on.isoformat() in cell
+        # the home page shows the approver's 待办 (now empty of this case)
+        approver.goto(live_server.url + "/backoffice/")
+        approver.locator("#todo-summary").wait_for()
+        assert approver.locator("#todo-count").inner_text() == "0"
+    finally:
+        approver.context.close()
