@@ -13,6 +13,7 @@ api_v1 = [
     path("profiles/", include("lawtrail.core.profiles.api_urls")),
     path("journal/", include("lawtrail.core.journal.api_urls")),
     path("registry/", include("lawtrail.registry.api_urls")),
+    path("cases/", include("lawtrail.cases.api_urls")),
 ]
 
 urlpatterns = [

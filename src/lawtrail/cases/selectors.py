@@ -211,3 +211,56 @@ def staff_accounts_for(actor: Any, agency_ids: list[int]) -> list[tuple[int, str
         .values_list("user_id", "name", "user__username")
     )
     return [(uid, f"{name}（{username}）") for uid, name, username in rows]
+
+
+# ----------------------------------------------------------------------------- API look-ups
+
+
+def case_refs_for(actor: Any, *, agency_id: int | None, domain: str, region: str) -> tuple[Any, Any, Any]:
+    """(agency, domain, region) for a new lead. The agency is one the actor may see cases of
+    (404 otherwise; whether they may register leads there is the service's check); without
+    ``agency_id`` it is the agency the actor works in."""
+    from lawtrail.core.errors import ValidationFailed
+    from lawtrail.registry.models import Division, Domain, Staff
+
+    visible = agencies_in_scope(actor, Perm.CASE_VIEW).select_related("division")
+    if agency_id is None:
+        staff = Staff.objects.filter(user=actor, is_active=True).first()
+        if staff is None:
+            raise ValidationFailed(_("请指定办案机关。"), code="CASE_AGENCY_REQUIRED")
+        agency_id = staff.agency_id
+    agency = visible.filter(pk=agency_id).first()
+    if agency is None:
+        raise NotFound(_("执法主体不存在或您无权查看。"), code="AGENCY_NOT_FOUND")
+    domain_row = Domain.objects.filter(code=domain).first()
+    if domain_row is None:
+        raise ValidationFailed(_("执法领域不存在。"), code="CASE_DOMAIN_UNKNOWN", details={"field": "domain"})
+    region_row = Division.objects.filter(code=region).first()
+    if region_row is None:
+        raise ValidationFailed(_("行政区划不存在。"), code="CASE_REGION_UNKNOWN", details={"field": "region"})
+    return agency, domain_row, region_row
+
+
+def case_agency_for(actor: Any, agency_id: int) -> Any:
+    """An agency whose cases the actor may see (404 otherwise): for its approval chains."""
+    agency = agencies_in_scope(actor, Perm.CASE_VIEW).select_related("division").filter(pk=agency_id).first()
+    if agency is None:
+        raise NotFound(_("执法主体不存在或您无权查看。"), code="AGENCY_NOT_FOUND")
+    return agency
+
+
+def approval_chains_for(actor: Any, agency_id: int) -> list[dict[str, Any]]:
+    """The agency's approval chain for each approval action (the default where none is set)."""
+    from .models import ApprovalChain
+
+    agency = case_agency_for(actor, agency_id)
+    configured = dict(ApprovalChain.objects.filter(agency=agency).values_list("action", "levels"))
+    return [
+        {
+            "action": action,
+            "label": workflow.APPROVAL_LABELS.get(action, action),
+            "levels": list(configured.get(action) or default),
+            "configured": action in configured,
+        }
+        for action, default in workflow.DEFAULT_CHAINS.items()
+    ]

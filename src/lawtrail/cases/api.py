@@ -1,0 +1,378 @@
+"""Cases API (网上办案), mounted at /api/v1/cases/: thin views over selectors and services.
+
+Every action of the transition table (``workflow.TABLE``) is its own endpoint
+``POST /api/v1/cases/{id}/actions/{action}``; the view classes, their request serializers
+and their OpenAPI documentation (summary, rule, error codes) are generated from the table,
+so a row added later appears here without touching this file. Each write answers with the
+updated case detail; each refusal with ``{code, message, rule, details}``.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import inspect
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from . import selectors, services, workflow
+from .models import Case
+from .serializers import (
+    ApprovalActIn,
+    ApprovalChainIn,
+    ApprovalChainOut,
+    CaseCreateIn,
+    CaseDetailOut,
+    CaseErrorOut,
+    CaseListQuery,
+    CaseRowOut,
+    PartyIn,
+    TodoOut,
+    action_input_serializer,
+)
+
+# --------------------------------------------------------------------------- error codes from the code
+
+_ERROR_STATUS = {"ValidationFailed": 400, "PermissionDenied": 403, "NotFound": 404, "Conflict": 409}
+_FACTORY_STATUS = {"_refuse": 400, "_conflict": 409}  # rules.py builds its refusals through these
+#: What the API layer itself answers (lawtrail.core.errors.api_exception_handler).
+FRAMEWORK_CODES: dict[str, tuple[int, str]] = {
+    "NOT_AUTHENTICATED": (403, "请先登录。"),
+    "INVALID_INPUT": (400, "提交的数据有误，请检查各字段。"),
+}
+
+
+def _first_str(node: ast.AST) -> str:
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and sub.value.strip():
+            return sub.value
+    return ""
+
+
+def _raised(call: ast.Call) -> tuple[str, int, str] | None:
+    """(code, status, message) when ``call`` builds an application error with a literal code."""
+    name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", "")
+    if name in _ERROR_STATUS:
+        code = next((k.value for k in call.keywords if k.arg == "code"), None)
+        if isinstance(code, ast.Constant) and isinstance(code.value, str):
+            return code.value, _ERROR_STATUS[name], _first_str(call.args[0]) if call.args else ""
+    elif name in _FACTORY_STATUS and len(call.args) >= 2:
+        if isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
+            return call.args[0].value, _FACTORY_STATUS[name], _first_str(call.args[1])
+    return None
+
+
+@functools.cache
+def _tree(fn: Callable) -> ast.AST | None:
+    try:
+        return ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+
+
+def error_codes_of(fn: Callable, _seen: set | None = None) -> dict[str, int]:
+    """Every error code ``fn`` can raise, with its HTTP status: the literal codes it raises
+    and those of the case-handling functions it calls (followed through the call graph of
+    ``lawtrail.cases``). Used to document each endpoint; nothing is hand-listed."""
+    seen = _seen if _seen is not None else set()
+    if fn in seen:
+        return {}
+    seen.add(fn)
+    tree = _tree(fn)
+    if tree is None:
+        return {}
+    module = inspect.getmodule(fn)
+    found: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        hit = _raised(node)
+        if hit:
+            found.setdefault(hit[0], hit[1])
+            continue
+        target = None
+        if isinstance(node.func, ast.Name):
+            target = getattr(module, node.func.id, None)
+        elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+            owner = getattr(module, node.func.value.id, None)
+            if inspect.ismodule(owner):
+                target = getattr(owner, node.func.attr, None)
+        if inspect.isfunction(target) and target.__module__.startswith("lawtrail.cases"):
+            for code, status in error_codes_of(target, seen).items():
+                found.setdefault(code, status)
+    return found
+
+
+def module_error_codes(module: Any) -> dict[str, tuple[int, str]]:
+    """code → (status, message) of every literal error in a module's source (docs/cases-api.md)."""
+    tree = ast.parse(inspect.getsource(module))
+    out: dict[str, tuple[int, str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and (hit := _raised(node)):
+            out.setdefault(hit[0], (hit[1], hit[2]))
+    return out
+
+
+#: Refusals every transition can give before its guards run (services.case_transition).
+_TRANSITION_COMMON = {
+    "CASE_NOT_FOUND": 404,
+    "PERMISSION_DENIED": 403,
+    "CASE_STATE_CONFLICT": 409,
+    "CASE_APPROVAL_PENDING": 409,
+}
+
+
+def transition_error_codes(t: workflow.Transition) -> dict[str, int]:
+    codes = dict(_TRANSITION_COMMON)
+    for guard in t.guards:
+        codes.update(error_codes_of(guard))
+    if t.approval is None:
+        codes.update(error_codes_of(services.EFFECTS.get(t.action, services._no_effect)))
+    return codes
+
+
+def documented(ok: Any, codes: dict[str, int], *, status: int = 200, **kwargs: Any) -> Any:
+    """``extend_schema`` with the success body and 400/403/404/409 listing the codes of each."""
+    by_status: dict[int, list[str]] = {400: ["INVALID_INPUT"], 403: ["NOT_AUTHENTICATED"], 404: [], 409: []}
+    for code, st in sorted(codes.items()):
+        if code not in by_status.setdefault(st, []):
+            by_status[st].append(code)
+    responses: dict[int, Any] = {status: ok}
+    for st, cs in sorted(by_status.items()):
+        text = "错误码：" + "、".join(f"`{c}`" for c in cs) if cs else "错误码见 docs/cases-api.md"
+        responses[st] = OpenApiResponse(CaseErrorOut, description=text)
+    return extend_schema(responses=responses, **kwargs)
+
+
+# --------------------------------------------------------------------------- views
+
+
+class _View(GenericAPIView):
+    queryset = Case.objects.none()  # the selectors decide; this only satisfies GenericAPIView
+
+    def detail(self, case_id: int, status: int = 200) -> Response:
+        """The case as the actor sees it now, with the actions they may take."""
+        actor = self.request.user
+        case = selectors.case_get_for(actor, case_id)
+        actions = [
+            {
+                "action": a.action,
+                "label": str(a.label),
+                "fields": list(a.fields),
+                "kind": a.kind,
+                "url": f"/api/v1/cases/{case.pk}/{'approval' if a.kind == 'approval' else 'actions'}/{a.action}",
+            }
+            for a in selectors.actions_for(actor, case)
+        ]
+        return Response(CaseDetailOut(case, context={"actions": actions}).data, status=status)
+
+
+def _input(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+    s = serializer_class(data=data)
+    s.is_valid(raise_exception=True)
+    return dict(s.validated_data)
+
+
+_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="案件 id")
+_AGENCY = OpenApiParameter("agency_id", int, OpenApiParameter.PATH, description="执法主体 id")
+
+
+class CaseListView(_View):
+    @documented(
+        CaseRowOut(many=True),
+        {},
+        parameters=[CaseListQuery],
+        summary="案件列表",
+        description="本人可见的案件（按机关范围），可按状态、领域、人员、逾期、线索登记日、文字筛选；分页 limit/offset。",
+    )
+    def get(self, request):
+        q = _input(CaseListQuery, request.query_params)
+        qs = selectors.case_list_for(request.user, **q)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(CaseRowOut(page, many=True).data)
+
+    @documented(
+        CaseDetailOut,
+        {
+            **error_codes_of(selectors.case_refs_for),
+            **error_codes_of(services.case_create),
+            "PERMISSION_DENIED": 403,
+        },
+        status=201,
+        request=CaseCreateIn,
+        summary="线索登记",
+        description="登记线索（case_create）：登记人为主办人，officer_ids 为其他承办人员。",
+    )
+    def post(self, request):
+        data = _input(CaseCreateIn, request.data)
+        agency, domain, region = selectors.case_refs_for(
+            request.user,
+            agency_id=data.pop("agency", None),
+            domain=data.pop("domain"),
+            region=data.pop("region"),
+        )
+        case = services.case_create(actor=request.user, agency=agency, domain=domain, region=region, **data)
+        return self.detail(case.pk, status=201)
+
+
+class CaseDetailView(_View):
+    @documented(
+        CaseDetailOut,
+        {"CASE_NOT_FOUND": 404},
+        parameters=[_ID],
+        summary="案件详情",
+        description="当事人、违法行为、证据、大事记、期限（含待日历录入的期限及原因）、审批及其过程、本人可办理的操作。",
+    )
+    def get(self, request, pk: int):
+        return self.detail(pk)
+
+
+class CasePartyView(_View):
+    @documented(
+        CaseDetailOut,
+        {**error_codes_of(services.party_add), "CASE_NOT_FOUND": 404},
+        status=201,
+        request=PartyIn,
+        parameters=[_ID],
+        summary="登记当事人",
+    )
+    def post(self, request, pk: int):
+        data = _input(PartyIn, request.data)
+        case = selectors.case_get_for(request.user, pk)
+        services.party_add(actor=request.user, case=case, **data)
+        return self.detail(pk, status=201)
+
+
+class TodoView(_View):
+    pagination_class = None
+
+    @documented(
+        TodoOut(many=True), {}, summary="待办", description="本人的待办事项，期限最近的在前（最多 200 项）。"
+    )
+    def get(self, request):
+        return Response(TodoOut(selectors.todo_for(request.user), many=True).data)
+
+
+class ApprovalView(_View):
+    @documented(
+        CaseDetailOut,
+        error_codes_of(services.approval_act),
+        request=ApprovalActIn,
+        parameters=[
+            _ID,
+            OpenApiParameter(
+                "decision",
+                str,
+                OpenApiParameter.PATH,
+                enum=["approve", "send_back", "withdraw", "reassign"],
+                description="approve 批准；send_back 退回；withdraw 取回；reassign 改派",
+            ),
+        ],
+        summary="审批：批准、退回、取回、改派",
+        description=(
+            "对案件当前待审批事项逐级办理。两人同时办理同一层级时，后到者得到 409（APPROVAL_STALE 或 "
+            "APPROVAL_NOT_PENDING），不写入任何内容。"
+        ),
+    )
+    def post(self, request, pk: int, decision: str):
+        data = _input(ApprovalActIn, request.data)
+        services.approval_act(actor=request.user, case_id=pk, decision=decision, **data)
+        return self.detail(pk)
+
+
+class ApprovalChainListView(_View):
+    pagination_class = None
+
+    @documented(
+        ApprovalChainOut(many=True),
+        error_codes_of(selectors.approval_chains_for),
+        parameters=[_AGENCY],
+        summary="审批流程配置（查看）",
+    )
+    def get(self, request, agency_id: int):
+        return Response(
+            ApprovalChainOut(selectors.approval_chains_for(request.user, agency_id), many=True).data
+        )
+
+
+class ApprovalChainView(_View):
+    pagination_class = None
+
+    @documented(
+        ApprovalChainOut,
+        {**error_codes_of(selectors.case_agency_for), **error_codes_of(services.approval_chain_set)},
+        request=ApprovalChainIn,
+        parameters=[
+            _AGENCY,
+            OpenApiParameter(
+                "action",
+                str,
+                OpenApiParameter.PATH,
+                enum=list(workflow.DEFAULT_CHAINS),
+                description="审批事项",
+            ),
+        ],
+        summary="审批流程配置（设置）",
+        description="单位管理员设置本机关某审批事项的逐级审批角色（approval_chain_set）。",
+    )
+    def put(self, request, agency_id: int, action: str):
+        data = _input(ApprovalChainIn, request.data)
+        agency = selectors.case_agency_for(request.user, agency_id)
+        chain = services.approval_chain_set(
+            actor=request.user, agency=agency, action=action, levels=data["levels"]
+        )
+        row = {
+            "action": chain.action,
+            "label": workflow.APPROVAL_LABELS.get(chain.action, chain.action),
+            "levels": chain.levels,
+            "configured": True,
+        }
+        return Response(ApprovalChainOut(row).data)
+
+
+# --------------------------------------------------------------------------- one view per action
+
+
+def _action_view(t: workflow.Transition) -> type[_View]:
+    """The endpoint of one row of the transition table."""
+    request_class = action_input_serializer(t)
+    where = "、".join(str(s.label) for s in t.sources)
+    if t.approval:
+        effect = f"提交{workflow.APPROVAL_LABELS[t.approval]}，审批通过后案件进入“{t.target.label}”。"
+    elif t.target is not None:
+        effect = f"案件进入“{t.target.label}”。"
+    else:
+        effect = "记录办理事项，案件状态不变。"
+    summary = f"{t.label}" + (f"（{t.rule}）" if t.rule else "")
+    description = f"`{t.action}`：{t.label}。可在以下状态办理：{where}。{effect}" + (
+        f"\n\n依据：{t.rule}" if t.rule else ""
+    )
+
+    @documented(
+        CaseDetailOut,
+        transition_error_codes(t),
+        request=request_class,
+        parameters=[_ID],
+        summary=summary,
+        description=description,
+        operation_id=f"cases_action_{t.action}",
+        tags=["cases-actions"],
+    )
+    def post(self, request, pk: int):
+        data = _input(request_class, request.data)
+        services.case_transition(actor=request.user, case_id=pk, action=t.action, data=data)
+        return self.detail(pk)
+
+    name = f"Case{request_class.__name__[4:-2]}ActionView"
+    return type(
+        name, (_View,), {"post": post, "__doc__": f"{t.label}（{t.action}）", "case_action": t.action}
+    )
+
+
+ACTION_VIEWS: dict[str, type[_View]] = {t.action: _action_view(t) for t in workflow.TABLE}

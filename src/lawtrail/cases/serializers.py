@@ -1,0 +1,476 @@
+"""Serializers of the cases API: shapes only, no rules (the services and guards decide).
+
+Choice fields are plain strings here on purpose: the values are listed in ``help_text``
+and checked by the services, so a refusal carries the service's stable code and the
+OpenAPI schema has no colliding enum names (Party.Kind vs Evidence.Kind …).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from . import workflow
+from .models import Approval, ApprovalStep, Case, CaseEvent, Deadline, Evidence, Party, State
+
+
+def _choices(choices) -> str:
+    return "；".join(f"`{value}` {label}" for value, label in choices)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class CaseErrorOut(serializers.Serializer):
+    """Every refusal: a stable code, a Chinese message, the rule of law when one refused."""
+
+    code = serializers.CharField(help_text="稳定的错误码，如 CASE_OFFICERS_LT_2（见 docs/cases-api.md）")
+    message = serializers.CharField(help_text="中文说明（法律规则拒绝时写明条款）")
+    rule = serializers.CharField(required=False, help_text="拒绝所依据的规则编号（RULES.md），如 APL-42")
+    details = serializers.JSONField(required=False, help_text="补充信息（字段、状态、人员等）")
+
+
+# --------------------------------------------------------------------------- list and create
+
+
+class CaseListQuery(serializers.Serializer):
+    state = serializers.CharField(required=False, help_text="案件状态：" + _choices(State.choices))
+    domain = serializers.CharField(required=False, help_text="执法领域代码，如 market")
+    officer = serializers.IntegerField(required=False, help_text="主办或承办人员的账号 id")
+    overdue = serializers.BooleanField(required=False, allow_null=True, default=None, help_text="有逾期期限")
+    date_from = serializers.DateField(required=False, help_text="线索登记日不早于")
+    date_to = serializers.DateField(required=False, help_text="线索登记日不晚于")
+    q = serializers.CharField(required=False, help_text="案由、案号或当事人名称包含的文字")
+
+
+class CaseRowOut(serializers.ModelSerializer):
+    state = serializers.CharField(help_text="案件状态代码")
+    state_label = serializers.CharField(source="get_state_display")
+    procedure = serializers.CharField()
+    agency_name = serializers.CharField(source="agency.name")
+    domain = serializers.CharField(source="domain.code")
+    domain_name = serializers.CharField(source="domain.name")
+    handler_name = serializers.StringRelatedField(source="handler")
+    next_due = serializers.DateField(allow_null=True, read_only=True, help_text="最近的未完成期限届满日")
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "title",
+            "state",
+            "state_label",
+            "procedure",
+            "agency",
+            "agency_name",
+            "domain",
+            "domain_name",
+            "handler",
+            "handler_name",
+            "lead_on",
+            "filed_on",
+            "decided_on",
+            "next_due",
+        ]
+
+
+class CaseCreateIn(serializers.Serializer):
+    agency = serializers.IntegerField(required=False, help_text="办案机关 id；省略时为本人所在机关")
+    domain = serializers.CharField(help_text="执法领域代码")
+    region = serializers.CharField(help_text="违法行为发生地行政区划代码")
+    title = serializers.CharField(allow_blank=True, help_text="案由")
+    lead_on = serializers.DateField(required=False, help_text="线索登记日，默认今天")
+    source = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    facts = serializers.CharField(required=False, allow_blank=True)
+    officer_ids = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text="其他承办人员的账号 id（本人自动列入）"
+    )
+    act_date = serializers.DateField(required=False, allow_null=True, help_text="违法行为发生日")
+    act_end_date = serializers.DateField(required=False, allow_null=True, help_text="违法行为终了日")
+    discovered_on = serializers.DateField(required=False, allow_null=True, help_text="发现日期")
+    complex_case = serializers.BooleanField(required=False, help_text="情节复杂或重大违法（须集体讨论）")
+    life_or_finance = serializers.BooleanField(required=False)
+    violation_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class PartyIn(serializers.Serializer):
+    kind = serializers.CharField(help_text="当事人类别：" + _choices(Party.Kind.choices))
+    name = serializers.CharField(allow_blank=True)
+    id_number = serializers.CharField(required=False, allow_blank=True, help_text="公民身份号码（GB 11643）")
+    credit_code = serializers.CharField(
+        required=False, allow_blank=True, help_text="统一社会信用代码（GB 32100）"
+    )
+    legal_representative = serializers.CharField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True)
+    address = serializers.CharField(required=False, allow_blank=True)
+
+
+# --------------------------------------------------------------------------- detail
+
+
+class PartyOut(serializers.ModelSerializer):
+    kind = serializers.CharField()
+    id_number_masked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Party
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "id_number_masked",
+            "birth_date",
+            "credit_code",
+            "legal_representative",
+            "phone",
+            "address",
+        ]
+
+    def get_id_number_masked(self, obj: Party) -> str:
+        n = obj.id_number or ""
+        return f"{n[:6]}********{n[-4:]}" if len(n) == 18 else ""
+
+
+class CaseViolationOut(serializers.Serializer):
+    id = serializers.IntegerField(source="violation.id")
+    code = serializers.CharField(source="violation.code")
+    name = serializers.CharField(source="violation.name")
+
+
+class EvidenceOut(serializers.ModelSerializer):
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    collected_by_name = serializers.StringRelatedField(source="collected_by")
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "title",
+            "collected_on",
+            "collected_by",
+            "collected_by_name",
+            "cross_examined",
+        ]
+
+
+_EVENT_LABELS = {
+    "register": "线索登记",
+    "approval_approve": "审批通过",
+    "approval_send_back": "审批退回",
+    "approval_withdraw": "取回",
+    "approval_reassign": "改派",
+}
+
+
+class EventOut(serializers.ModelSerializer):
+    label = serializers.SerializerMethodField()
+    actor_name = serializers.StringRelatedField(source="actor")
+
+    class Meta:
+        model = CaseEvent
+        fields = [
+            "id",
+            "action",
+            "label",
+            "from_state",
+            "to_state",
+            "actor",
+            "actor_name",
+            "at",
+            "on",
+            "note",
+            "data",
+        ]
+
+    def get_label(self, obj: CaseEvent) -> str:
+        t = workflow.transition_for(obj.action)
+        return t.label if t else _EVENT_LABELS.get(obj.action, obj.action)
+
+
+class DeadlineOut(serializers.ModelSerializer):
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Deadline
+        fields = [
+            "id",
+            "kind",
+            "label",
+            "rule",
+            "started_on",
+            "due_on",
+            "pending_reason",
+            "met_on",
+            "active",
+            "overdue",
+        ]
+
+    def get_overdue(self, obj: Deadline) -> bool:
+        return bool(obj.active and obj.due_on and obj.due_on < timezone.localdate())
+
+
+class ApprovalStepOut(serializers.ModelSerializer):
+    actor_name = serializers.StringRelatedField(source="actor")
+
+    class Meta:
+        model = ApprovalStep
+        fields = ["level", "decision", "actor", "actor_name", "at", "reasons"]
+
+
+class ApprovalOut(serializers.ModelSerializer):
+    status = serializers.CharField(help_text="审批状态：" + _choices(Approval.Status.choices))
+    action_label = serializers.SerializerMethodField()
+    current_role = serializers.SerializerMethodField()
+    steps = ApprovalStepOut(many=True, read_only=True)
+
+    class Meta:
+        model = Approval
+        fields = [
+            "id",
+            "action",
+            "action_label",
+            "levels",
+            "level",
+            "current_role",
+            "status",
+            "submitted_by",
+            "assignee",
+            "submitted_at",
+            "steps",
+        ]
+
+    def get_action_label(self, obj: Approval) -> str:
+        return workflow.APPROVAL_LABELS.get(obj.action, obj.action)
+
+    def get_current_role(self, obj: Approval) -> str:
+        return obj.levels[obj.level] if obj.status == Approval.Status.PENDING and obj.levels else ""
+
+
+class AvailableActionOut(serializers.Serializer):
+    action = serializers.CharField()
+    label = serializers.CharField()
+    fields = serializers.ListField(child=serializers.CharField())
+    kind = serializers.CharField(help_text="`transition` 办案操作；`approval` 审批操作")
+    url = serializers.CharField(help_text="POST 的地址")
+
+
+class CaseDetailOut(serializers.ModelSerializer):
+    state = serializers.CharField()
+    state_label = serializers.CharField(source="get_state_display")
+    procedure = serializers.CharField()
+    outcome = serializers.CharField()
+    proposed_outcome = serializers.CharField()
+    agency_name = serializers.CharField(source="agency.name")
+    domain = serializers.CharField(source="domain.code")
+    region = serializers.CharField(source="region.code")
+    handler_name = serializers.StringRelatedField(source="handler")
+    officers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    parties = PartyOut(many=True, read_only=True)
+    violations = CaseViolationOut(many=True, read_only=True)
+    evidence = EvidenceOut(many=True, read_only=True)
+    timeline = EventOut(many=True, read_only=True, source="events")
+    deadlines = DeadlineOut(many=True, read_only=True)
+    approvals = ApprovalOut(many=True, read_only=True)
+    actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "title",
+            "state",
+            "state_label",
+            "procedure",
+            "agency",
+            "agency_name",
+            "domain",
+            "region",
+            "handler",
+            "handler_name",
+            "officers",
+            "source",
+            "facts",
+            "act_date",
+            "act_end_date",
+            "discovered_on",
+            "complex_case",
+            "life_or_finance",
+            "review_required",
+            "review_passed",
+            "deliberated",
+            "lead_on",
+            "filed_on",
+            "notice_served_on",
+            "hearing_offered",
+            "statement_status",
+            "notified_amount",
+            "proposed_outcome",
+            "proposed_amount",
+            "proposed_kinds",
+            "benchmark_tier",
+            "tier_deviation_reason",
+            "outcome",
+            "fine_amount",
+            "penalty_kinds",
+            "decided_on",
+            "served_on",
+            "service_method",
+            "e_service_consent",
+            "paid_amount",
+            "demand_served_on",
+            "closed_on",
+            "archived_on",
+            "parties",
+            "violations",
+            "evidence",
+            "timeline",
+            "deadlines",
+            "approvals",
+            "actions",
+        ]
+
+    def get_actions(self, obj: Case) -> list[dict[str, Any]]:
+        return AvailableActionOut(self.context.get("actions", []), many=True).data  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------- 待办
+
+
+class TodoCaseOut(serializers.ModelSerializer):
+    state = serializers.CharField()
+    state_label = serializers.CharField(source="get_state_display")
+    agency_name = serializers.CharField(source="agency.name")
+    domain = serializers.CharField(source="domain.code")
+
+    class Meta:
+        model = Case
+        fields = ["id", "number", "title", "state", "state_label", "agency_name", "domain"]
+
+
+class TodoOut(serializers.Serializer):
+    case = TodoCaseOut()
+    what = serializers.CharField(help_text="待办事项")
+    due_on = serializers.DateField(allow_null=True, help_text="最近的期限届满日（无期限为 null）")
+
+
+# --------------------------------------------------------------------------- approvals
+
+
+class ApprovalActIn(serializers.Serializer):
+    reasons = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="审批意见；退回时必填"
+    )
+    to = serializers.CharField(
+        required=False, default="handler", help_text="退回到：`handler` 承办人；`previous` 上一审批层级"
+    )
+    assignee_id = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="改派对象账号 id"
+    )
+    expected_level = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="客户端看到的当前层级（0 起）；与实际不符时返回 409 APPROVAL_STALE",
+    )
+
+
+class ApprovalChainOut(serializers.Serializer):
+    action = serializers.CharField(
+        help_text="审批事项：" + "；".join(f"`{k}` {v}" for k, v in workflow.APPROVAL_LABELS.items())
+    )
+    label = serializers.CharField()
+    levels = serializers.ListField(child=serializers.CharField(), help_text="审批角色，逐级：approver_1/2/3")
+    configured = serializers.BooleanField(help_text="false 表示使用系统默认流程")
+
+
+class ApprovalChainIn(serializers.Serializer):
+    levels = serializers.ListField(child=serializers.CharField(), help_text="审批角色，逐级：approver_1/2/3")
+
+
+# --------------------------------------------------------------------------- action inputs
+
+
+def _text(help_text: str) -> Callable[[], serializers.Field]:
+    return lambda: serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, help_text=help_text
+    )
+
+
+def _date(help_text: str) -> Callable[[], serializers.Field]:
+    return lambda: serializers.DateField(required=False, allow_null=True, help_text=help_text)
+
+
+def _bool(help_text: str) -> Callable[[], serializers.Field]:
+    return lambda: serializers.BooleanField(required=False, help_text=help_text)
+
+
+def _ids(help_text: str) -> Callable[[], serializers.Field]:
+    return lambda: serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text=help_text
+    )
+
+
+#: How each input named in ``Transition.fields`` is typed. Types only — the guards decide
+#: what is required, so a missing value is refused with the rule's own code.
+FIELD_SPECS: dict[str, Callable[[], serializers.Field]] = {
+    "reason": _text("理由"),
+    "kind": _text("证据种类：" + _choices(Evidence.Kind.choices)),
+    "title": _text("名称"),
+    "collected_on": _date("收集日期"),
+    "evidence_ids": _ids("证据 id"),
+    "record": _text("笔录摘要"),
+    "report": _text("调查终结报告"),
+    "outcome": _text("处理结果：penalty / no_penalty / dismissed / transferred"),
+    "amount": lambda: serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, help_text="金额（元）"
+    ),
+    "kinds": lambda: serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="处罚种类，如 warning、fine"
+    ),
+    "tier": _text("适用的裁量阶次"),
+    "deviation_reason": _text("偏离裁量基准的理由"),
+    "deviation_approval": _text("偏离裁量基准的批准方式：head 主要负责人批准；deliberation 集体讨论"),
+    "review_required": _bool("须法制审核（APL-58）"),
+    "served_on": _date("送达日期"),
+    "changed_reason": _text("再次告知时变更的事实或依据"),
+    "waived": _bool("当事人明确放弃陈述申辩"),
+    "text": _text("陈述申辩内容"),
+    "result": _text("复核意见"),
+    "requested_on": _date("申请日期"),
+    "hearing_on": _date("听证日期"),
+    "notified_on": _date("通知日期"),
+    "host_id": lambda: serializers.IntegerField(
+        required=False, allow_null=True, help_text="听证主持人账号 id"
+    ),
+    "opinion": _text("审核意见"),
+    "attendee_ids": _ids("参加讨论的负责人账号 id"),
+    "conclusion": _text("讨论结论"),
+    "method": _text("送达方式，如 direct、mail、electronic"),
+    "consent": _bool("当事人已签署电子送达确认书"),
+    "paid_on": _date("缴款日期"),
+    "applied_on": _date("申请日期"),
+    "period_expired_on": _date("履行期限届满日"),
+    "to": _text("移送对象"),
+}
+
+
+def _camel(action: str) -> str:
+    return "".join(part.capitalize() for part in action.split("_"))
+
+
+def action_input_serializer(t: workflow.Transition) -> type[serializers.Serializer]:
+    """The request serializer of one transition, built from ``Transition.fields``. An input
+    without a spec is accepted as any JSON value (so a new table row works at once)."""
+    attrs: dict[str, Any] = {
+        name: FIELD_SPECS.get(name, lambda: serializers.JSONField(required=False))() for name in t.fields
+    }
+    attrs["__doc__"] = f"{t.label}（{t.action}）的请求体。"
+    return type(f"Case{_camel(t.action)}In", (serializers.Serializer,), attrs)
