@@ -408,3 +408,83 @@ def test_every_action_input_has_a_chinese_labelled_field(t):
             or name in ("outcome", "kinds", "tier", "method", "kind")
         ):
             assert hasattr(form.fields[name], "choices"), (t.action, name)
+
+
+def test_withdraw_send_back_and_stale_approval_forms(world, lead_with_party, client):
+    c = world.cast
+    client.force_login(c.alice)
+    act(client, lead_with_party, "filing_submit")
+    page = client.get(url(lead_with_party)).content.decode()
+    assert 'id="act-withdraw"' in page and 'id="act-approve"' not in page  # the submitter may only withdraw
+    assert act(client, lead_with_party, "withdraw", {"expected_level": "0"}).status_code == 302
+    assert Case.objects.get(pk=lead_with_party.pk).state == State.LEAD
+
+    act(client, lead_with_party, "filing_submit")
+    client.force_login(c.carol)
+    page = client.get(url(lead_with_party)).content.decode()
+    assert 'name="assignee_id"' in page and "卡罗尔（carol）" in page  # reassign offers the agency's accounts
+    before = state_and_events(lead_with_party)
+    response = act(client, lead_with_party, "send_back", {"reasons": "", "to": "handler"}, **HX)
+    assert response.status_code == 400 and "退回须写明理由" in response.content.decode()
+    assert state_and_events(lead_with_party) == before
+    response = act(client, lead_with_party, "approve", {"expected_level": "0"})
+    assert response.status_code == 302
+    # paula's page was opened at level 0 (carol's level): her form is stale, 409 and nothing changes
+    client.force_login(world.paula)
+    before = state_and_events(lead_with_party)
+    response = act(client, lead_with_party, "approve", {"expected_level": "0"}, **HX)
+    assert response.status_code == 409 and "APPROVAL_STALE" in response.content.decode()
+    assert state_and_events(lead_with_party) == before
+    response = act(
+        client,
+        lead_with_party,
+        "send_back",
+        {"reasons": "证据不足，退回补充", "to": "handler", "expected_level": "1"},
+    )
+    assert response.status_code == 302
+    assert Case.objects.get(pk=lead_with_party.pk).state == State.LEAD
+    page = client.get(url(lead_with_party)).content.decode()
+    assert "证据不足，退回补充" in page and "已退回" in page and "审批退回" in page
+
+
+def test_party_added_in_place_with_htmx(world, lead, client):
+    client.force_login(world.cast.alice)
+    response = client.post(
+        url(lead, "parties/new/"), {"kind": "person", "name": "李某", "id_number": "130102199001011234"}, **HX
+    )
+    assert response.status_code == 400 and "ID_NUMBER_INVALID" in response.content.decode()
+    assert 'id="party-form-box"' in response.content.decode() and not lead.parties.exists()
+    response = client.post(url(lead, "parties/new/"), {"kind": "person", "name": "李某"}, **HX)
+    assert response.status_code == 200 and response["HX-Retarget"] == "#case-body"
+    assert "当事人已登记" in response.content.decode() and lead.parties.get().name == "李某"
+
+
+def test_measure_requested_through_its_form_is_listed(world, lead_with_party, client):
+    c = world.cast
+    client.force_login(c.alice)
+    page = client.get(url(lead_with_party, "act/measure_request/")).content.decode()
+    assert "扣押" in page and 'name="items"' in page
+    response = act(
+        client,
+        lead_with_party,
+        "measure_request",
+        {"kind": "seize", "items": "", "reason": "防止证据灭失"},
+        **HX,
+    )
+    assert response.status_code == 400 and "ACL-24" in response.content.decode()
+    response = act(
+        client,
+        lead_with_party,
+        "measure_request",
+        {
+            "kind": "seize",
+            "items": "无证生产的酱料 20 箱",
+            "reason": "防止证据灭失（食品安全法第一百一十条）",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(url(lead_with_party)).content.decode()
+    assert 'id="measures"' in page and "无证生产的酱料 20 箱" in page and "待批准" in page
+    client.force_login(c.carol)
+    page = client.get(url(lead_with_party)).content.decode()
+    assert 'id="act-measure_approve"' in page and f"扣押 #{lead_with_party.measures.get().pk}" in page

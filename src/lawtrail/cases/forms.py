@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lawtrail.registry.models import BenchmarkTier, Division, Domain, Violation
 
-from .models import Evidence, Outcome, Party
+from .models import Evidence, Measure, Outcome, Party
 from .rules import PenaltyKind, ServiceMethod
 
 
@@ -100,8 +100,6 @@ def _field(name: str, action: str, ctx: dict[str, Any]) -> forms.Field:
         case "reason" | "reasons":
             return _text(label or _("理由"))
         case "kind" if action.startswith("measure_"):
-            from .models import Measure  # noqa: PLC0415 — the measures' table
-
             return forms.ChoiceField(
                 label=label or _("强制措施种类"), required=False, choices=BLANK + Measure.Kind.choices
             )

@@ -265,8 +265,7 @@ def _form_ctx(case, user) -> dict[str, Any]:
         "staff": selectors.staff_accounts_for(user, [case.agency_id]),
         "evidence": [(e.pk, f"{e.get_kind_display()}：{e.title}") for e in case.evidence.all()],
         "measures": [
-            (m.pk, f"{m.get_kind_display()} #{m.pk}（{m.get_status_display()}）")
-            for m in (case.measures.all() if hasattr(case, "measures") else ())
+            (m.pk, f"{m.get_kind_display()} #{m.pk}（{m.get_status_display()}）") for m in case.measures.all()
         ],
     }
 
@@ -322,6 +321,7 @@ def _body_ctx(request, case) -> dict[str, Any]:
         "deadlines": deadlines,
         "approvals": _approval_rows(case),
         "actions": _action_entries(case, user),
+        "measures": list(case.measures.all()),
         "can_add_party": can_handle and case.state not in workflow.TERMINAL_FOR_PARTIES,
         "party_form": PartyForm(initial={"kind": "organisation"}, auto_id="id_party_%s"),
         "today": today,
