@@ -21,7 +21,7 @@ from lawtrail.core.profiles.selectors import profile_value
 from lawtrail.registry.models import BenchmarkTier, Credential, Staff
 
 from . import rules
-from .models import Case, Measure, Outcome, Party, Procedure
+from .models import Case, CasePeriod, Deadline, Measure, Outcome, Party, Procedure
 
 #: Measures still holding property or evidence (ACL-28: released or disposed before the case closes).
 OPEN_MEASURES = (Measure.Status.TAKEN,)
@@ -797,4 +797,110 @@ def preservation_dispose_valid(ctx: GuardContext) -> None:
             _("请填写处理决定（如查封、扣押、解除或移送）（《行政处罚法》第五十六条）。"),
             code="MEASURE_DISPOSAL_REQUIRED",
             rule="APL-56",
+        )
+
+
+# ----------------------------------------------------------------------------- decision limit (APL-60)
+
+
+def _current_decision_due(case: Case) -> dt.date | None:
+    d = Deadline.objects.filter(case=case, kind="decision", active=True).first()
+    return d.due_on if d else None
+
+
+def _filed(ctx: GuardContext) -> dt.date:
+    if ctx.case.filed_on is None:
+        raise Conflict(_("案件尚未立案，办案期限尚未起算。"), code="CASE_NOT_FILED", rule="APL-60")
+    return ctx.case.filed_on
+
+
+def extension_request_valid(ctx: GuardContext) -> None:
+    """APL-60: an extension is asked before the deadline, with reasons, within the profile's maximum."""
+    _filed(ctx)
+    reason_given(ctx)
+    if ctx.case.extension_requested_days:
+        raise Conflict(_("已有延长办案期限的申请待批准。"), code="CASE_EXTENSION_PENDING", rule="APL-60")
+    _extension_check(ctx, ctx.data.get("days"))
+
+
+def _extension_check(ctx: GuardContext, days: Any) -> None:
+    from .services import decision_extensions
+
+    try:
+        days = int(days or 0)
+    except (TypeError, ValueError):
+        days = 0
+    due = _current_decision_due(ctx.case)
+    if due is None:
+        raise Conflict(
+            _("办案期限正处于不计入期间或尚无日期，暂不能申请延长。"),
+            code="CASE_DEADLINE_PAUSED",
+            rule="APL-60",
+        )
+    rules.decision_extension_check(
+        requested_days=days,
+        already_extended_days=sum(decision_extensions(ctx.case)),
+        max_extension_days=ctx.profile("decision.limit_extension"),
+        requested_on=ctx.on,
+        current_due=due,
+    )
+
+
+def extension_pending(ctx: GuardContext) -> None:
+    if not ctx.case.extension_requested_days:
+        raise Conflict(_("没有待批准的延长办案期限申请。"), code="CASE_EXTENSION_NOT_PENDING", rule="APL-60")
+
+
+def extension_approve_valid(ctx: GuardContext) -> None:
+    """APL-60: checked again when approved (the deadline may have passed meanwhile)."""
+    extension_pending(ctx)
+    _extension_check(ctx, ctx.case.extension_requested_days)
+
+
+def _decision_periods(case: Case) -> list[CasePeriod]:
+    return list(case.periods.filter(purpose=CasePeriod.Purpose.DECISION))
+
+
+def exclusion_start_valid(ctx: GuardContext) -> None:
+    """APL-60: a period of a kind the profile lists, after filing, not back-dated, not
+    overlapping another, and not once the deadline has passed."""
+    filed = _filed(ctx)
+    kind = str(ctx.data.get("kind") or "")
+    rules.excluded_period_kind_check(kind=kind, allowed=ctx.profile("decision.limit_excluded_periods"))
+    start = _date(ctx, "start", default=ctx.on)
+    rules.excluded_period_add_check(
+        new=rules.Period(start, None),
+        existing=[rules.Period(p.start, p.end) for p in _decision_periods(ctx.case)],
+        recorded_on=ctx.on,
+        filed_on=filed,
+        current_due=_current_decision_due(ctx.case),
+    )
+
+
+def open_exclusion(ctx: GuardContext) -> CasePeriod:
+    p = next(
+        (p for p in _decision_periods(ctx.case) if p.end is None and p.kind != rules.SUSPENSION_KIND), None
+    )
+    if p is None:
+        raise Conflict(
+            _("没有正在进行的不计入办案期限的期间。"), code="CASE_EXCLUDED_PERIOD_NONE", rule="APL-60"
+        )
+    return p
+
+
+def exclusion_end_valid(ctx: GuardContext) -> None:
+    """APL-60: the period ends on or after its start and not later than today (no forward-dating)."""
+    p = open_exclusion(ctx)
+    end = _date(ctx, "end", default=ctx.on)
+    if end < p.start:
+        raise ValidationFailed(
+            _("期间的结束日期不得早于开始日期（%(start)s）（《行政处罚法》第六十条）。") % {"start": p.start},
+            code="CASE_EXCLUDED_PERIOD_INVERTED",
+            rule="APL-60",
+        )
+    if end > ctx.on:
+        raise ValidationFailed(
+            _("期间的结束日期不得晚于登记日期（%(on)s）。") % {"on": ctx.on},
+            code="CASE_EXCLUDED_PERIOD_FUTURE_END",
+            rule="APL-60",
         )

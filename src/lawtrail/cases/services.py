@@ -34,6 +34,7 @@ from .models import (
     Case,
     CaseEvent,
     CaseNumberCounter,
+    CasePeriod,
     CaseViolation,
     Deadline,
     Evidence,
@@ -96,6 +97,10 @@ def _event(
     return event
 
 
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def _plain(data: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for k, v in data.items():
@@ -109,17 +114,29 @@ def _plain(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def deadline_set(
-    case: Case, *, kind: str, label: str, rule: str, started_on: dt.date, compute: Callable[[], dt.date]
+    case: Case,
+    *,
+    kind: str,
+    label: str,
+    rule: str,
+    started_on: dt.date,
+    compute: Callable[[], dt.date],
+    paused: str = "",
 ) -> Deadline:
     """Store (or replace) a running deadline. When the calendar of a year the period reaches
-    is not entered yet, the deadline is stored without a date and flagged (WD-1: never guessed)."""
+    is not entered yet, the deadline is stored without a date and flagged (WD-1: never guessed).
+    ``paused``: the clock is stopped (e.g. an excluded period is running) — stored without a
+    date, with that reason, and recomputed when the pause ends."""
     Deadline.objects.filter(case=case, kind=kind, active=True).update(active=False)
-    try:
-        due, pending = compute(), ""
-    except ValidationFailed as exc:
-        if exc.code != "CALENDAR_YEAR_MISSING":
-            raise
-        due, pending = None, exc.message
+    if paused:
+        due, pending = None, paused
+    else:
+        try:
+            due, pending = compute(), ""
+        except ValidationFailed as exc:
+            if exc.code != "CALENDAR_YEAR_MISSING":
+                raise
+            due, pending = None, exc.message
     return Deadline.objects.create(
         case=case,
         kind=kind,
@@ -135,19 +152,38 @@ def deadline_meet(case: Case, kind: str, on: dt.date) -> None:
     Deadline.objects.filter(case=case, kind=kind, active=True).update(active=False, met_on=on)
 
 
-def _decision_deadline(case: Case) -> Deadline:
-    extensions = [e.data.get("days", 0) for e in case.events.filter(action="extension_approve")]
+def decision_extensions(case: Case) -> list[int]:
+    """APL-60: the days of every approved extension (the ``extension_approve`` events)."""
+    return [int(e.data.get("days") or 0) for e in case.events.filter(action="extension_approve")]
+
+
+def _decision_deadline(case: Case, *, extra_extension: int = 0) -> Deadline:
+    """APL-60: the effective decision deadline — the limit from filing, plus approved
+    extensions (``extension_approve`` events, and ``extra_extension`` being approved now), plus
+    the excluded periods (鉴定、检测、听证、中止 …). While an excluded period is still running
+    the clock is stopped: the deadline is stored without a date and recomputed when it ends."""
+    extensions = decision_extensions(case) + ([extra_extension] if extra_extension else [])
+    periods = list(case.periods.filter(purpose=CasePeriod.Purpose.DECISION))
+    running = next((p for p in periods if p.end is None), None)
+    paused = (
+        _("%(kind)s期间（%(start)s起）不计入办案期限，期间结束后重新计算。")
+        % {"kind": running.kind, "start": running.start}
+        if running
+        else ""
+    )
     return deadline_set(
         case,
         kind="decision",
         label=_("作出处罚决定期限"),
         rule="APL-60",
         started_on=case.filed_on,
+        paused=paused,
         compute=lambda: (
             rules.decision_deadline(
                 filed_on=case.filed_on,
                 is_working=guards.is_working,
                 extension_days=extensions,
+                excluded=[rules.Period(p.start, p.end) for p in periods],
                 limit_days=profile_value(case.agency, "decision.limit", on=case.filed_on),
             ).due
         ),
@@ -980,7 +1016,73 @@ def _eff_preservation_dispose(case: Case, *, actor, data, on) -> None:
     _measure_journal(actor, m, "dispose", before)
 
 
+# ----------------------------------------------------------------------------- decision limit (APL-60)
+
+
+def _eff_extension_request(case: Case, *, actor, data, on) -> None:
+    case.extension_requested_days = int(data["days"])
+
+
+def _eff_extension_approve(case: Case, *, actor, data, on) -> None:
+    days = case.extension_requested_days or 0
+    data["days"] = days  # the event ``extension_approve`` carries the days (read by _decision_deadline)
+    case.extension_requested_days = None
+    data["due_on"] = _iso(_decision_deadline(case, extra_extension=days).due_on)
+
+
+def _eff_extension_reject(case: Case, *, actor, data, on) -> None:
+    data["days"] = 0
+    data["requested_days"] = case.extension_requested_days
+    case.extension_requested_days = None
+
+
+def _period_open(case: Case, *, actor, purpose: str, kind: str, start: dt.date, reason: str) -> CasePeriod:
+    p = CasePeriod.objects.create(
+        case=case, purpose=purpose, kind=kind, start=start, reason=reason[:2000], opened_by=actor
+    )
+    journal_append(actor=actor, action="cases:period:open", subject=p)
+    return p
+
+
+def _period_close(p: CasePeriod, *, actor, end: dt.date) -> None:
+    before = journal_snapshot(p)
+    if end < p.start:  # ended on the day it began: nothing was excluded
+        journal_append(actor=actor, action="cases:period:cancel", subject=p, before=before)
+        p.delete()
+        return
+    p.end = end
+    p.save(update_fields=["end"])
+    journal_append(actor=actor, action="cases:period:close", subject=p, before=before)
+
+
+def _eff_exclusion_start(case: Case, *, actor, data, on) -> None:
+    start = guards._date(guards.GuardContext(case, actor, data, on), "start", default=on)
+    p = _period_open(
+        case,
+        actor=actor,
+        purpose=CasePeriod.Purpose.DECISION,
+        kind=data["kind"],
+        start=start,
+        reason=str(data.get("reason") or ""),
+    )
+    data["period_id"] = p.pk
+    _decision_deadline(case)
+
+
+def _eff_exclusion_end(case: Case, *, actor, data, on) -> None:
+    p = guards.open_exclusion(guards.GuardContext(case, actor, data, on))
+    end = guards._date(guards.GuardContext(case, actor, data, on), "end", default=on)
+    _period_close(p, actor=actor, end=end)
+    data["period_id"] = p.pk
+    data["due_on"] = _iso(_decision_deadline(case).due_on)
+
+
 EFFECTS: dict[str, Callable[..., None]] = {
+    "extension_request": _eff_extension_request,
+    "extension_approve": _eff_extension_approve,
+    "extension_reject": _eff_extension_reject,
+    "exclusion_start": _eff_exclusion_start,
+    "exclusion_end": _eff_exclusion_end,
     "measure_request": _eff_measure_request,
     "measure_approve": _eff_measure_approve,
     "measure_reject": _eff_measure_reject,
@@ -1188,6 +1290,8 @@ def _ap_decision(case: Case, *, approval: Approval, actor, on: dt.date) -> None:
     case.penalty_kinds = case.proposed_kinds
     case.fine_amount = case.proposed_amount if case.outcome == Outcome.PENALTY else None
     case.decided_on = on
+    for p in case.periods.filter(purpose=CasePeriod.Purpose.DECISION, end__isnull=True):
+        _period_close(p, actor=actor, end=on - dt.timedelta(days=1))  # the decision ends every pause
     deadline_meet(case, "decision", on)
     deadline_set(
         case,

@@ -435,6 +435,61 @@ PROCEDURE_TABLE += (
         fields=("measure_id", "disposed_on", "disposal"),
     ),
 )
+#: States in which the decision limit runs (APL-60: from filing to the decision).
+LIMIT_RUNNING = (S.INVESTIGATING, S.INVESTIGATED, S.PROPOSED, S.NOTIFIED, S.HEARING, S.REVIEWING, S.READY)
+
+PROCEDURE_TABLE += (
+    T(
+        "extension_request",
+        "申请延长办案期限",
+        LIMIT_RUNNING,
+        None,
+        Perm.CASE_HANDLE,
+        (g.extension_request_valid,),
+        rule="APL-60",
+        fields=("days", "reason"),
+    ),
+    T(
+        "extension_approve",
+        "批准延长办案期限",
+        LIMIT_RUNNING,
+        None,
+        Perm.CASE_APPROVE,
+        (g.head_approves("延长办案期限", "APL-60"), g.extension_approve_valid),
+        rule="APL-60",
+        fields=("reason",),
+    ),
+    T(
+        "extension_reject",
+        "不批准延长办案期限",
+        LIMIT_RUNNING,
+        None,
+        Perm.CASE_APPROVE,
+        (g.head_approves("延长办案期限", "APL-60"), g.extension_pending, g.reason_given),
+        rule="APL-60",
+        fields=("reason",),
+    ),
+    T(
+        "exclusion_start",
+        "登记不计入办案期限的期间",
+        LIMIT_RUNNING,
+        None,
+        Perm.CASE_HANDLE,
+        (g.exclusion_start_valid,),
+        rule="APL-60",
+        fields=("kind", "start", "reason"),
+    ),
+    T(
+        "exclusion_end",
+        "结束不计入办案期限的期间",
+        LIMIT_RUNNING,
+        None,
+        Perm.CASE_HANDLE,
+        (g.exclusion_end_valid,),
+        rule="APL-60",
+        fields=("end",),
+    ),
+)
 TABLE = TABLE + PROCEDURE_TABLE
 
 #: Input of ``services.case_on_the_spot`` (简易程序), for the API and the page that create one.
