@@ -170,3 +170,25 @@ def test_officer_registers_a_lead_and_approver_files_it(live_server, tablet, bro
         assert approver.locator("#todo-count").inner_text() == "0"
     finally:
         approver.context.close()
+
+
+def test_lost_access_shows_the_error_page_in_place(live_server, tablet):
+    """A 403/404 answer to an htmx form replaces the page body with the middleware's error page."""
+    cast, andy, violation = build_world()
+    case = svc.case_create(
+        actor=cast.alice,
+        agency=cast.agency_a,
+        domain=cast.market,
+        region=cast.changan,
+        title="某便利店销售过期食品案",
+        officer_ids=[andy.pk],
+        act_date=timezone.localdate() - dt.timedelta(days=3),
+    )
+    log_in(tablet, live_server, "alice", f"/backoffice/cases/{case.pk}/")
+    RoleGrant.objects.filter(user=cast.alice).delete()  # alice leaves the agency while the page is open
+    tablet.locator("#act-filing_submit > summary").click()
+    tablet.locator("#act-filing_submit button[type=submit]").click()
+    tablet.get_by_text("操作未能完成").wait_for()
+    assert "案件不存在或您无权查看" in tablet.locator("main").inner_text()
+    assert "CASE_NOT_FOUND" in tablet.locator("main").inner_text()
+    assert Case.objects.get(pk=case.pk).state == State.LEAD
