@@ -511,6 +511,24 @@ def _cases_matrix() -> dict[tuple[str, str], tuple[Target, Any]]:
             case_expect(Perm.CASE_HANDLE, 201, {"admin": (400, 400)}),
         ),
         ("cases-todo", "get"): (lambda c, s: (K + "todo", None), everyone(200)),
+        ("cases-on-the-spot", "post"): (
+            lambda c, s: (
+                K + "on-the-spot",
+                {
+                    "agency": agency(c, s).pk,
+                    "domain": "market",
+                    "region": division(c, s).code,
+                    "party_kind": "person",
+                    "party_name": "赵某",
+                    "kinds": ["warning"],
+                    "act_date": "2026-09-01",
+                    "facts": "占道经营",
+                    "basis": "《城市市容和环境卫生管理条例》第三十六条",
+                    "form_serial": "矩阵0001",
+                },
+            ),
+            case_expect(Perm.CASE_HANDLE),
+        ),
         ("cases-detail", "get"): (lambda c, s: (f"{K}{a_case(c, s).pk}", None), SCOPED_404),
         ("cases-party-add", "post"): (
             lambda c, s: (

@@ -32,6 +32,7 @@ from .serializers import (
     CaseErrorOut,
     CaseListQuery,
     CaseRowOut,
+    OnTheSpotIn,
     PartyIn,
     TodoOut,
     action_input_serializer,
@@ -218,6 +219,36 @@ class CaseListView(_View):
             region=data.pop("region"),
         )
         case = services.case_create(actor=request.user, agency=agency, domain=domain, region=region, **data)
+        return self.detail(case.pk, status=201)
+
+
+class OnTheSpotView(_View):
+    @documented(
+        CaseDetailOut,
+        {
+            **error_codes_of(selectors.case_refs_for),
+            **error_codes_of(services.case_on_the_spot),
+            "PERMISSION_DENIED": 403,
+        },
+        status=201,
+        request=OnTheSpotIn,
+        summary="当场处罚（简易程序，APL-51/52/68/71）",
+        description=(
+            "当场作出并送达处罚决定（case_on_the_spot）：案件直接进入“已送达（执行中）”，"
+            "之后办理 cash_handover（当场收缴的）、payment_record、execution_complete、on_the_spot_file（备案）、close。"
+        ),
+    )
+    def post(self, request):
+        data = _input(OnTheSpotIn, request.data)
+        agency, domain, region = selectors.case_refs_for(
+            request.user,
+            agency_id=data.pop("agency", None),
+            domain=data.pop("domain"),
+            region=data.pop("region"),
+        )
+        case = services.case_on_the_spot(
+            actor=request.user, agency=agency, domain=domain, region=region, **data
+        )
         return self.detail(case.pk, status=201)
 
 

@@ -11,6 +11,7 @@ from . import api
 urlpatterns = [
     path("", api.CaseListView.as_view(), name="cases-list"),
     path("todo", api.TodoView.as_view(), name="cases-todo"),
+    path("on-the-spot", api.OnTheSpotView.as_view(), name="cases-on-the-spot"),
     path(
         "agencies/<int:agency_id>/approval-chains",
         api.ApprovalChainListView.as_view(),

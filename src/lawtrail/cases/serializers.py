@@ -97,6 +97,43 @@ class CaseCreateIn(serializers.Serializer):
     violation_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
 
 
+class OnTheSpotIn(serializers.Serializer):
+    """简易程序 (APL-51/52/68/71): the decision handed over on the spot, with its party."""
+
+    agency = serializers.IntegerField(required=False, help_text="办案机关 id；省略时为本人所在机关")
+    domain = serializers.CharField(help_text="执法领域代码")
+    region = serializers.CharField(help_text="违法行为发生地行政区划代码")
+    party_kind = serializers.CharField(help_text="当事人类别：" + _choices(Party.Kind.choices))
+    party_name = serializers.CharField(allow_blank=True)
+    party_id_number = serializers.CharField(required=False, allow_blank=True)
+    party_credit_code = serializers.CharField(required=False, allow_blank=True)
+    party_legal_representative = serializers.CharField(required=False, allow_blank=True)
+    party_phone = serializers.CharField(required=False, allow_blank=True)
+    party_address = serializers.CharField(required=False, allow_blank=True)
+    officer_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    kinds = serializers.ListField(
+        child=serializers.CharField(), help_text="处罚种类：warning 警告；fine 罚款"
+    )
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    act_date = serializers.DateField(help_text="违法行为发生日")
+    facts = serializers.CharField(allow_blank=True, default="", help_text="违法事实")
+    basis = serializers.CharField(required=False, allow_blank=True, help_text="处罚依据")
+    violation_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    form_serial = serializers.CharField(
+        allow_blank=True, default="", help_text="预定格式、编有号码的决定书编号"
+    )
+    credentials_shown = serializers.BooleanField(required=False, help_text="已出示执法证件")
+    party_signed = serializers.BooleanField(required=False, help_text="当事人已签收")
+    refusal_noted = serializers.BooleanField(required=False, help_text="当事人拒绝签收已注明")
+    collected = serializers.BooleanField(required=False, help_text="当场收缴罚款")
+    receipt_number = serializers.CharField(
+        required=False, allow_blank=True, help_text="财政部门统一制发的罚款收据编号"
+    )
+    hard_to_collect_later = serializers.BooleanField(required=False, help_text="不当场收缴事后难以执行")
+    remote_area = serializers.BooleanField(required=False, help_text="边远、水上、交通不便地区")
+    title = serializers.CharField(required=False, allow_blank=True)
+
+
 class PartyIn(serializers.Serializer):
     kind = serializers.CharField(help_text="当事人类别：" + _choices(Party.Kind.choices))
     name = serializers.CharField(allow_blank=True)
@@ -328,6 +365,8 @@ class CaseDetailOut(serializers.ModelSerializer):
             "demand_served_on",
             "closed_on",
             "archived_on",
+            "form_serial",
+            "filed_copy_on",
             "parties",
             "violations",
             "evidence",
@@ -459,6 +498,28 @@ FIELD_SPECS: dict[str, Callable[[], serializers.Field]] = {
     "applied_on": _date("申请日期"),
     "period_expired_on": _date("履行期限届满日"),
     "to": _text("移送对象"),
+    # compulsory measures and on-the-spot collection (ACL-17..28, APL-56, APL-68/71)
+    "measure_id": lambda: serializers.IntegerField(required=False, allow_null=True, help_text="强制措施 id"),
+    "items": _text("查封、扣押、保存的物品清单"),
+    "emergency": _bool("情况紧急，当场实施后补办批准（ACL-19）"),
+    "started_at": lambda: serializers.DateTimeField(required=False, allow_null=True, help_text="实施时间"),
+    "officer_ids": _ids("实施的执法人员账号 id"),
+    "onsite_record": _text("现场笔录摘要"),
+    "party_present": _bool("当事人到场"),
+    "party_signed": _bool("当事人签名"),
+    "refusal_noted": _bool("当事人拒绝签名已注明"),
+    "witness_name": _text("见证人姓名（当事人不到场时）"),
+    "days": lambda: serializers.IntegerField(required=False, allow_null=True, help_text="天数"),
+    "reasons": _text("理由"),
+    "reasons_notified": _bool("已书面告知当事人延长理由"),
+    "start": _date("起始日"),
+    "end": _date("结束日"),
+    "notified": _bool("已书面告知当事人"),
+    "released_on": _date("解除日期"),
+    "disposal": _text("处理结果"),
+    "disposed_on": _date("处理日期"),
+    "handed_on": _date("交款日期"),
+    "note": _text("说明"),
 }
 
 
