@@ -17,6 +17,7 @@ from django.utils import timezone
 from lawtrail.cases import services as svc
 from lawtrail.cases.models import Case, CaseEvent, State
 from lawtrail.core.calendar.services import calendar_year_seed
+from lawtrail.core.errors import ApplicationError
 from lawtrail.registry.models import LegalBasis, PowerItem, RoleGrant, Violation
 from tests.cast import build_cast
 from tests.factories import (
@@ -40,7 +41,10 @@ def build_world():
     cast = build_cast()
     today = timezone.localdate()
     for year in {today.year, (today - dt.timedelta(days=30)).year}:
-        calendar_year_seed(actor=None, year=year)
+        try:
+            calendar_year_seed(actor=None, year=year)
+        except ApplicationError:  # a year the package has no data for: deadlines show 期限待计算
+            pass
     a = cast.agency_a
     andy = UserFactory(username="andy", display_name="安迪")
     staff = StaffFactory(agency=a, user=andy, name="安迪", id_number=make_id_number(8101, a.division.code))
