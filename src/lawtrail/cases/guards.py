@@ -280,6 +280,12 @@ def hearing_notice_in_time(ctx: GuardContext) -> None:
         raise ValidationFailed(
             _("听证主持人须为本机关在岗工作人员。"), code="CASE_HEARING_HOST_INVALID", rule="APL-64"
         )
+    if int(host_id) in recused_ids(ctx.case):
+        raise Conflict(
+            _("该人员已在本案中回避，不能主持听证（《行政处罚法》第四十三条）。"),
+            code="CASE_HEARING_HOST_RECUSED",
+            rule="APL-43",
+        )
     rules.hearing_schedule_check(
         notified_on=_date(ctx, "notified_on", default=ctx.on),
         hearing_on=_date(ctx, "hearing_on"),
@@ -292,6 +298,12 @@ def hearing_notice_in_time(ctx: GuardContext) -> None:
 def hearing_scheduled(ctx: GuardContext) -> None:
     if not ctx.case.events.filter(action="hearing_schedule").exists():
         raise Conflict(_("尚未通知听证时间、地点。"), code="CASE_HEARING_NOT_SCHEDULED", rule="APL-64")
+    if ctx.case.hearing_host_id is None and ctx.case.recusals.filter(role="host", status="granted").exists():
+        raise Conflict(
+            _("听证主持人已回避，请重新指定主持人并通知听证（《行政处罚法》第四十三条）。"),
+            code="CASE_HEARING_HOST_RECUSED",
+            rule="APL-43",
+        )
     if not str(ctx.data.get("record") or "").strip():
         raise ValidationFailed(_("请填写听证笔录摘要。"), code="CASE_HEARING_RECORD_REQUIRED", rule="APL-64")
 
@@ -343,6 +355,12 @@ def reviewer_independent(ctx: GuardContext) -> None:
     first_time = not ctx.case.__class__.objects.filter(
         events__action="review_pass", events__actor=ctx.actor
     ).exists()
+    if ctx.actor.pk in recused_ids(ctx.case):
+        raise Conflict(
+            _("您已在本案中决定回避，不能审核本案（《行政处罚法》第四十三条）。"),
+            code="CASE_REVIEWER_RECUSED",
+            rule="APL-43",
+        )
     rules.reviewer_check(
         reviewer_id=ctx.actor.pk,
         investigator_ids=involved,
@@ -904,3 +922,114 @@ def exclusion_end_valid(ctx: GuardContext) -> None:
             code="CASE_EXCLUDED_PERIOD_FUTURE_END",
             rule="APL-60",
         )
+
+
+# ----------------------------------------------------------------------------- recusal (APL-43)
+
+
+def recused_ids(case: Case) -> set[int]:
+    from .models import Recusal
+
+    return set(case.recusals.filter(status=Recusal.Status.GRANTED).values_list("account_id", flat=True))
+
+
+def _account(ctx: GuardContext, name: str):
+    from django.contrib.auth import get_user_model
+
+    try:
+        pk = int(ctx.data.get(name) or 0)
+    except (TypeError, ValueError):
+        pk = 0
+    user = get_user_model().objects.filter(pk=pk).first()
+    if user is None or not Staff.objects.filter(user=user, agency=ctx.case.agency, is_active=True).exists():
+        raise ValidationFailed(
+            _("请选择本机关在岗工作人员的账号。"), code="CASE_OFFICER_NOT_STAFF", details={"field": name}
+        )
+    return user
+
+
+def recusal_request_valid(ctx: GuardContext) -> None:
+    """APL-43: a party's request (recorded by a handler) or an own-motion withdrawal, naming an
+    account that has that role in this case, with reasons."""
+    from lawtrail.core.permissions import Perm
+    from lawtrail.registry.selectors import user_has_perm
+
+    from .models import Recusal
+
+    account = _account(ctx, "account_id")
+    role = ctx.data.get("role") or ""
+    if role not in Recusal.Role.values:
+        raise ValidationFailed(
+            _("回避人员的身份应为执法人员、听证主持人或法制审核人员。"),
+            code="CASE_RECUSAL_ROLE",
+            rule="APL-43",
+        )
+    reason_given(ctx)
+    by_party = bool(ctx.data.get("by_party", True))
+    if by_party and not user_has_perm(ctx.actor, Perm.CASE_HANDLE, ctx.case.agency):
+        raise ValidationFailed(
+            _("当事人的回避申请由承办人员登记。"), code="CASE_RECUSAL_REQUESTER", rule="APL-43"
+        )
+    if not by_party and ctx.actor.pk != account.pk:
+        raise ValidationFailed(_("自行回避须由本人提出。"), code="CASE_RECUSAL_NOT_OWN", rule="APL-43")
+    if account.pk in recused_ids(ctx.case):
+        raise Conflict(_("该人员已决定回避。"), code="CASE_RECUSAL_GRANTED", rule="APL-43")
+    if role == Recusal.Role.OFFICER and account.pk not in investigator_ids(ctx.case):
+        raise ValidationFailed(
+            _("该账号不是本案执法人员。"), code="CASE_RECUSAL_ACCOUNT_INVALID", rule="APL-43"
+        )
+    if role == Recusal.Role.HOST and account.pk != ctx.case.hearing_host_id:
+        raise ValidationFailed(
+            _("该账号不是本案听证主持人。"), code="CASE_RECUSAL_ACCOUNT_INVALID", rule="APL-43"
+        )
+    if ctx.case.recusals.filter(account=account, status=Recusal.Status.PENDING).exists():
+        raise Conflict(_("对该人员的回避申请尚待决定。"), code="CASE_RECUSAL_PENDING", rule="APL-43")
+
+
+def recusal_of(ctx: GuardContext):
+    from .models import Recusal
+
+    try:
+        rid = int(ctx.data.get("recusal_id") or 0)
+    except (TypeError, ValueError):
+        rid = 0
+    r = ctx.case.recusals.select_for_update().filter(pk=rid).first()
+    if r is None:
+        raise ValidationFailed(_("请选择本案的回避申请。"), code="CASE_RECUSAL_UNKNOWN", rule="APL-43")
+    if r.status != Recusal.Status.PENDING:
+        raise Conflict(_("该回避申请已经决定。"), code="CASE_RECUSAL_DECIDED", rule="APL-43")
+    return r
+
+
+def recusal_decide_valid(ctx: GuardContext) -> None:
+    """APL-43: decided by the agency head; the head's own recusal by another 负责人 with a note."""
+    r = recusal_of(ctx)
+    rules.recusal_decider_check(
+        account_id=r.account_id,
+        account_is_head=rules.HEAD_ROLE in _roles(ctx, r.account),
+        decider_id=ctx.actor.pk,
+        decider_roles=_roles(ctx),
+        note=str(ctx.data.get("note") or ""),
+    )
+    if ctx.data.get("granted") and r.account_id == ctx.case.handler_id:
+        if not ctx.data.get("replacement_id"):
+            raise ValidationFailed(
+                _("主办人回避的，请指定接替的主办人。"),
+                code="CASE_RECUSAL_REPLACEMENT_REQUIRED",
+                rule="APL-43",
+            )
+    if ctx.data.get("replacement_id"):
+        user = _account(ctx, "replacement_id")
+        if user.pk == r.account_id or user.pk in recused_ids(ctx.case):
+            raise ValidationFailed(
+                _("接替人员不能是已回避的人员。"), code="CASE_RECUSAL_GRANTED", rule="APL-43"
+            )
+
+
+def officer_assign_valid(ctx: GuardContext) -> None:
+    """APL-42/43: an officer added to the case is an active staff member and not recused."""
+    user = _account(ctx, "officer_id")
+    if user.pk in recused_ids(ctx.case):
+        raise Conflict(_("该人员已在本案中回避，不能再承办。"), code="CASE_RECUSAL_GRANTED", rule="APL-43")
+    if user.pk in investigator_ids(ctx.case):
+        raise Conflict(_("该人员已是本案执法人员。"), code="CASE_OFFICER_ALREADY")

@@ -42,6 +42,7 @@ from .models import (
     Outcome,
     Party,
     Procedure,
+    Recusal,
     State,
 )
 
@@ -630,6 +631,10 @@ def case_transition(
         ctx = guards.GuardContext(case=case, actor=actor, data=data, on=on)
         for guard in t.guards:
             guard(ctx)
+        if case.officers_recheck and t.perm == Perm.CASE_HANDLE and not t.action.startswith("recusal"):
+            # APL-42 after a recusal or a new officer: the next handling step checks the officers again
+            guards.officers_qualified(ctx)
+            case.officers_recheck = False
         before = journal_snapshot(case)
         from_state = case.state
         if t.approval:
@@ -1077,7 +1082,62 @@ def _eff_exclusion_end(case: Case, *, actor, data, on) -> None:
     data["due_on"] = _iso(_decision_deadline(case).due_on)
 
 
+# ----------------------------------------------------------------------------- recusal (APL-43)
+
+
+def _eff_hearing_schedule(case: Case, *, actor, data, on) -> None:
+    case.hearing_host_id = int(data["host_id"])
+
+
+def _eff_recusal_request(case: Case, *, actor, data, on) -> None:
+    r = Recusal.objects.create(
+        case=case,
+        account_id=int(data["account_id"]),
+        role=data["role"],
+        by_party=bool(data.get("by_party", True)),
+        reason=str(data.get("reason") or "").strip(),
+        requested_by=actor,
+        requested_on=on,
+    )
+    data["recusal_id"] = r.pk
+    journal_append(actor=actor, action="cases:recusal:request", subject=r)
+
+
+def _eff_recusal_decide(case: Case, *, actor, data, on) -> None:
+    r = Recusal.objects.select_for_update().get(pk=data["recusal_id"])
+    before = journal_snapshot(r)
+    granted = bool(data.get("granted"))
+    r.status = Recusal.Status.GRANTED if granted else Recusal.Status.REFUSED
+    r.decided_by, r.decided_on = actor, on
+    r.decision_note = str(data.get("note") or "").strip()
+    replacement = int(data["replacement_id"]) if data.get("replacement_id") and granted else None
+    r.replacement_id = replacement
+    r.save()
+    journal_append(actor=actor, action="cases:recusal:decide", subject=r, before=before)
+    if not granted:
+        return
+    data["account_id"], data["role"] = r.account_id, r.role
+    if r.role == Recusal.Role.OFFICER or r.account_id in case.officers.values_list("id", flat=True):
+        case.officers.remove(r.account_id)
+        case.officers_recheck = True  # APL-42 checked again on the next handling step
+    if r.account_id == case.handler_id:
+        case.handler_id = replacement
+    if replacement:
+        case.officers.add(replacement)
+    if r.role == Recusal.Role.HOST and case.hearing_host_id == r.account_id:
+        case.hearing_host_id = None
+
+
+def _eff_officer_assign(case: Case, *, actor, data, on) -> None:
+    case.officers.add(int(data["officer_id"]))
+    case.officers_recheck = True
+
+
 EFFECTS: dict[str, Callable[..., None]] = {
+    "hearing_schedule": _eff_hearing_schedule,
+    "recusal_request": _eff_recusal_request,
+    "recusal_decide": _eff_recusal_decide,
+    "officer_assign": _eff_officer_assign,
     "extension_request": _eff_extension_request,
     "extension_approve": _eff_extension_approve,
     "extension_reject": _eff_extension_reject,
@@ -1192,7 +1252,8 @@ def approval_act(
         approval = _pending(case)
         if expected_level is not None and expected_level != approval.level:
             raise Conflict(_("审批已被他人处理，请刷新后重试。"), code="APPROVAL_STALE")
-        role = approval.levels[approval.level]
+        acting_level = approval.level  # the step records the level it acted at
+        role = approval.levels[acting_level]
         before_case, before_ap = journal_snapshot(case), journal_snapshot(approval)
         t = next(t for t in workflow.TABLE if t.approval == approval.action)
         if decision == "withdraw":
@@ -1240,7 +1301,7 @@ def approval_act(
                 raise ValidationFailed(_("未知的审批操作。"), code="APPROVAL_DECISION_UNKNOWN")
         ApprovalStep.objects.create(
             approval=approval,
-            level=approval.level,
+            level=acting_level,
             decision=decision,
             actor=actor,
             at=timezone.now(),

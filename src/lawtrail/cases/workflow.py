@@ -490,6 +490,38 @@ PROCEDURE_TABLE += (
         fields=("end",),
     ),
 )
+PROCEDURE_TABLE += (
+    T(
+        "recusal_request",
+        "申请回避",
+        (*ACTIVE, S.SUSPENDED),
+        None,
+        Perm.CASE_VIEW,
+        (g.recusal_request_valid,),
+        rule="APL-43",
+        fields=("account_id", "role", "by_party", "reason"),
+    ),
+    T(
+        "recusal_decide",
+        "决定回避",
+        (*ACTIVE, S.SUSPENDED),
+        None,
+        Perm.CASE_APPROVE,
+        (g.recusal_decide_valid,),
+        rule="APL-43",
+        fields=("recusal_id", "granted", "note", "replacement_id"),
+    ),
+    T(
+        "officer_assign",
+        "增派执法人员",
+        (*ACTIVE, S.SUSPENDED),
+        None,
+        Perm.CASE_APPROVE,
+        (g.officer_assign_valid,),
+        rule="APL-42, APL-43",
+        fields=("officer_id",),
+    ),
+)
 TABLE = TABLE + PROCEDURE_TABLE
 
 #: Input of ``services.case_on_the_spot`` (简易程序), for the API and the page that create one.
