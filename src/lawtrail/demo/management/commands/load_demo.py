@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
+from lawtrail.demo.cases import load_demo_cases
 from lawtrail.demo.loader import DEMO_PASSWORD, DemoLoader
 from lawtrail.registry.models import Agency
 
@@ -11,8 +13,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--once", action="store_true", help="数据库已有执法主体时不再加载，只打印演示账号"
         )
+        parser.add_argument(
+            "--cases",
+            type=int,
+            default=1000,
+            help="演示案件数量（经办案服务逐步办理，默认 1000；0 为不加载）",
+        )
 
-    def handle(self, *args, once: bool = False, **options):
+    def handle(self, *args, once: bool = False, cases: int = 1000, **options):
         if Agency.objects.exists():
             if once:
                 self.stdout.write("演示数据已存在，跳过加载。")
@@ -21,6 +29,8 @@ class Command(BaseCommand):
             self.stderr.write("数据库中已有执法主体，不能重复加载演示数据。")
             raise SystemExit(1)
         accounts = DemoLoader(stdout=self.stdout).load()
+        if cases:
+            load_demo_cases(n=cases, today=timezone.localdate(), stdout=self.stdout)
         self._print_accounts(accounts)
 
     def _print_accounts(self, accounts=None):

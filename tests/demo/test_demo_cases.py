@@ -1,0 +1,80 @@
+"""Demo cases: taken step by step through the case services, every state and outcome, journaled.
+
+The full 1,000 cases are loaded by `make run` (`lawtrail setup` → `load_demo`); here a
+small demo (60 cases, of which the pinned ones cover every state) is enough to hold the
+loader to its promises. One test, because loading is the expensive part.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from lawtrail.cases.models import Case, Deadline, Measure, Outcome, Procedure, State
+from lawtrail.cases.selectors import todo_for
+from lawtrail.core.journal.services import journal_verify
+from lawtrail.core.models import User
+from lawtrail.demo.cases import PINNED, CaseDemo
+from lawtrail.demo.loader import DemoLoader
+from lawtrail.registry import rules as registry_rules
+from lawtrail.registry.models import BenchmarkTier
+
+TODAY = dt.date(2026, 11, 26)
+NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@pytest.fixture
+def small_demo(db):
+    with time_machine.travel(NOW, tick=False):
+        call_command("calendar_seed", verbosity=0)
+        call_command("profiles_seed", verbosity=0)
+        DemoLoader(today=TODAY).load()
+        demo = CaseDemo(n=60, today=TODAY)
+        demo.load()
+        yield demo
+
+
+def test_small_demo_covers_every_state_and_outcome_through_the_services(small_demo):
+    assert small_demo.refusals == []  # every planned step passed the guards
+    cases = Case.objects.all()
+    assert cases.count() == 60 > len(PINNED)
+    assert set(cases.values_list("state", flat=True)) == set(State.values)
+    assert set(cases.exclude(outcome="").values_list("outcome", flat=True)) == set(Outcome.values)
+    # dated over 2026, nothing after today
+    assert min(cases.values_list("lead_on", flat=True)) >= dt.date(2026, 1, 5)
+    assert max(cases.values_list("lead_on", flat=True)) <= TODAY
+    # some overdue, some decided on the spot, some with a compulsory measure
+    assert Deadline.objects.filter(active=True, due_on__lt=TODAY).values("case").distinct().count() >= 2
+    assert cases.filter(procedure=Procedure.ON_THE_SPOT, state=State.ARCHIVED).exists()
+    assert cases.filter(procedure=Procedure.ON_THE_SPOT, state=State.SERVED).exists()
+    assert Measure.objects.filter(status=Measure.Status.TAKEN).exists()
+    # the case numbers follow the filing dates within an agency (steps replayed in date order)
+    filed = list(
+        cases.filter(seq__isnull=False).order_by("agency_id", "seq").values_list("agency_id", "filed_on")
+    )
+    for (a1, d1), (a2, d2) in zip(filed, filed[1:], strict=False):
+        assert a1 != a2 or d1 <= d2
+    # parties carry valid identity numbers
+    for case in cases.prefetch_related("parties"):
+        for p in case.parties.all():
+            assert registry_rules.id_number_valid(p.id_number) if p.kind == "person" else True
+            assert registry_rules.credit_code_valid(p.credit_code) if p.kind == "organisation" else True
+    # a fine decided in the ordinary procedure lies inside the tier the case applied (G27-12)
+    for case in cases.filter(procedure=Procedure.ORDINARY, fine_amount__isnull=False).exclude(
+        benchmark_tier=""
+    ):
+        tier = BenchmarkTier.objects.filter(
+            benchmark__violation__in=case.violations.values("violation"), tier=case.benchmark_tier
+        ).first()
+        if tier.fine_max is not None:
+            assert Decimal(tier.fine_min or 0) <= case.fine_amount <= tier.fine_max
+    # the demo accounts: cases in every state, and real tasks waiting in 待办
+    officer = User.objects.get(username="officer")
+    assert set(cases.filter(handler=officer).values_list("state", flat=True)) == set(State.values)
+    for username in ("officer", "approver1", "approver2", "approver3", "reviewer"):
+        assert todo_for(User.objects.get(username=username), today=TODAY), username
+    # every row was journaled, and the journal recomputes
+    report = journal_verify()
+    assert report.ok, report.problems
