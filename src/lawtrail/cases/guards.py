@@ -1033,3 +1033,33 @@ def officer_assign_valid(ctx: GuardContext) -> None:
         raise Conflict(_("该人员已在本案中回避，不能再承办。"), code="CASE_RECUSAL_GRANTED", rule="APL-43")
     if user.pk in investigator_ids(ctx.case):
         raise Conflict(_("该人员已是本案执法人员。"), code="CASE_OFFICER_ALREADY")
+
+
+# ----------------------------------------------------------------------------- suspension (APL-60)
+
+#: States in which the decision limit runs (the same as ``workflow.LIMIT_RUNNING``).
+LIMIT_RUNNING_STATES = frozenset(
+    {"investigating", "investigated", "proposed", "notified", "hearing", "reviewing", "ready"}
+)
+
+
+def suspension_start(case: Case, on: dt.date) -> dt.date | None:
+    """APL-60 (e.g. SAMR 令第2号第六十四条: 中止 time is not counted): the first day a suspension
+    stops the decision clock, or None when no clock is running (not filed, or already expired —
+    a suspension cannot revive an expired limit)."""
+    if case.filed_on is None or case.state not in LIMIT_RUNNING_STATES:
+        return None
+    d = Deadline.objects.filter(case=case, kind="decision", active=True).first()
+    if d is None or (d.due_on is not None and on > d.due_on):
+        return None
+    return max(on, case.filed_on + dt.timedelta(days=1))
+
+
+def suspension_period_allowed(ctx: GuardContext) -> None:
+    """APL-60: the suspension is stored as an excluded period, so it may not overlap a running one."""
+    start = suspension_start(ctx.case, ctx.on)
+    if start is None:
+        return
+    rules.excluded_periods_validate(
+        [*(rules.Period(p.start, p.end) for p in _decision_periods(ctx.case)), rules.Period(start, None)]
+    )

@@ -760,12 +760,30 @@ def _eff_statement_close(case: Case, *, actor, data, on) -> None:
     deadline_meet(case, "hearing_request", on)
 
 
+def _eff_review_submit(case: Case, *, actor, data, on) -> None:
+    from lawtrail.review.services import on_submit  # 法制审核: materials, round, reviewer, time limit
+
+    on_submit(case, actor=actor, data=data, on=on)
+
+
 def _eff_review_pass(case: Case, *, actor, data, on) -> None:
+    from lawtrail.review.services import on_opinion  # 法制审核: closes the round (APL-58)
+
+    on_opinion(case, actor=actor, data=data, on=on, passed=True)
     case.review_passed = True
 
 
 def _eff_review_send_back(case: Case, *, actor, data, on) -> None:
+    from lawtrail.review.services import on_opinion  # 法制审核: closes the round (APL-58)
+
+    on_opinion(case, actor=actor, data=data, on=on, passed=False)
     case.review_passed = False
+
+
+def _eff_hearing_hold(case: Case, *, actor, data, on) -> None:
+    from lawtrail.review.services import route_case  # APL-58(2): a hearing held may require review
+
+    route_case(case, actor=actor, on=on, trigger="hearing", hearing_held=True)
 
 
 def _eff_deliberate(case: Case, *, actor, data, on) -> None:
@@ -811,7 +829,8 @@ def _eff_archive(case: Case, *, actor, data, on) -> None:
 
 
 def _eff_end(case: Case, *, actor, data, on) -> None:
-    Deadline.objects.filter(case=case, active=True).update(active=False)
+    # a measure's own deadline keeps running: the property is still held (ACL-28)
+    Deadline.objects.filter(case=case, active=True).exclude(kind__startswith="measure").update(active=False)
 
 
 def _eff_on_the_spot_file(case: Case, *, actor, data, on) -> None:
@@ -1133,8 +1152,41 @@ def _eff_officer_assign(case: Case, *, actor, data, on) -> None:
     case.officers_recheck = True
 
 
+# ----------------------------------------------------------------------------- suspension (APL-60)
+
+
+def _eff_suspend(case: Case, *, actor, data, on) -> None:
+    start = guards.suspension_start(case, on)
+    if start is None:
+        return
+    p = _period_open(
+        case,
+        actor=actor,
+        purpose=CasePeriod.Purpose.DECISION,
+        kind=rules.SUSPENSION_KIND,
+        start=start,
+        reason=str(data.get("reason") or ""),
+    )
+    data["period_id"] = p.pk
+    _decision_deadline(case)
+
+
+def _eff_resume(case: Case, *, actor, data, on) -> None:
+    p = case.periods.filter(
+        purpose=CasePeriod.Purpose.DECISION, kind=rules.SUSPENSION_KIND, end__isnull=True
+    ).first()
+    if p is None:
+        return
+    _period_close(p, actor=actor, end=on - dt.timedelta(days=1))  # the day of resumption counts again
+    data["due_on"] = _iso(_decision_deadline(case).due_on)
+
+
 EFFECTS: dict[str, Callable[..., None]] = {
+    "suspend": _eff_suspend,
+    "resume": _eff_resume,
     "hearing_schedule": _eff_hearing_schedule,
+    "hearing_hold": _eff_hearing_hold,
+    "review_submit": _eff_review_submit,
     "recusal_request": _eff_recusal_request,
     "recusal_decide": _eff_recusal_decide,
     "officer_assign": _eff_officer_assign,
@@ -1342,6 +1394,9 @@ def _ap_proposal(case: Case, *, approval: Approval, actor, on: dt.date) -> State
     case.benchmark_tier = p.get("tier", "")
     case.tier_deviation_reason = p.get("deviation_reason", "")
     case.review_required = case.review_required or bool(p.get("review_required"))
+    from lawtrail.review.services import route_case  # APL-58, G118-12: match the 目录清单
+
+    route_case(case, actor=actor, on=on, trigger="proposal")
     # APL-44: only a proposed penalty is notified; the other outcomes go straight to the decision
     return None if case.proposed_outcome == Outcome.PENALTY else State.READY
 
