@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "lawtrail.core.profiles",
     "lawtrail.registry",
     "lawtrail.cases",
+    "lawtrail.review",
     "lawtrail.web",
     "lawtrail.demo",
 ]

@@ -14,6 +14,7 @@ api_v1 = [
     path("journal/", include("lawtrail.core.journal.api_urls")),
     path("registry/", include("lawtrail.registry.api_urls")),
     path("cases/", include("lawtrail.cases.api_urls")),
+    path("review/", include("lawtrail.review.api_urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("backoffice/profiles/", include("lawtrail.core.profiles.urls")),
     path("backoffice/registry/", include("lawtrail.registry.urls")),
     path("backoffice/cases/", include("lawtrail.cases.urls")),
+    path("backoffice/review/", include("lawtrail.review.urls")),
     path("verify/", include("lawtrail.registry.public_urls")),
     path("", include("lawtrail.web.urls")),
 ]
