@@ -442,14 +442,32 @@ def service_method_allowed(ctx: GuardContext) -> None:
     )
 
 
+def payment_due_of(case: Case) -> dt.date:
+    """APL-66/67/72: the payment due date — 15 days after service, or the end of an approved
+    deferral or instalment plan (the surcharge and the court clock start after it)."""
+    return rules.payment_due(
+        served_on=case.served_on, is_working=is_working, deferred_to=case.payment_deferred_to
+    )
+
+
+def surcharge_pauses(case: Case) -> list[rules.Period]:
+    """APL-73: the 复议/诉讼 periods during which no surcharge accrues."""
+    return [rules.Period(p.start, p.end) for p in case.periods.filter(purpose=CasePeriod.Purpose.SURCHARGE)]
+
+
+def surcharge_of(case: Case, on: dt.date) -> rules.Surcharge:
+    """APL-72/73: the surcharge on ``on``, from the (deferred) due date, pauses not counted."""
+    fine = case.fine_amount or Decimal(0)
+    return rules.surcharge(fine=fine, due_on=payment_due_of(case), as_of=on, pauses=surcharge_pauses(case))
+
+
 def owed(case: Case, on: dt.date) -> tuple[Decimal, Decimal]:
-    """(fine still owed, surcharge accrued) on ``on`` — APL-72."""
+    """(fine still owed, surcharge accrued) on ``on`` — APL-72/73, with an approved deferral
+    (APL-66) and the 复议/诉讼 pauses."""
     fine = case.fine_amount or Decimal(0)
     if not fine or case.served_on is None:
         return Decimal(0), Decimal(0)
-    due = rules.payment_due(served_on=case.served_on, is_working=is_working)
-    extra = rules.surcharge(fine=fine, due_on=due, as_of=on).amount if on > due else Decimal(0)
-    return max(fine - case.paid_amount, Decimal(0)), extra
+    return max(fine - case.paid_amount, Decimal(0)), surcharge_of(case, on).amount
 
 
 def payment_valid(ctx: GuardContext) -> None:
@@ -473,8 +491,14 @@ def payment_overdue(ctx: GuardContext) -> None:
     case = ctx.case
     if not case.fine_amount or case.served_on is None:
         raise Conflict(_("本案没有应缴罚款。"), code="CASE_NOTHING_OWED")
-    due = rules.payment_due(served_on=case.served_on, is_working=is_working)
-    if _date(ctx, "served_on", default=ctx.on) <= due:
+    due = payment_due_of(case)
+    served = _date(ctx, "served_on", default=ctx.on)
+    perform_by = ctx.data.get("perform_by")
+    if perform_by and _date(ctx, "perform_by") < served:
+        raise ValidationFailed(
+            _("催告书载明的履行期限不得早于送达日期。"), code="CASE_DATE_INVALID", rule="ACL-35–38"
+        )
+    if served <= due:
         raise Conflict(
             _("缴款期限（%(due)s）尚未届满，不能催告（行政强制法第三十五条）。") % {"due": due},
             code="CASE_DEMAND_PREMATURE",
@@ -483,6 +507,15 @@ def payment_overdue(ctx: GuardContext) -> None:
 
 
 def court_application_allowed(ctx: GuardContext) -> None:
+    if ctx.case.payment_deferred_to and _date(ctx, "period_expired_on") < ctx.case.payment_deferred_to:
+        raise ValidationFailed(
+            _(
+                "准予暂缓或者分期缴纳的，申请人民法院强制执行的期限自暂缓或者分期缴纳期限结束时起算（%(day)s）（《行政处罚法》第七十二条）。"
+            )
+            % {"day": ctx.case.payment_deferred_to},
+            code="CASE_DEFERRAL_RUNNING",
+            rule="APL-72",
+        )
     rules.court_application_check(
         demand_served_on=ctx.case.demand_served_on,
         period_expired_on=_date(ctx, "period_expired_on"),
@@ -1063,3 +1096,98 @@ def suspension_period_allowed(ctx: GuardContext) -> None:
     rules.excluded_periods_validate(
         [*(rules.Period(p.start, p.end) for p in _decision_periods(ctx.case)), rules.Period(start, None)]
     )
+
+
+# ----------------------------------------------------------------------------- payment and enforcement
+
+
+def payment_defer_valid(ctx: GuardContext) -> None:
+    """APL-66/67: on the party's application, approved by a 负责人, before the period ends."""
+    case = ctx.case
+    if not case.fine_amount:
+        raise Conflict(_("本案没有应缴罚款。"), code="CASE_NOTHING_OWED", rule="APL-66/67")
+    if case.payment_deferred_to:
+        raise Conflict(_("本案已准予暂缓或者分期缴纳。"), code="CASE_DEFERRAL_ALREADY", rule="APL-66/67")
+    reason_given(ctx)
+    instalments = []
+    for row in ctx.data.get("instalments") or []:
+        try:
+            instalments.append((dt.date.fromisoformat(str(row["due_on"])), Decimal(str(row["amount"]))))
+        except (KeyError, TypeError, ValueError, ArithmeticError):
+            raise ValidationFailed(
+                _("分期计划每期须有 due_on（日期）和 amount（金额）。"),
+                code="CASE_INSTALMENTS_INVALID",
+                rule="APL-66/67",
+            ) from None
+    deferred_to = _date(ctx, "deferred_to") if ctx.data.get("deferred_to") else None
+    fine_left, _extra = owed(case, ctx.on)
+    ctx.cache["deferral"] = rules.payment_deferral_check(
+        owed=fine_left,
+        current_due=payment_due_of(case),
+        applied_on=_date(ctx, "applied_on", default=ctx.on),
+        deferred_to=deferred_to,
+        instalments=instalments,
+    )
+
+
+REMEDY_KINDS = ("复议", "诉讼")
+
+
+def remedy_start_valid(ctx: GuardContext) -> None:
+    """APL-73: a 复议/诉讼 opened after service pauses the surcharge (no overlap with another)."""
+    case = ctx.case
+    kind = ctx.data.get("kind") or ""
+    if kind not in REMEDY_KINDS:
+        raise ValidationFailed(_("请选择行政复议或者行政诉讼。"), code="CASE_REMEDY_KIND", rule="APL-72/73")
+    start = _date(ctx, "start", default=ctx.on)
+    if case.served_on is None or start < case.served_on or start > ctx.on:
+        raise ValidationFailed(
+            _("复议、诉讼的开始日期应在决定书送达之后、今天以前。"),
+            code="CASE_DATE_INVALID",
+            rule="APL-72/73",
+        )
+    rules.periods_validate([*surcharge_pauses(case), rules.Period(start, None)], kind="surcharge")
+
+
+def open_remedy(ctx: GuardContext) -> CasePeriod:
+    p = ctx.case.periods.filter(purpose=CasePeriod.Purpose.SURCHARGE, end__isnull=True).first()
+    if p is None:
+        raise Conflict(_("没有正在进行的复议或诉讼。"), code="CASE_REMEDY_NONE", rule="APL-72/73")
+    return p
+
+
+def remedy_end_valid(ctx: GuardContext) -> None:
+    p = open_remedy(ctx)
+    end = _date(ctx, "end", default=ctx.on)
+    if end < p.start or end > ctx.on:
+        raise ValidationFailed(
+            _("复议、诉讼的结束日期应在开始日期之后、今天以前。"),
+            code="CASE_SURCHARGE_PAUSE_INVERTED",
+            rule="APL-72/73",
+        )
+
+
+def enforcement_decide_valid(ctx: GuardContext) -> None:
+    """ACL-35–38: after a served demand whose period has passed; ACL-45/46: the surcharge has run
+    for more than 30 days; ACL-43: not scheduled at night or on a holiday unless an emergency."""
+    case = ctx.case
+    fine_left, _extra = owed(case, ctx.on)
+    if fine_left <= 0:
+        raise Conflict(_("罚款已缴清，无需强制执行。"), code="CASE_NOTHING_OWED", rule="ACL-35–38")
+    decided = _date(ctx, "decided_on", default=ctx.on)
+    if decided > ctx.on:
+        raise ValidationFailed(_("决定日期不能晚于今天。"), code="CASE_DATE_IN_FUTURE")
+    mode = ctx.data.get("mode") or ""
+    if mode not in {m.value for m in rules.EnforcementMode}:
+        raise ValidationFailed(
+            _("请选择强制执行方式（《行政强制法》第十二条）。"),
+            code="ENFORCEMENT_MODE_INVALID",
+            rule="ACL-9/12",
+        )
+    rules.enforcement_decision_check(
+        demand_served_on=case.demand_served_on, perform_by=case.demand_perform_by, decided_on=decided
+    )
+    rules.enforcement_after_surcharge_check(
+        surcharge=surcharge_of(case, decided), demand_served_on=case.demand_served_on
+    )
+    enforcement_time_allowed(ctx, _datetime(ctx, "scheduled_at"), bool(ctx.data.get("emergency")))

@@ -817,6 +817,7 @@ def _eff_payment_record(case: Case, *, actor, data, on) -> None:
 def _eff_demand_serve(case: Case, *, actor, data, on) -> None:
     ctx = guards.GuardContext(case=case, actor=actor, data=data, on=on)
     case.demand_served_on = guards._date(ctx, "served_on", default=on)
+    case.demand_perform_by = guards._date(ctx, "perform_by") if data.get("perform_by") else None
 
 
 def _eff_close(case: Case, *, actor, data, on) -> None:
@@ -1181,7 +1182,72 @@ def _eff_resume(case: Case, *, actor, data, on) -> None:
     data["due_on"] = _iso(_decision_deadline(case).due_on)
 
 
+# ----------------------------------------------------------------------------- payment and enforcement
+
+
+def _eff_payment_defer(case: Case, *, actor, data, on) -> None:
+    ctx = guards.GuardContext(case=case, actor=actor, data=data, on=on)
+    guards.payment_defer_valid(ctx)  # recomputed here: the plan the guard accepted
+    deferral: rules.Deferral = ctx.cache["deferral"]
+    case.payment_deferred_to = deferral.due
+    case.instalments = [[d.isoformat(), str(a)] for d, a in deferral.instalments]
+    deadline_set(
+        case,
+        kind="payment",
+        label=_("缴纳罚款期限（暂缓/分期）"),
+        rule="APL-66/67",
+        started_on=on,
+        compute=lambda: deferral.due,
+    )
+    for n, (day, amount) in enumerate(deferral.instalments, start=1):
+        deadline_set(
+            case,
+            kind=f"instalment:{n}",
+            label=_("第%(n)s期缴款（%(amount)s元）") % {"n": n, "amount": amount},
+            rule="APL-66/67",
+            started_on=on,
+            compute=lambda day=day: day,
+        )
+    data["due_on"] = deferral.due.isoformat()
+
+
+def _eff_remedy_start(case: Case, *, actor, data, on) -> None:
+    start = guards._date(guards.GuardContext(case, actor, data, on), "start", default=on)
+    p = _period_open(
+        case,
+        actor=actor,
+        purpose=CasePeriod.Purpose.SURCHARGE,
+        kind=data["kind"],
+        start=start,
+        reason=str(data.get("reason") or ""),
+    )
+    data["period_id"] = p.pk
+
+
+def _eff_remedy_end(case: Case, *, actor, data, on) -> None:
+    ctx = guards.GuardContext(case, actor, data, on)
+    p = guards.open_remedy(ctx)
+    _period_close(p, actor=actor, end=guards._date(ctx, "end", default=on))
+    data["period_id"] = p.pk
+
+
+def _eff_enforcement_decide(case: Case, *, actor, data, on) -> None:
+    ctx = guards.GuardContext(case, actor, data, on)
+    case.enforcement_decided_on = guards._date(ctx, "decided_on", default=on)
+    fine_left, extra = guards.owed(case, case.enforcement_decided_on)
+    data["fine_owed"], data["surcharge"] = str(fine_left), str(extra)
+
+
+def _eff_court_apply(case: Case, *, actor, data, on) -> None:
+    case.court_applied_on = guards._date(guards.GuardContext(case, actor, data, on), "applied_on", default=on)
+
+
 EFFECTS: dict[str, Callable[..., None]] = {
+    "payment_defer": _eff_payment_defer,
+    "remedy_start": _eff_remedy_start,
+    "remedy_end": _eff_remedy_end,
+    "enforcement_decide": _eff_enforcement_decide,
+    "court_apply": _eff_court_apply,
     "suspend": _eff_suspend,
     "resume": _eff_resume,
     "hearing_schedule": _eff_hearing_schedule,

@@ -266,7 +266,7 @@ TABLE: tuple[Transition, ...] = (
         Perm.CASE_HANDLE,
         (g.payment_overdue,),
         rule="ACL-35",
-        fields=("served_on",),
+        fields=("served_on", "perform_by"),
     ),
     T(
         "court_apply",
@@ -539,6 +539,48 @@ PROCEDURE_TABLE += (
         (g.officer_assign_valid,),
         rule="APL-42, APL-43",
         fields=("officer_id",),
+    ),
+)
+PROCEDURE_TABLE += (
+    T(
+        "payment_defer",
+        "批准暂缓或分期缴纳罚款",
+        (S.SERVED,),
+        None,
+        Perm.CASE_APPROVE,
+        (g.leader_approves("暂缓或者分期缴纳罚款", "APL-66/67"), g.payment_defer_valid),
+        rule="APL-66/67, APL-72",
+        fields=("applied_on", "deferred_to", "instalments", "reason"),
+    ),
+    T(
+        "remedy_start",
+        "登记复议或诉讼",
+        (S.SERVED,),
+        None,
+        Perm.CASE_HANDLE,
+        (g.remedy_start_valid,),
+        rule="APL-72/73",
+        fields=("kind", "start", "reason"),
+    ),
+    T(
+        "remedy_end",
+        "复议或诉讼终结",
+        (S.SERVED,),
+        None,
+        Perm.CASE_HANDLE,
+        (g.remedy_end_valid,),
+        rule="APL-72/73",
+        fields=("end",),
+    ),
+    T(
+        "enforcement_decide",
+        "作出强制执行决定",
+        (S.SERVED,),
+        None,
+        Perm.CASE_APPROVE,
+        (g.leader_approves("作出强制执行决定", "ACL-35–38"), g.enforcement_decide_valid),
+        rule="ACL-35–38, ACL-43, ACL-45/46",
+        fields=("decided_on", "mode", "scheduled_at", "emergency", "reason"),
     ),
 )
 TABLE = TABLE + PROCEDURE_TABLE
