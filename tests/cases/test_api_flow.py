@@ -205,7 +205,8 @@ def test_penalty_case_from_lead_to_archive_through_the_api(world, extra_people, 
     w.decide_refused(carol, own["id"], "withdraw", 403, "APPROVAL_WITHDRAW_NOT_SUBMITTER")
     w.act_refused(carol, own["id"], "terminate", 409, "CASE_APPROVAL_PENDING", reason="x")
     w.decide(olga, own["id"], "withdraw", state=S.LEAD)
-    w.act(carol, own["id"], "terminate", state=S.TERMINATED, reason="经核查，无违法事实。")
+    w.act_refused(carol, own["id"], "terminate", 400, "CASE_LEADER_REQUIRED", reason="x")
+    w.act(paula, own["id"], "terminate", state=S.TERMINATED, reason="经核查，无违法事实。")
 
     # ------------------------------------------------------------ the main case: lead and parties
     case = w.ok(alice, "post", C, lead_body(world, complex_case=True), status=201, state=S.LEAD)
@@ -298,11 +299,12 @@ def test_penalty_case_from_lead_to_archive_through_the_api(world, extra_people, 
 
     # ------------------------------------------------------------ suspension and resumption
     w.act_refused(alice, cid, "suspend", 403, "PERMISSION_DENIED", reason="x")
-    w.act_refused(carol, cid, "suspend", 400, "REASON_REQUIRED")
-    w.act(carol, cid, "suspend", state=S.SUSPENDED, reason="当事人下落不明。")
+    w.act_refused(carol, cid, "suspend", 400, "CASE_LEADER_REQUIRED", reason="x")
+    w.act_refused(paula, cid, "suspend", 400, "REASON_REQUIRED")
+    w.act(paula, cid, "suspend", state=S.SUSPENDED, reason="当事人下落不明。")
     w.act_refused(alice, cid, "evidence_add", 409, "CASE_STATE_CONFLICT", kind="record", title="笔录")
-    w.act_refused(carol, cid, "resume", 400, "REASON_REQUIRED")
-    w.act(carol, cid, "resume", state=S.INVESTIGATING, reason="已找到当事人。")
+    w.act_refused(paula, cid, "resume", 400, "REASON_REQUIRED")
+    w.act(paula, cid, "resume", state=S.INVESTIGATING, reason="已找到当事人。")
 
     # ------------------------------------------------------------ investigation
     w.act_refused(

@@ -120,6 +120,22 @@ def module_error_codes(module: Any) -> dict[str, tuple[int, str]]:
     return out
 
 
+def cases_error_codes() -> dict[str, tuple[tuple[int, ...], str]]:
+    """code → (HTTP statuses, first message) of every error raised in ``lawtrail/cases/*.py``
+    plus those the API layer answers: the table of docs/cases-api.md (a test keeps it whole)."""
+    from pathlib import Path
+
+    found: dict[str, tuple[set[int], str]] = {
+        code: ({status}, message) for code, (status, message) in FRAMEWORK_CODES.items()
+    }
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and (hit := _raised(node)):
+                statuses, message = found.setdefault(hit[0], (set(), hit[2]))
+                statuses.add(hit[1])
+    return {code: (tuple(sorted(st)), msg) for code, (st, msg) in sorted(found.items())}
+
+
 #: Refusals every transition can give before its guards run (services.case_transition).
 _TRANSITION_COMMON = {
     "CASE_NOT_FOUND": 404,

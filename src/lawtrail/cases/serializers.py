@@ -520,6 +520,31 @@ FIELD_SPECS: dict[str, Callable[[], serializers.Field]] = {
     "disposed_on": _date("处理日期"),
     "handed_on": _date("交款日期"),
     "note": _text("说明"),
+    # recusal (APL-43) and staffing
+    "account_id": lambda: serializers.IntegerField(
+        required=False, allow_null=True, help_text="被申请回避人员的账号 id"
+    ),
+    "role": _text("被申请回避人员在本案中的身份，如 officer、host、reviewer"),
+    "by_party": _bool("由当事人申请（否则为本人申请）"),
+    "recusal_id": lambda: serializers.IntegerField(required=False, allow_null=True, help_text="回避申请 id"),
+    "granted": _bool("决定回避"),
+    "replacement_id": lambda: serializers.IntegerField(
+        required=False, allow_null=True, help_text="替换人员账号 id"
+    ),
+    "officer_id": lambda: serializers.IntegerField(
+        required=False, allow_null=True, help_text="增派执法人员账号 id"
+    ),
+    # execution (APL-66/67/72, ACL-35..54)
+    "decided_on": _date("决定日期"),
+    "deferred_to": _date("暂缓缴纳至"),
+    "instalments": lambda: serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text='分期计划：[{"due_on": "YYYY-MM-DD", "amount": "金额"}, …]',
+    ),
+    "mode": _text("强制执行方式"),
+    "perform_by": _date("催告书载明的履行期限"),
+    "scheduled_at": lambda: serializers.DateTimeField(required=False, allow_null=True, help_text="实施时间"),
 }
 
 
