@@ -299,8 +299,12 @@ def route_case(
                 "reason": _("拟处理意见中标记须法制审核"),
             }
         ]
-    known = {(r.get("criterion"), r.get("reason")) for r in case.review_reasons or [] if isinstance(r, dict)}
-    new = [m for m in matched if (m["criterion"], m["reason"]) not in known]
+
+    def key(r: dict) -> object:
+        return r.get("criterion") or r.get("reason")
+
+    known = {key(r) for r in case.review_reasons or [] if isinstance(r, dict)}
+    new = [m for m in matched if key(m) not in known]
     if not new:
         return []
     case.review_reasons = [r for r in case.review_reasons or [] if isinstance(r, dict)] + new
