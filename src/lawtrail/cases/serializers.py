@@ -545,6 +545,19 @@ FIELD_SPECS: dict[str, Callable[[], serializers.Field]] = {
     "mode": _text("强制执行方式"),
     "perform_by": _date("催告书载明的履行期限"),
     "scheduled_at": lambda: serializers.DateTimeField(required=False, allow_null=True, help_text="实施时间"),
+    # transfer and assistance between agencies (移送/协查), transfer to judicial organs
+    "to_agency_id": lambda: serializers.IntegerField(
+        required=False, allow_null=True, help_text="接收机关 id"
+    ),
+    "to_organ": _text("接收的司法机关名称"),
+    "judicial": _bool("移送司法机关"),
+    "receipt_number": _text("回执编号"),
+    "receipt_on": _date("回执日期"),
+    "assistance_id": lambda: serializers.IntegerField(
+        required=False, allow_null=True, help_text="协查请求 id"
+    ),
+    "request": _text("协查事项"),
+    "reply": _text("协查答复"),
 }
 
 
