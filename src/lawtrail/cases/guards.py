@@ -1191,3 +1191,98 @@ def enforcement_decide_valid(ctx: GuardContext) -> None:
         surcharge=surcharge_of(case, decided), demand_served_on=case.demand_served_on
     )
     enforcement_time_allowed(ctx, _datetime(ctx, "scheduled_at"), bool(ctx.data.get("emergency")))
+
+
+# ----------------------------------------------------------------------------- transfer and assistance
+
+
+def _agency(ctx: GuardContext, name: str):
+    from lawtrail.registry.models import Agency
+
+    try:
+        pk = int(ctx.data.get(name) or 0)
+    except (TypeError, ValueError):
+        pk = 0
+    agency = Agency.objects.filter(pk=pk).first()
+    if agency is None or agency.pk == ctx.case.agency_id:
+        raise ValidationFailed(
+            _("请选择本机关以外的行政机关。"), code="CASE_AGENCY_INVALID", details={"field": name}
+        )
+    return agency
+
+
+def transfer_target_valid(ctx: GuardContext) -> None:
+    """APL-57 (移送): to another agency of the system (``to_agency_id``) or to an organ outside it
+    (``to_organ``); a transfer to a judicial organ (涉嫌犯罪) names the organ and later records its
+    receipt. ``to`` (a name) is accepted too: an agency of that name, else an organ."""
+    from lawtrail.registry.models import Agency
+
+    data = ctx.data
+    if not data.get("to_agency_id") and not str(data.get("to_organ") or "").strip():
+        legacy = str(data.get("to") or "").strip()
+        match = Agency.objects.filter(name=legacy).exclude(pk=ctx.case.agency_id).first() if legacy else None
+        if match is not None:
+            data["to_agency_id"] = match.pk
+        elif legacy:
+            data["to_organ"] = legacy
+    if data.get("judicial"):
+        if not str(data.get("to_organ") or "").strip():
+            raise ValidationFailed(
+                _("移送司法机关的，请填写接收的司法机关名称（《行政处罚法》第二十七条、第五十七条）。"),
+                code="CASE_TRANSFER_TARGET_REQUIRED",
+                rule="APL-57",
+            )
+        return
+    if data.get("to_agency_id"):
+        ctx.cache["to_agency"] = _agency(ctx, "to_agency_id")
+    elif not str(data.get("to_organ") or "").strip():
+        raise ValidationFailed(
+            _("请选择接收移送的行政机关，或填写接收机关名称。"),
+            code="CASE_TRANSFER_TARGET_REQUIRED",
+            rule="APL-57",
+        )
+
+
+def transfer_receipt_valid(ctx: GuardContext) -> None:
+    """APL-57: a transfer to a judicial organ is completed by the organ's receipt (回执)."""
+    t = ctx.case.transfers.select_for_update().order_by("-id").first()
+    if t is None or not t.judicial:
+        raise Conflict(_("本案不是移送司法机关的案件。"), code="CASE_TRANSFER_NOT_JUDICIAL", rule="APL-57")
+    if t.receipt_on is not None:
+        raise Conflict(_("已登记移送回执。"), code="CASE_TRANSFER_RECEIPT_DONE", rule="APL-57")
+    day = _date(ctx, "receipt_on", default=ctx.on)
+    if day < t.sent_on or day > ctx.on:
+        raise ValidationFailed(_("回执日期应在移送之后、今天以前。"), code="CASE_DATE_INVALID", rule="APL-57")
+    if not str(ctx.data.get("receipt_number") or "").strip():
+        raise ValidationFailed(_("请填写回执编号。"), code="CASE_TRANSFER_RECEIPT_NUMBER", rule="APL-57")
+    ctx.cache["transfer"] = t
+
+
+def assistance_request_valid(ctx: GuardContext) -> None:
+    """协查 (APL-54 "全面、客观、公正地调查"): to another agency, saying what is asked."""
+    ctx.cache["to_agency"] = _agency(ctx, "to_agency_id")
+    if not str(ctx.data.get("request") or "").strip():
+        raise ValidationFailed(_("请写明协查事项。"), code="CASE_ASSISTANCE_REQUEST_EMPTY", rule="APL-54")
+
+
+def assistance_of(case: Case, data: dict):
+    """The assistance request named by ``assistance_id`` in this case (NotFound otherwise)."""
+    from lawtrail.core.errors import NotFound
+
+    try:
+        aid = int(data.get("assistance_id") or 0)
+    except (TypeError, ValueError):
+        aid = 0
+    a = case.assistance_requests.select_related("to_agency__division").filter(pk=aid).first()
+    if a is None:
+        raise NotFound(_("协查请求不存在或您无权查看。"), code="CASE_ASSISTANCE_NOT_FOUND")
+    return a
+
+
+def assistance_reply_valid(ctx: GuardContext) -> None:
+    a = assistance_of(ctx.case, ctx.data)
+    if a.replied_on is not None:
+        raise Conflict(_("该协查请求已经答复。"), code="CASE_ASSISTANCE_REPLIED")
+    if not str(ctx.data.get("reply") or "").strip():
+        raise ValidationFailed(_("请填写协查结果。"), code="CASE_ASSISTANCE_REPLY_EMPTY", rule="APL-54")
+    ctx.cache["assistance"] = a

@@ -264,3 +264,29 @@ def approval_chains_for(actor: Any, agency_id: int) -> list[dict[str, Any]]:
         }
         for action, default in workflow.DEFAULT_CHAINS.items()
     ]
+
+
+def assistance_for(actor: Any) -> QuerySet:
+    """协查: the requests sent to the agencies the actor may see (they do not see the case itself,
+    only the request: case number, title, what is asked). Reply with
+    ``case_transition(action="assistance_reply", data={"assistance_id": ..., "reply": ...})``."""
+    from .models import Assistance
+
+    agencies = agencies_in_scope(actor, Perm.CASE_VIEW)
+    return (
+        Assistance.objects.filter(to_agency__in=agencies.values("pk"))
+        .select_related("case__agency", "to_agency", "requested_by", "replied_by")
+        .order_by("replied_on", "-id")
+    )
+
+
+def transfers_received_for(actor: Any) -> QuerySet:
+    """移送: the cases other agencies transferred to the agencies the actor may see."""
+    from .models import Transfer
+
+    agencies = agencies_in_scope(actor, Perm.CASE_VIEW)
+    return (
+        Transfer.objects.filter(to_agency__in=agencies.values("pk"))
+        .select_related("case__agency", "to_agency", "sent_by")
+        .order_by("-id")
+    )

@@ -31,6 +31,7 @@ from .models import (
     Approval,
     ApprovalChain,
     ApprovalStep,
+    Assistance,
     Case,
     CaseEvent,
     CaseNumberCounter,
@@ -44,6 +45,7 @@ from .models import (
     Procedure,
     Recusal,
     State,
+    Transfer,
 )
 
 APPROVER_ROLES = (Role.APPROVER_1, Role.APPROVER_2, Role.APPROVER_3)
@@ -616,9 +618,16 @@ def case_transition(
     on = on or _today()
     with transaction.atomic():
         case = _lock(case_id)
-        if not user_has_perm(actor, Perm.CASE_VIEW, case.agency):
-            raise NotFound(_("案件不存在或您无权查看。"), code="CASE_NOT_FOUND")
-        _require(actor, t.perm, case.agency)
+        if t.scope == "case":
+            if not user_has_perm(actor, Perm.CASE_VIEW, case.agency):
+                raise NotFound(_("案件不存在或您无权查看。"), code="CASE_NOT_FOUND")
+            _require(actor, t.perm, case.agency)
+        if t.scope == "assistance":
+            # the agency asked for assistance acts on its request without seeing the case
+            acting = guards.assistance_of(case, data).to_agency
+            if not user_has_perm(actor, Perm.CASE_VIEW, acting):
+                raise NotFound(_("协查请求不存在或您无权查看。"), code="CASE_ASSISTANCE_NOT_FOUND")
+            _require(actor, t.perm, acting)
         if case.state not in t.sources:
             raise Conflict(
                 _("案件当前状态为“%(state)s”，不能“%(action)s”。")
@@ -626,12 +635,17 @@ def case_transition(
                 code="CASE_STATE_CONFLICT",
                 details={"state": case.state, "action": action},
             )
-        if case.approvals.filter(status=Approval.Status.PENDING).exists():
+        if t.scope == "case" and case.approvals.filter(status=Approval.Status.PENDING).exists():
             raise Conflict(_("案件有待审批事项，审批结束前不能办理其他操作。"), code="CASE_APPROVAL_PENDING")
         ctx = guards.GuardContext(case=case, actor=actor, data=data, on=on)
         for guard in t.guards:
             guard(ctx)
-        if case.officers_recheck and t.perm == Perm.CASE_HANDLE and not t.action.startswith("recusal"):
+        if (
+            case.officers_recheck
+            and t.scope == "case"
+            and t.perm == Perm.CASE_HANDLE
+            and not t.action.startswith("recusal")
+        ):
             # APL-42 after a recusal or a new officer: the next handling step checks the officers again
             guards.officers_qualified(ctx)
             case.officers_recheck = False
@@ -1242,7 +1256,60 @@ def _eff_court_apply(case: Case, *, actor, data, on) -> None:
     case.court_applied_on = guards._date(guards.GuardContext(case, actor, data, on), "applied_on", default=on)
 
 
+# ----------------------------------------------------------------------------- transfer and assistance
+
+
+def _eff_transfer(case: Case, *, actor, data, on) -> None:
+    _eff_end(case, actor=actor, data=data, on=on)
+    judicial = bool(data.get("judicial"))
+    t = Transfer.objects.create(
+        case=case,
+        to_agency_id=None if judicial else (int(data["to_agency_id"]) if data.get("to_agency_id") else None),
+        to_organ=str(data.get("to_organ") or "").strip(),
+        judicial=judicial,
+        reason=str(data.get("reason") or "").strip(),
+        sent_on=on,
+        sent_by=actor,
+    )
+    if judicial:  # APL-57(四): 违法行为涉嫌犯罪的，移送司法机关
+        case.outcome = Outcome.TRANSFERRED
+    data["transfer_id"] = t.pk
+    journal_append(actor=actor, action="cases:transfer:send", subject=t)
+
+
+def _eff_transfer_receipt(case: Case, *, actor, data, on) -> None:
+    t = Transfer.objects.select_for_update().filter(case=case).order_by("-id").first()
+    before = journal_snapshot(t)
+    t.receipt_on = guards._date(guards.GuardContext(case, actor, data, on), "receipt_on", default=on)
+    t.receipt_number = str(data.get("receipt_number") or "").strip()
+    t.save(update_fields=["receipt_on", "receipt_number"])
+    journal_append(actor=actor, action="cases:transfer:receipt", subject=t, before=before)
+
+
+def _eff_assistance_request(case: Case, *, actor, data, on) -> None:
+    a = Assistance.objects.create(
+        case=case,
+        to_agency_id=int(data["to_agency_id"]),
+        request=str(data.get("request") or "").strip(),
+        requested_on=on,
+        requested_by=actor,
+    )
+    data["assistance_id"] = a.pk
+    journal_append(actor=actor, action="cases:assistance:request", subject=a)
+
+
+def _eff_assistance_reply(case: Case, *, actor, data, on) -> None:
+    a = Assistance.objects.select_for_update().get(pk=int(data["assistance_id"]))
+    before = journal_snapshot(a)
+    a.reply, a.replied_on, a.replied_by = str(data.get("reply") or "").strip(), on, actor
+    a.save(update_fields=["reply", "replied_on", "replied_by"])
+    journal_append(actor=actor, action="cases:assistance:reply", subject=a, before=before)
+
+
 EFFECTS: dict[str, Callable[..., None]] = {
+    "transfer_receipt": _eff_transfer_receipt,
+    "assistance_request": _eff_assistance_request,
+    "assistance_reply": _eff_assistance_reply,
     "payment_defer": _eff_payment_defer,
     "remedy_start": _eff_remedy_start,
     "remedy_end": _eff_remedy_end,
@@ -1288,7 +1355,7 @@ EFFECTS: dict[str, Callable[..., None]] = {
     "archive": _eff_archive,
     "decline": _eff_end,
     "terminate": _eff_end,
-    "transfer": _eff_end,
+    "transfer": _eff_transfer,
 }
 
 

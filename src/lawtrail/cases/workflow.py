@@ -36,6 +36,9 @@ class Transition:
     via: State | None = None  # the state while that approval runs
     rule: str = ""
     fields: tuple[str, ...] = field(default=())  # input the action takes (documented in the API)
+    # whose permission counts: "case" — the case's agency; "assistance" — the agency asked for
+    # assistance (named by ``assistance_id``), which does not otherwise see the case
+    scope: str = "case"
 
 
 T = Transition
@@ -325,9 +328,9 @@ TABLE: tuple[Transition, ...] = (
         (S.LEAD, S.INVESTIGATING),
         S.TRANSFERRED,
         Perm.CASE_APPROVE,
-        (g.reason_given,),
-        rule="APL-57, APL-27",
-        fields=("reason", "to"),
+        (g.reason_given, g.transfer_target_valid),
+        rule="APL-57",
+        fields=("reason", "to_agency_id", "to_organ", "judicial", "to"),
     ),
 )
 
@@ -581,6 +584,39 @@ PROCEDURE_TABLE += (
         (g.leader_approves("作出强制执行决定", "ACL-35–38"), g.enforcement_decide_valid),
         rule="ACL-35–38, ACL-43, ACL-45/46",
         fields=("decided_on", "mode", "scheduled_at", "emergency", "reason"),
+    ),
+)
+PROCEDURE_TABLE += (
+    T(
+        "transfer_receipt",
+        "登记移送回执",
+        (S.TRANSFERRED,),
+        None,
+        Perm.CASE_HANDLE,
+        (g.transfer_receipt_valid,),
+        rule="APL-57",
+        fields=("receipt_on", "receipt_number"),
+    ),
+    T(
+        "assistance_request",
+        "发出协查请求",
+        (*ACTIVE, S.SUSPENDED),
+        None,
+        Perm.CASE_HANDLE,
+        (g.assistance_request_valid,),
+        rule="APL-54",
+        fields=("to_agency_id", "request"),
+    ),
+    T(
+        "assistance_reply",
+        "答复协查请求",
+        tuple(State),
+        None,
+        Perm.CASE_HANDLE,
+        (g.assistance_reply_valid,),
+        rule="APL-54",
+        fields=("assistance_id", "reply"),
+        scope="assistance",
     ),
 )
 TABLE = TABLE + PROCEDURE_TABLE
