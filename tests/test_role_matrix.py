@@ -562,6 +562,20 @@ def _cases_matrix() -> dict[tuple[str, str], tuple[Target, Any]]:
     for t in workflow.TABLE:
 
         def target(c, s, t=t):
+            if t.scope == "assistance":
+                # the other agency's case asks this side's agency for assistance: this side acts
+                from lawtrail.cases.models import Assistance
+
+                other = B if s == A else A
+                case = a_case(c, other, t.sources[0])
+                ask = Assistance.objects.create(
+                    case=case,
+                    to_agency=agency(c, s),
+                    request="请协助核查当事人登记信息",
+                    requested_on=dt.date(2026, 9, 1),
+                    requested_by=case.handler,
+                )
+                return (f"{K}{case.pk}/actions/{t.action}", {"assistance_id": ask.pk})
             return (f"{K}{a_case(c, s, t.sources[0]).pk}/actions/{t.action}", {})
 
         # a row whose guards look up a sub-object by id (a measure, an assistance request …)

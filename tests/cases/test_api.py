@@ -251,3 +251,34 @@ def test_schema_documents_each_action_with_its_rule_and_error_codes(client):
     }
     error = schema["components"]["schemas"]["CaseErrorOut"]
     assert set(error["properties"]) == {"code", "message", "rule", "details"}
+
+
+def test_an_assisting_agency_replies_without_seeing_the_case(world):
+    """协查: bob's agency (B) answers A's request; the answer is a receipt, not A's case."""
+    from lawtrail.cases.models import Assistance
+
+    c = world.cast
+    case = _lead(world, 1)
+    ask = Assistance.objects.create(
+        case=case,
+        to_agency=c.agency_b,
+        request="请核查当事人住所",
+        requested_on=dt.date(2026, 9, 1),
+        requested_by=c.alice,
+    )
+    w = Walk(c.admin)
+    w.refused(c.bob, "get", f"{C}{case.pk}", status=404, code="CASE_NOT_FOUND")
+    path = f"{C}{case.pk}/actions/assistance_reply"
+    w.refused(c.bob, "post", path, {"assistance_id": ask.pk}, status=400, code="CASE_ASSISTANCE_REPLY_EMPTY")
+    w.refused(
+        c.alice,
+        "post",
+        path,
+        {"assistance_id": ask.pk, "reply": "x"},
+        status=404,
+        code="CASE_ASSISTANCE_NOT_FOUND",
+    )
+    done = w.ok(c.bob, "post", path, {"assistance_id": ask.pk, "reply": "当事人住所属实。"})
+    assert done == {"case": case.pk, "action": "assistance_reply", "label": "答复协查请求"}
+    ask.refresh_from_db()
+    assert ask.reply == "当事人住所属实。" and ask.replied_by == c.bob

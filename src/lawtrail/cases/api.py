@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from . import selectors, services, workflow
 from .models import Case
 from .serializers import (
+    ActionDoneOut,
     ApprovalActIn,
     ApprovalChainIn,
     ApprovalChainOut,
@@ -401,8 +402,14 @@ def _action_view(t: workflow.Transition) -> type[_View]:
         f"\n\n依据：{t.rule}" if t.rule else ""
     )
 
+    # a row acted on for another agency (scope "assistance": the agency asked to assist) may be
+    # taken by someone who cannot read the case: they get a receipt, not the case
+    on_case = getattr(t, "scope", "case") == "case"
+    if not on_case:
+        description += "\n\n由被请求的机关办理：办理人不一定能查看本案，成功时只返回回执。"
+
     @documented(
-        CaseDetailOut,
+        CaseDetailOut if on_case else ActionDoneOut,
         transition_error_codes(t),
         request=request_class,
         parameters=[_ID],
@@ -413,8 +420,10 @@ def _action_view(t: workflow.Transition) -> type[_View]:
     )
     def post(self, request, pk: int):
         data = _input(request_class, request.data)
-        services.case_transition(actor=request.user, case_id=pk, action=t.action, data=data)
-        return self.detail(pk)
+        case = services.case_transition(actor=request.user, case_id=pk, action=t.action, data=data)
+        if on_case:
+            return self.detail(pk)
+        return Response(ActionDoneOut({"case": case.pk, "action": t.action, "label": t.label}).data)
 
     name = f"Case{request_class.__name__[4:-2]}ActionView"
     return type(

@@ -290,6 +290,14 @@ class ApprovalOut(serializers.ModelSerializer):
         return obj.levels[obj.level] if obj.status == Approval.Status.PENDING and obj.levels else ""
 
 
+class ActionDoneOut(serializers.Serializer):
+    """The receipt of a step taken for another agency (who may not read the case)."""
+
+    case = serializers.IntegerField()
+    action = serializers.CharField()
+    label = serializers.CharField()
+
+
 class AvailableActionOut(serializers.Serializer):
     action = serializers.CharField()
     label = serializers.CharField()
