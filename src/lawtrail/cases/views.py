@@ -234,10 +234,9 @@ def party_add(request, pk: int):
 def _approval_rows(case) -> list[dict[str, Any]]:
     rows = []
     for a in case.approvals.all():
-        level_at = 0  # a step records the level after it; the level it acted at is the one before
         steps = []
         for s in a.steps.all():
-            role = a.levels[level_at] if level_at < len(a.levels) else ""
+            role = a.levels[s.level] if s.level < len(a.levels) else ""  # the level the step acted at
             steps.append(
                 {
                     "step": s,
@@ -245,7 +244,6 @@ def _approval_rows(case) -> list[dict[str, Any]]:
                     "decision": DECISION_LABELS.get(s.decision, s.decision),
                 }
             )
-            level_at = s.level
         current = a.levels[a.level] if a.status == Approval.Status.PENDING else ""
         rows.append(
             {
