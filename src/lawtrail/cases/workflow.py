@@ -671,7 +671,7 @@ def actions_from(state: str) -> list[Transition]:
 
 def diagram_mermaid() -> str:
     """A Mermaid state diagram of the table (docs/case-states.md is made from this)."""
-    lines = ["stateDiagram-v2", "    [*] --> lead: 线索登记"]
+    lines = ["stateDiagram-v2", "    [*] --> lead: 线索登记", "    [*] --> served: 当场处罚（简易程序）"]
     for state in State:
         lines.append(f"    {state.value}: {state.label}")
     for t in TABLE:
@@ -685,6 +685,62 @@ def diagram_mermaid() -> str:
     lines.append("    note right of suspended: 任一办理中状态均可中止、终止；恢复后回到中止前状态")
     lines.append("    archived --> [*]")
     return "\n".join(dict.fromkeys(lines))
+
+
+_PERM_LABELS = {
+    Perm.CASE_VIEW: "可查看案件者（见说明）",
+    Perm.CASE_HANDLE: "承办人员",
+    Perm.CASE_APPROVE: "审批人员",
+    Perm.CASE_REVIEW: "法制审核人员",
+    Perm.CASE_DELIBERATE: "主要负责人（集体讨论）",
+    Perm.CASE_CONFIGURE: "单位管理员",
+}
+
+
+def _states(states: tuple[State, ...]) -> str:
+    if set(states) == set(State):
+        return "任一状态"
+    if set(ACTIVE) <= set(states):
+        rest = [str(s.label) for s in states if s not in ACTIVE]
+        return "任一办理中状态" + ("、" + "、".join(rest) if rest else "")
+    return "、".join(str(s.label) for s in states)
+
+
+def states_markdown() -> str:
+    """``docs/case-states.md``: the diagram and every row of the table, generated from ``TABLE``
+    (``manage.py case_diagram`` writes it; a test checks the committed file is current)."""
+    out = [
+        "# 案件状态与办案操作",
+        "",
+        "> 本文件由 `python manage.py case_diagram` 根据 `src/lawtrail/cases/workflow.py` 的状态转换表自动生成，请勿手工修改。",
+        "",
+        "## 状态图",
+        "",
+        "```mermaid",
+        diagram_mermaid(),
+        "```",
+        "",
+        "## 操作一览",
+        "",
+        "“结果状态”为“—”的操作只登记事项，案件状态不变；需审批的操作先进入“审批中”状态，"
+        "末级审批通过后到达结果状态。",
+        "",
+        "| 操作 | 名称 | 起始状态 | 结果状态 | 办理人 | 依据 | 输入 |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for t in TABLE:
+        target = str(t.target.label) if t.target is not None else "—"
+        if t.approval:
+            target = f"{t.via.label} → {target}（{APPROVAL_LABELS[t.approval]}）"
+        who = _PERM_LABELS[t.perm]
+        if t.scope == "assistance":
+            who = "被请求协查机关的承办人员"
+        fields = "、".join(f"`{f}`" for f in t.fields) or "—"
+        out.append(
+            f"| `{t.action}` | {t.label} | {_states(t.sources)} | {target} | {who} | {t.rule or '—'} | {fields} |"
+        )
+    out.append("")
+    return "\n".join(out)
 
 
 #: After a decision, parties can no longer be added.

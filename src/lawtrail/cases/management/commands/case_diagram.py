@@ -1,0 +1,34 @@
+"""Write docs/case-states.md from the transition table (so the diagram cannot drift)."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from lawtrail.cases.workflow import states_markdown
+
+DEFAULT_PATH = Path(settings.BASE_DIR) / "docs" / "case-states.md"
+
+
+class Command(BaseCommand):
+    help = "根据办案状态转换表生成 docs/case-states.md（状态图与操作一览）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--output", default=str(DEFAULT_PATH), help="输出文件（默认 docs/case-states.md）"
+        )
+        parser.add_argument("--check", action="store_true", help="只检查文件是否为最新，不写入")
+
+    def handle(self, *args, output: str, check: bool, **options):
+        path = Path(output)
+        text = states_markdown()
+        if check:
+            current = path.read_text(encoding="utf-8") if path.exists() else ""
+            if current != text:
+                self.stderr.write(f"{path} 不是最新，请运行 python manage.py case_diagram")
+                raise SystemExit(1)
+            self.stdout.write(f"{path} 是最新的。")
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.stdout.write(f"已写入 {path}")
