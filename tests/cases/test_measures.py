@@ -325,3 +325,17 @@ def test_ACL_28_case_not_closed_with_a_measure_open(world):
     refused_step("CASE_MEASURES_OPEN", c.carol, case, "close")
     step(c.alice, case, "measure_release", measure_id=m.pk, reason="处罚决定已执行")
     assert step(c.carol, case, "close").state == "closed"
+
+
+def test_head_sees_measures_extensions_and_recusals_in_todo(world):
+    from lawtrail.cases import selectors
+
+    c = world.cast
+    case = filed_case(world)
+    requested(world, case)
+    step(c.alice, case, "extension_request", days=10, reason="复杂")
+    step(c.alice, case, "recusal_request", account_id=world.andy.pk, role="officer", reason="利害关系")
+    whats = sorted(str(t.what) for t in selectors.todo_for(world.quentin))
+    assert whats == ["回避申请（待我决定）", "延长办案期限（待我批准）", "扣押（待我批准）"]
+    assert all(t.case.pk == case.pk for t in selectors.todo_for(world.quentin))
+    assert selectors.todo_for(world.paula) == []

@@ -127,6 +127,39 @@ class Task:
     due_on: dt.date | None
 
 
+def _head_tasks(actor: Any, scope: QuerySet[Case], agencies: list[int], limit: int) -> list[Task]:
+    """What waits for the agency head (主要负责人): measures to approve (ACL-17/18, ACL-19 within
+    24 hours), extensions of the decision limit (APL-60) and recusals to decide (APL-43)."""
+    from django.utils import timezone as tz
+
+    from .models import Measure, Recusal
+
+    if not agencies:
+        return []
+    mine = scope.filter(agency_id__in=agencies)
+    out: list[Task] = []
+    measures = (
+        Measure.objects.filter(case__in=mine)
+        .filter(
+            Q(status=Measure.Status.REQUESTED)
+            | Q(status=Measure.Status.TAKEN, emergency=True, approved_at__isnull=True)
+        )
+        .select_related("case__agency", "case__domain")[:limit]
+    )
+    for m in measures:
+        due = tz.localtime(m.approval_due_at).date() if m.approval_due_at else None
+        out.append(Task(m.case, _("%(kind)s（待我批准）") % {"kind": m.get_kind_display()}, due))
+    for c in mine.filter(extension_requested_days__isnull=False).select_related("agency", "domain")[:limit]:
+        out.append(Task(c, _("延长办案期限（待我批准）"), None))
+    recusals = (
+        Recusal.objects.filter(case__in=mine, status=Recusal.Status.PENDING)
+        .exclude(account=actor)
+        .select_related("case__agency", "case__domain")[:limit]
+    )
+    out += [Task(r.case, _("回避申请（待我决定）"), None) for r in recusals]
+    return out
+
+
 def todo_for(actor: Any, *, today: dt.date | None = None, limit: int = 200) -> list[Task]:
     """待办: the steps waiting for this person, soonest deadline first.
 
@@ -166,6 +199,7 @@ def todo_for(actor: Any, *, today: dt.date | None = None, limit: int = 200) -> l
                 scope.filter(state=State.REVIEWING, agency_id__in=reviewer_agencies)
             ).select_related("agency", "domain")[:limit]:
                 tasks.append(Task(c, _("法制审核"), c.next_due))
+        tasks += _head_tasks(actor, scope, [agency for role, agency in grants if role == "approver_3"], limit)
     far = dt.date.max
     tasks.sort(key=lambda t: (t.due_on or far, -t.case.pk))
     return tasks[:limit]
