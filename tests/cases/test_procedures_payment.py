@@ -244,3 +244,16 @@ def test_enforcement_not_needed_once_paid(world, served):
     case = demanded(world, served)
     step(world.cast.alice, case, "payment_record", amount="200", paid_on="2026-10-01")
     refused_step("CASE_NOTHING_OWED", world.paula, case, "enforcement_decide", on=D(2026, 10, 19), **ENFORCE)
+
+
+def test_typed_input_is_stored_as_json(world, served):
+    """The API may pass dates and amounts as Python values, nested in the instalment plan."""
+    plan = [
+        {"due_on": D(2026, 10, 15), "amount": Decimal(100)},
+        {"due_on": D(2026, 11, 16), "amount": Decimal(100)},
+    ]
+    case = step(
+        world.paula, served, "payment_defer", applied_on=D(2026, 9, 1), instalments=plan, reason="困难"
+    )
+    ev = CaseEvent.objects.get(case=case, action="payment_defer")
+    assert ev.data["instalments"][1] == {"due_on": "2026-11-16", "amount": "100"}

@@ -104,13 +104,21 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+def _plain_value(v: Any) -> Any:
+    if isinstance(v, dt.datetime):
+        return v.isoformat()
+    if isinstance(v, dt.date | Decimal):
+        return str(v)
+    if isinstance(v, dict):
+        return {str(k): _plain_value(x) for k, x in v.items()}
+    if isinstance(v, list | tuple | set):
+        return [_plain_value(x) for x in v]
+    return v
+
+
 def _plain(data: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for k, v in data.items():
-        if isinstance(v, dt.date | Decimal):
-            v = str(v)
-        out[k] = v
-    return out
+    """The input of a step as JSON (dates, datetimes and amounts as text, at any depth)."""
+    return {k: _plain_value(v) for k, v in data.items()}
 
 
 # ----------------------------------------------------------------------------- deadlines
