@@ -14,7 +14,7 @@ from tests.factories import make_credit_code, make_id_number
 
 
 class Walker:
-    def __init__(self, world):
+    def __init__(self, world):  # noqa: F811
         self.w = world
         self.c = world.cast
 

@@ -506,7 +506,10 @@ def check_reviewer(case: Case, review: Review | None, actor: Any) -> None:
     )
     rules.reviewer_independence_check(reviewer_id=actor.pk, involved=involvement(case))
     if review is not None and review.reviewer_id and review.reviewer_id != actor.pk:
-        raise PermissionDenied(_("本案已分配给其他审核人员。"), code="REVIEW_NOT_ASSIGNED")
+        # a head's assignment binds; a round-robin one is a proposal any eligible reviewer may take over
+        last = review.assignments.order_by("-id").first()
+        if last is None or last.how == "head":
+            raise PermissionDenied(_("本案已由负责人指定其他审核人员。"), code="REVIEW_NOT_ASSIGNED")
 
 
 def on_opinion(case: Case, *, actor: Any, data: dict[str, Any], on: dt.date, passed: bool) -> Review:
@@ -533,9 +536,14 @@ def on_opinion(case: Case, *, actor: Any, data: dict[str, Any], on: dt.date, pas
         )
     elif not passed and not categories:
         categories = ["other"]
-    if review.reviewer_id is None:
+    if review.reviewer_id != actor.pk:  # unassigned, or taking over a round-robin assignment: recorded
         ReviewAssignment.objects.create(
-            review=review, reviewer=actor, how="claim", by=actor, at=timezone.now()
+            review=review,
+            reviewer=actor,
+            previous_id=review.reviewer_id,
+            how="claim",
+            by=actor,
+            at=timezone.now(),
         )
         review.reviewer = actor
     review.status = Review.Status.AGREED if passed else Review.Status.FINDINGS

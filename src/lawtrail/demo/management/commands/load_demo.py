@@ -31,6 +31,9 @@ class Command(BaseCommand):
         accounts = DemoLoader(stdout=self.stdout).load()
         if cases:
             load_demo_cases(n=cases, today=timezone.localdate(), stdout=self.stdout)
+            from lawtrail.demo.reviews import load_demo_reviews  # 法制审核: 目录清单 and opinions
+
+            load_demo_reviews(today=timezone.localdate(), stdout=self.stdout)
         self._print_accounts(accounts)
 
     def _print_accounts(self, accounts=None):
