@@ -203,3 +203,15 @@ def test_APL_43_recused_host_cannot_hold_the_hearing(world):
     with pytest.raises(ApplicationError) as exc:
         guards.hearing_notice_in_time(ctx)
     assert exc.value.code == "CASE_HEARING_HOST_RECUSED"
+
+
+def test_by_party_defaults_from_who_is_named(world):
+    """A form leaves out an unticked box: naming oneself is then an own-motion withdrawal."""
+    c = world.cast
+    case = filed_case(world)
+    step(c.alice, case, "recusal_request", account_id=c.alice.pk, role="officer", reason="近亲属")
+    step(c.alice, case, "recusal_request", account_id=world.andy.pk, role="officer", reason="利害关系")
+    assert list(Recusal.objects.filter(case=case).order_by("id").values_list("by_party", flat=True)) == [
+        False,
+        True,
+    ]

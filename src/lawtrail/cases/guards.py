@@ -998,7 +998,9 @@ def recusal_request_valid(ctx: GuardContext) -> None:
             rule="APL-43",
         )
     reason_given(ctx)
-    by_party = bool(ctx.data.get("by_party", True))
+    # absent: naming oneself is an own-motion withdrawal, naming someone else records the party's request
+    by_party = bool(ctx.data.get("by_party", ctx.actor.pk != account.pk))
+    ctx.data["by_party"] = by_party
     if by_party and not user_has_perm(ctx.actor, Perm.CASE_HANDLE, ctx.case.agency):
         raise ValidationFailed(
             _("当事人的回避申请由承办人员登记。"), code="CASE_RECUSAL_REQUESTER", rule="APL-43"

@@ -1136,7 +1136,7 @@ def _eff_recusal_request(case: Case, *, actor, data, on) -> None:
         case=case,
         account_id=int(data["account_id"]),
         role=data["role"],
-        by_party=bool(data.get("by_party", True)),
+        by_party=bool(data["by_party"]),  # settled by the guard
         reason=str(data.get("reason") or "").strip(),
         requested_by=actor,
         requested_on=on,
