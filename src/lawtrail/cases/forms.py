@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lawtrail.registry.models import BenchmarkTier, Division, Domain, Violation
 
-from .models import Evidence, Measure, Outcome, Party
+from .models import Evidence, Measure, Outcome, Party, Recusal
 from .rules import PenaltyKind, ServiceMethod
 
 
@@ -89,6 +89,12 @@ ACTION_LABELS: dict[tuple[str, str], Any] = {
     ("payment_record", "amount"): _("缴款金额（元）"),
     ("proposal_submit", "amount"): _("罚款金额（元）"),
 }
+
+
+def _choice_id(label, choices) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label, required=False, coerce=int, empty_value=None, choices=BLANK + list(choices)
+    )
 
 
 def _field(name: str, action: str, ctx: dict[str, Any]) -> forms.Field:
@@ -261,6 +267,60 @@ def _field(name: str, action: str, ctx: dict[str, Any]) -> forms.Field:
             )
         case "to":
             return forms.CharField(label=label or _("接收机关"), required=False, max_length=200)
+        case "account_id" | "replacement_id" | "officer_id":
+            labels = {
+                "account_id": _("被申请回避的人员"),
+                "replacement_id": _("替换人员"),
+                "officer_id": _("增派的执法人员"),
+            }
+            return _choice_id(label or labels[name], staff)
+        case "role" if action == "recusal_request":
+            return forms.ChoiceField(
+                label=label or _("其在本案中的身份"), required=False, choices=BLANK + Recusal.Role.choices
+            )
+        case "by_party":
+            return forms.BooleanField(label=label or _("由当事人申请（否则为本人申请回避）"), required=False)
+        case "recusal_id":
+            return _choice_id(label or _("回避申请"), ctx.get("recusals") or [])
+        case "granted":
+            return forms.BooleanField(label=label or _("决定回避"), required=False)
+        case "deferred_to":
+            return _date(label or _("暂缓缴纳至"))
+        case "instalments":
+            return forms.JSONField(
+                label=label or _('分期计划（JSON：[{"due_on": "YYYY-MM-DD", "amount": "金额"}]）'),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        case "mode":
+            return forms.CharField(label=label or _("强制执行方式"), required=False, max_length=200)
+        case "perform_by":
+            return _date(label or _("催告书载明的履行期限"))
+        case "scheduled_at":
+            return forms.DateTimeField(
+                label=label or _("实施时间"),
+                required=False,
+                input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            )
+        case "to_agency_id":
+            return _choice_id(label or _("接收机关"), ctx.get("agencies") or [])
+        case "to_organ":
+            return forms.CharField(label=label or _("接收的司法机关名称"), required=False, max_length=200)
+        case "judicial":
+            return forms.BooleanField(label=label or _("涉嫌犯罪，移送司法机关"), required=False)
+        case "receipt_number":
+            return forms.CharField(label=label or _("回执（收据）编号"), required=False, max_length=64)
+        case "assistance_id":
+            return _choice_id(label or _("协查请求"), ctx.get("assistances") or [])
+        case "request":
+            return _text(label or _("协查事项"))
+        case "reply":
+            return _text(label or _("协查答复"))
+        case "decided_on":
+            return _date(label or _("决定日期"), initial=today)
+        case "receipt_on":
+            return _date(label or _("回执日期"), initial=today)
         case _ if name.endswith("_on"):
             labels = {
                 "served_on": _("送达日期"),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from lawtrail.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lawtrail.core.permissions import Perm, Role
 from lawtrail.registry.models import Domain
-from lawtrail.registry.selectors import agencies_in_scope, user_has_perm
+from lawtrail.registry.selectors import agencies_in_scope, agency_list_for, user_has_perm
 
 from . import selectors, services, workflow
 from .forms import ActionForm, CaseCreateForm, CaseFilterForm, PartyForm
@@ -265,6 +265,15 @@ def _form_ctx(case, user) -> dict[str, Any]:
         "measures": [
             (m.pk, f"{m.get_kind_display()} #{m.pk}（{m.get_status_display()}）") for m in case.measures.all()
         ],
+        "recusals": [
+            (r.pk, f"{r.account}（{r.get_role_display()}）：{r.reason[:30]}")
+            for r in case.recusals.filter(status="pending").select_related("account")
+        ],
+        "assistances": [
+            (a.pk, f"{a.to_agency}：{a.request[:30]}")
+            for a in case.assistance_requests.filter(replied_on__isnull=True).select_related("to_agency")
+        ],
+        "agencies": list(agency_list_for(user).exclude(pk=case.agency_id).values_list("pk", "name")),
     }
 
 
