@@ -116,6 +116,15 @@ def test_penalty_case_from_lead_to_archive(world):
     case = step(alice, case, "statement_close")
     assert case.state == State.READY
 
+    refused(
+        "CASE_PENALTY_INCREASED_AFTER_DEFENCE",
+        step,
+        actor=alice,
+        case=case,
+        action="decision_submit",
+        amount="80000",
+    )
+    refused("CASE_AMOUNT_INVALID", step, actor=alice, case=case, action="decision_submit", amount="八万")
     case = step(alice, case, "decision_submit")
     assert case.state == State.DECIDING
     case = svc.approval_act(actor=carol, case_id=case.pk, decision="approve")

@@ -19,7 +19,7 @@ from tests.factories import StaffFactory, UserFactory, make_id_number
 SQLITE = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
 pytestmark = [
     pytest.mark.skipif(
-        SQLITE, reason="row locks and unique races need PostgreSQL; SQLite serialises writers"
+        SQLITE, reason="issue 3: row locks and unique races need PostgreSQL; SQLite serialises writers"
     ),
     pytest.mark.django_db(transaction=True),
 ]

@@ -420,7 +420,12 @@ def no_heavier_penalty(ctx: GuardContext) -> None:
     case = ctx.case
     if case.proposed_outcome != Outcome.PENALTY or case.notice_served_on is None:
         return
-    amount = ctx.data.get("amount", case.proposed_amount)
+    amount = case.proposed_amount
+    if ctx.data.get("amount") not in (None, ""):
+        try:
+            amount = Decimal(str(ctx.data["amount"]))
+        except (ArithmeticError, ValueError):
+            raise ValidationFailed(_("罚款金额无效。"), code="CASE_AMOUNT_INVALID") from None
     rules.penalty_not_heavier_check(
         notified=_penalty(case.proposed_kinds, case.notified_amount),
         decided=_penalty(ctx.data.get("kinds") or case.proposed_kinds, amount),

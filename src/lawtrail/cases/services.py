@@ -1543,6 +1543,11 @@ def _ap_proposal(case: Case, *, approval: Approval, actor, on: dt.date) -> State
 
 
 def _ap_decision(case: Case, *, approval: Approval, actor, on: dt.date) -> None:
+    p = approval.payload
+    if p.get("amount") not in (None, ""):  # lowered after 复核 (the guard refused any increase)
+        case.proposed_amount = _decimal(p["amount"], "amount")
+    if p.get("kinds"):
+        case.proposed_kinds = list(p["kinds"])
     case.outcome = case.proposed_outcome
     case.penalty_kinds = case.proposed_kinds
     case.fine_amount = case.proposed_amount if case.outcome == Outcome.PENALTY else None

@@ -240,6 +240,8 @@ TABLE: tuple[Transition, ...] = (
         approval="decision",
         via=S.DECIDING,
         rule="APL-44, APL-45, APL-57, APL-58, APL-62",
+        # after 复核 the penalty may be lowered (never raised: APL-45/62); blank = as proposed
+        fields=("amount", "kinds"),
     ),
     T(
         "decision_serve",
