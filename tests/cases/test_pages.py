@@ -10,7 +10,7 @@ from lawtrail.cases import services as svc
 from lawtrail.cases import workflow
 from lawtrail.cases.forms import ActionForm
 from lawtrail.cases.models import Case, CaseEvent, Deadline, Party, State
-from tests.factories import UserFactory, make_credit_code
+from tests.factories import UserFactory, make_credit_code, make_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -488,3 +488,22 @@ def test_measure_requested_through_its_form_is_listed(world, lead_with_party, cl
     client.force_login(c.carol)
     page = client.get(url(lead_with_party)).content.decode()
     assert 'id="act-measure_approve"' in page and f"扣押 #{lead_with_party.measures.get().pk}" in page
+
+
+def test_case_page_masks_a_person_partys_id_number(world, client):
+    c = world.cast
+    case = svc.case_create(
+        actor=c.alice,
+        agency=c.agency_a,
+        domain=c.market,
+        region=c.changan,
+        title="个人无证经营案",
+        officer_ids=[world.andy.pk],
+        act_date=dt.date(2026, 8, 20),
+    )
+    party = svc.party_add(
+        actor=c.alice, case=case, kind="person", name="张某", id_number=make_id_number(4321, "130102")
+    )
+    client.force_login(c.alice)
+    body = client.get(url(case)).content.decode()
+    assert party.id_number not in body and party.id_number_masked in body

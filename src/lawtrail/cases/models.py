@@ -210,6 +210,13 @@ class Party(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def id_number_masked(self) -> str:
+        """Pages and the API show a party's ID number masked (110101********123X)."""
+        from lawtrail.registry.rules import id_number_mask
+
+        return id_number_mask(self.id_number)
+
 
 class CaseViolation(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="violations")
