@@ -507,3 +507,25 @@ def test_case_page_masks_a_person_partys_id_number(world, client):
     client.force_login(c.alice)
     body = client.get(url(case)).content.decode()
     assert party.id_number not in body and party.id_number_masked in body
+
+
+def test_handler_flags_a_case_for_legal_review_from_the_case_page(world, client):
+    c = world.cast
+    case = svc.case_create(
+        actor=c.alice,
+        agency=c.agency_a,
+        domain=c.market,
+        region=c.changan,
+        title="疑难案件",
+        officer_ids=[world.andy.pk],
+        act_date=dt.date(2026, 8, 20),
+    )
+    client.force_login(c.alice)
+    assert 'id="review-flag"' not in client.get(url(case)).content.decode()  # a lead cannot be flagged yet
+    Case.objects.filter(pk=case.pk).update(state=State.INVESTIGATING)
+    assert 'id="review-flag"' in client.get(url(case)).content.decode()
+    response = client.post(
+        f"/backoffice/review/cases/{case.pk}/flag/", {"kind": "complex", "reason": "涉及多个法律关系"}
+    )
+    assert response.status_code == 302
+    assert case.review_flags.get().reason == "涉及多个法律关系"

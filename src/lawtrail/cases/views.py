@@ -21,10 +21,20 @@ from lawtrail.core.errors import Conflict, NotFound, PermissionDenied, Validatio
 from lawtrail.core.permissions import Perm, Role
 from lawtrail.registry.models import Domain
 from lawtrail.registry.selectors import agencies_in_scope, agency_list_for, user_has_perm
+from lawtrail.review.models import ReviewFlag
 
 from . import selectors, services, workflow
 from .forms import ActionForm, CaseCreateForm, CaseFilterForm, PartyForm
 from .models import Approval, State
+
+FLAGGABLE_STATES = (
+    State.INVESTIGATING,
+    State.INVESTIGATED,
+    State.PROPOSED,
+    State.NOTIFIED,
+    State.HEARING,
+    State.READY,
+)
 
 #: Refusals shown next to the form. PermissionDenied/NotFound go to the middleware's error page.
 FORM_REFUSALS = (ValidationFailed, Conflict)
@@ -332,6 +342,10 @@ def _body_ctx(request, case) -> dict[str, Any]:
         "can_add_party": can_handle and case.state not in workflow.TERMINAL_FOR_PARTIES,
         "party_form": PartyForm(initial={"kind": "organisation"}, auto_id="id_party_%s"),
         "today": today,
+        # 法制审核 may be flagged by a handler or a leader before the decision (review app, issue 4)
+        "can_flag_review": (can_handle or user_has_perm(user, Perm.CASE_APPROVE, case.agency))
+        and case.state in FLAGGABLE_STATES,
+        "review_flag_kinds": ReviewFlag.Kind.choices,
     }
 
 
