@@ -726,7 +726,7 @@ class CaseDemo:
                 d = t(
                     wd(d, rng.randint(1, 5)),
                     "suspend",
-                    approver("approver_1"),
+                    approver("approver_2"),  # a 负责人 approves a suspension (APL-60)
                     "suspended",
                     reason=rng.choice(SUSPEND_REASONS),
                 )
@@ -735,7 +735,7 @@ class CaseDemo:
                 d = t(
                     wd(d, rng.randint(10, 30)),
                     "resume",
-                    approver("approver_1"),
+                    approver("approver_2"),
                     "investigating",
                     reason="中止调查的原因已经消除，恢复调查。",
                 )
