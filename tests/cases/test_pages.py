@@ -391,7 +391,11 @@ def test_todo_page_has_bounded_queries(world, client, django_assert_max_num_quer
     client.force_login(c.alice)
     with django_assert_max_num_queries(10):
         body = client.get("/backoffice/cases/todo/").content.decode()
-    assert body.count("待办案件") == 80 and body.count("期限待计算") == 40
+    second = client.get("/backoffice/cases/todo/?page=2").content.decode()
+    assert "共 80 项" in body and "第 1 / 2 页" in body
+    assert body.count("待办案件") + second.count("待办案件") == 80  # 50 + 30, soonest first
+    assert body.count("待办案件") == 50
+    assert body.count("期限待计算") + second.count("期限待计算") == 40
 
 
 @pytest.mark.parametrize("t", workflow.TABLE, ids=lambda t: t.action)

@@ -6,9 +6,12 @@ Tables and invariants only. A case's ``state`` is changed only by
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from lawtrail.registry.models import Agency, Division, Domain, Violation
@@ -35,6 +38,16 @@ class State(models.TextChoices):
     SUSPENDED = "suspended", _("已中止")
     TERMINATED = "terminated", _("已终止")
     TRANSFERRED = "transferred", _("已移送")
+
+
+@functools.lru_cache(maxsize=16)
+def _state_labels(language: str | None) -> dict[str, str]:
+    return {value: str(label) for value, label in State.choices}
+
+
+def state_label(value: str) -> str:
+    """The Chinese label of a state, without rebuilding the choices dict per row (lists of 200 rows)."""
+    return _state_labels(translation.get_language()).get(value, value)
 
 
 #: States in which a case is no longer worked on.
@@ -300,6 +313,10 @@ class Deadline(models.Model):
         ordering = ["due_on", "id"]
         indexes = [
             models.Index(fields=["due_on"], condition=Q(active=True), name="deadline_active_due"),
+            # a case's next running deadline (待办, the list's next_due and overdue filter)
+            models.Index(
+                fields=["case", "due_on"], condition=Q(active=True), name="deadline_active_case_due"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -342,14 +359,29 @@ class Approval(models.Model):
     )
     submitted_at = models.DateTimeField()
     payload = models.JSONField(default=dict, blank=True)
+    # derived: the role that must act now ("" once the approval has ended), so 待办 finds the
+    # approvals waiting at a level a person holds with one indexed query
+    current_role = models.CharField(max_length=16, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("审批")
         verbose_name_plural = _("审批")
         ordering = ["case_id", "id"]
+        indexes = [
+            models.Index(fields=["case"], condition=Q(status="pending"), name="approval_pending"),
+            models.Index(
+                fields=["current_role"], condition=Q(status="pending"), name="approval_pending_role"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action} {self.status}"
+
+    def save(self, *args, **kwargs):
+        # derived data, like Division.path: kept consistent with level and status
+        pending = self.status == self.Status.PENDING and self.level < len(self.levels or [])
+        self.current_role = self.levels[self.level] if pending else ""
+        super().save(*args, **kwargs)
 
 
 class ApprovalStep(models.Model):

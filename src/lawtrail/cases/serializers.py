@@ -14,7 +14,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from . import workflow
-from .models import Approval, ApprovalStep, Case, CaseEvent, Deadline, Evidence, Party, State
+from .models import Approval, ApprovalStep, Case, CaseEvent, Deadline, Evidence, Party, State, state_label
 
 
 def _choices(choices) -> str:
@@ -48,7 +48,7 @@ class CaseListQuery(serializers.Serializer):
 
 class CaseRowOut(serializers.ModelSerializer):
     state = serializers.CharField(help_text="案件状态代码")
-    state_label = serializers.CharField(source="get_state_display")
+    state_label = serializers.SerializerMethodField()
     procedure = serializers.CharField()
     agency_name = serializers.CharField(source="agency.name")
     domain = serializers.CharField(source="domain.code")
@@ -76,6 +76,9 @@ class CaseRowOut(serializers.ModelSerializer):
             "decided_on",
             "next_due",
         ]
+
+    def get_state_label(self, obj: Case) -> str:
+        return state_label(obj.state)
 
 
 class CaseCreateIn(serializers.Serializer):
@@ -308,7 +311,7 @@ class AvailableActionOut(serializers.Serializer):
 
 class CaseDetailOut(serializers.ModelSerializer):
     state = serializers.CharField()
-    state_label = serializers.CharField(source="get_state_display")
+    state_label = serializers.SerializerMethodField()
     procedure = serializers.CharField()
     outcome = serializers.CharField()
     proposed_outcome = serializers.CharField()
@@ -387,19 +390,25 @@ class CaseDetailOut(serializers.ModelSerializer):
     def get_actions(self, obj: Case) -> list[dict[str, Any]]:
         return AvailableActionOut(self.context.get("actions", []), many=True).data  # type: ignore[return-value]
 
+    def get_state_label(self, obj: Case) -> str:
+        return state_label(obj.state)
+
 
 # --------------------------------------------------------------------------- 待办
 
 
 class TodoCaseOut(serializers.ModelSerializer):
     state = serializers.CharField()
-    state_label = serializers.CharField(source="get_state_display")
+    state_label = serializers.SerializerMethodField()
     agency_name = serializers.CharField(source="agency.name")
     domain = serializers.CharField(source="domain.code")
 
     class Meta:
         model = Case
         fields = ["id", "number", "title", "state", "state_label", "agency_name", "domain"]
+
+    def get_state_label(self, obj: Case) -> str:
+        return state_label(obj.state)
 
 
 class TodoOut(serializers.Serializer):
