@@ -60,6 +60,15 @@ FIRST_LEAD = dt.date(2026, 1, 5)
 ALL_EVIDENCE = "__all__"  # evidence_examine: every piece of evidence of the case
 OWED = "__owed__"  # payment_record: what is owed on the day (fine left + surcharge)
 MEASURE = "__measure__"  # the case's latest compulsory measure
+#: of the reviewed cases, sent back by the reviewer once (存在问题) before passing
+REVIEW_SEND_BACK_SHARE = 0.2
+REVIEW_FINDINGS = (
+    ("facts_evidence", "违法所得数额的计算缺少进货凭证佐证，事实不清、证据不足，请补充调查。"),
+    ("discretion", "当事人系初次违法且积极整改，拟适用的裁量阶次偏重，请重新考量。"),
+    ("documents", "现场检查笔录未载明检查起止时间，当事人签名页缺失，文书不规范。"),
+    ("law", "处罚依据引用的条款项有误，应适用第一百二十四条第一款第三项。"),
+    ("procedure", "调查询问仅有一名执法人员签名，程序存在瑕疵，请补正。"),
+)
 SPOT_SHARE = 0.08  # of the random cases, decided on the spot (简易程序)
 MEASURE_SHARE = 0.1  # of the ordinary cases, with a compulsory measure
 MEASURE_ITEMS = {
@@ -882,8 +891,35 @@ class CaseDemo:
                 "ready",
             )
         if review:
-            d = t(wd(d, rng.randint(0, 2)), "review_submit", spec.handler, "reviewing")
             reviewer = w.named.get("reviewer") if w.named and rng.random() < 0.8 else rng.choice(w.reviewers)
+            if rng.random() < REVIEW_SEND_BACK_SHARE:
+                # 存在问题: the reviewer sends the case back; the handler supplements the file, the
+                # proposal is approved again (and, for a penalty, notified again at the same amount)
+                d = t(wd(d, rng.randint(0, 2)), "review_submit", spec.handler, "reviewing")
+                category, reason = rng.choice(REVIEW_FINDINGS)
+                d = t(wd(d, rng.randint(1, 4)), "review_send_back", reviewer, "investigated",
+                      reason=reason, categories=[category])  # fmt: skip
+                d = wd(d, rng.randint(1, 3))
+                t(d, "evidence_add", spec.handler, "investigated", kind="document", title="补充调查取得的书证",
+                  collected_on=d)  # fmt: skip
+                d = t(wd(d, 1), "evidence_examine", spec.handler, "investigated", evidence_ids=ALL_EVIDENCE,
+                      record="当事人对补充的证据无异议。")  # fmt: skip
+                d = t(wd(d, 1), "proposal_submit", spec.handler, "proposing:0", **proposal)
+                d = approvals(
+                    d,
+                    "proposal",
+                    "proposing",
+                    "proposed" if penalty else "ready",
+                    "proposal_submit",
+                    proposal,
+                )
+                if penalty:
+                    d = wd(d, rng.randint(1, 2))
+                    t(d, "notice_serve", spec.handler, "notified", served_on=d)
+                    d = t(wd(d, 1), "statement_record", spec.handler, "notified", waived=True,
+                          text="当事人书面表示放弃陈述、申辩的权利。")  # fmt: skip
+                    d = t(wd(d, 1), "statement_close", spec.handler, "ready")
+            d = t(wd(d, rng.randint(0, 2)), "review_submit", spec.handler, "reviewing")
             d = t(
                 wd(d, rng.randint(1, 5)),
                 "review_pass",
