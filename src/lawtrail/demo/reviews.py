@@ -21,6 +21,9 @@ from lawtrail.review import services as svc
 from lawtrail.review.models import Review, ReviewCriterion
 
 SEED = 58
+#: the demo accounts' agency: part of its reviews stay open so `reviewer` has a queue
+HOME_AGENCY = "石家庄市长安区市场监督管理局"
+LEFT_OPEN_EVERY = 3  # every third review at the home agency stays open
 
 CITY_LIST = [
     dict(
@@ -95,6 +98,7 @@ class ReviewDemo:
     criteria: int = 0
     agreed: int = 0
     findings: int = 0
+    waiting: int = 0
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -123,6 +127,7 @@ def load_demo_reviews(
         .select_related("agency", "handler")
         .order_by("id")
     )
+    home_seen = 0
     for case in candidates:
         try:
             if case.state == State.READY:
@@ -136,6 +141,11 @@ def load_demo_reviews(
             from django.contrib.auth import get_user_model
 
             reviewer = get_user_model().objects.get(pk=reviewer_id)
+            if case.agency.name == HOME_AGENCY:
+                home_seen += 1
+                if home_seen % LEFT_OPEN_EVERY == 0:
+                    out.waiting += 1  # left in the demo reviewer's queue (待办), as on a real working day
+                    continue
             if rng.random() < 0.35:
                 point, text, cat, opinion = rng.choice(FINDINGS)
                 svc.review_opinion(
@@ -164,6 +174,7 @@ def load_demo_reviews(
     if stdout is not None:
         stdout.write(
             f"法制审核：目录清单 {out.criteria} 项；审核意见 同意 {out.agreed} 件、存在问题 {out.findings} 件"
+            + f"；待审核 {out.waiting} 件"
             + (f"；跳过 {len(out.skipped)} 件" if out.skipped else "")
         )
     return out
