@@ -33,6 +33,10 @@ def actions_table() -> str:
     for t in workflow.TABLE:
         if t.approval:
             result = f"{t.via.value}（{t.approval} 审批）→ {t.target.value}"
+        elif t.opens:
+            result = f"（状态不变，提交 {t.opens} 审批）"
+        elif t.acts_on:
+            result = f"（状态不变，{t.acts_on} 审批当前层级办理）"
         else:
             result = t.target.value if t.target is not None else "（状态不变）"
         sources = ", ".join(s.value for s in t.sources) if len(t.sources) < 6 else "任一办理中状态"

@@ -131,7 +131,12 @@ def test_penalty_case_from_lead_to_archive_through_the_api(world, extra_people, 
     w.ok(grace, "put", f"{chains}/decision", {"levels": ["approver_1", "approver_2", "approver_3"]})
     got = w.ok(alice, "get", chains)
     assert {x["action"]: x["levels"] for x in got}["decision"] == ["approver_1", "approver_2", "approver_3"]
-    assert all(x["configured"] for x in got)
+    assert all(x["configured"] for x in got if x["action"] in ("filing", "proposal", "decision"))
+    # extensions and measures keep the default one-level chain: the head (APL-60, ACL-17/18)
+    assert {x["action"]: x["levels"] for x in got if not x["configured"]} == {
+        "extension": ["approver_3"],
+        "measure": ["approver_3"],
+    }
 
     # ------------------------------------------------------------ registering leads: refusals
     w.refused(alice, "post", C, lead_body(world, title="  "), status=400, code="CASE_TITLE_REQUIRED")

@@ -336,6 +336,7 @@ def test_head_sees_measures_extensions_and_recusals_in_todo(world):
     step(c.alice, case, "extension_request", days=10, reason="复杂")
     step(c.alice, case, "recusal_request", account_id=world.andy.pk, role="officer", reason="利害关系")
     whats = sorted(str(t.what) for t in selectors.todo_for(world.quentin))
-    assert whats == ["回避申请（待我决定）", "延长办案期限（待我批准）", "扣押（待我批准）"]
+    # measures and extensions are approvals found by their current level (listed once each)
+    assert whats == ["回避申请（待我决定）", "延长办案期限审批（待我审批）", "强制措施审批：扣押（待我审批）"]
     assert all(t.case.pk == case.pk for t in selectors.todo_for(world.quentin))
     assert selectors.todo_for(world.paula) == []

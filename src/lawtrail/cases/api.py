@@ -152,6 +152,8 @@ def transition_error_codes(t: workflow.Transition) -> dict[str, int]:
         codes.update(error_codes_of(guard))
     if t.approval is None:
         codes.update(error_codes_of(services.EFFECTS.get(t.action, services._no_effect)))
+    if t.acts_on:  # acts at the side approval's current level
+        codes.update(error_codes_of(services._approval_decide))
     return codes
 
 
@@ -185,6 +187,7 @@ class _View(GenericAPIView):
                 "fields": list(a.fields),
                 "kind": a.kind,
                 "url": f"/api/v1/cases/{case.pk}/{'approval' if a.kind == 'approval' else 'actions'}/{a.action}",
+                "approval_id": a.approval_id,
             }
             for a in selectors.actions_for(actor, case)
         ]
@@ -325,7 +328,8 @@ class ApprovalView(_View):
         summary="审批：批准、退回、取回、改派",
         description=(
             "对案件当前待审批事项逐级办理。两人同时办理同一层级时，后到者得到 409（APPROVAL_STALE 或 "
-            "APPROVAL_NOT_PENDING），不写入任何内容。"
+            "APPROVAL_NOT_PENDING），不写入任何内容。延长办案期限、强制措施的审批与案件本身的审批可能同时"
+            "待办，此时须以 `approval_id` 指明（否则 400 APPROVAL_ID_REQUIRED）。"
         ),
     )
     def post(self, request, pk: int, decision: str):
@@ -393,6 +397,13 @@ def _action_view(t: workflow.Transition) -> type[_View]:
     where = "、".join(str(s.label) for s in t.sources)
     if t.approval:
         effect = f"提交{workflow.APPROVAL_LABELS[t.approval]}，审批通过后案件进入“{t.target.label}”。"
+    elif t.opens:
+        effect = f"提交{workflow.APPROVAL_LABELS[t.opens]}（按本机关审批流程逐级审批），案件状态不变。"
+    elif t.acts_on:
+        effect = (
+            f"由{workflow.APPROVAL_LABELS[t.acts_on]}当前层级的审批人办理该层级；末级（主要负责人）办理后生效，"
+            "案件状态不变。"
+        )
     elif t.target is not None:
         effect = f"案件进入“{t.target.label}”。"
     else:

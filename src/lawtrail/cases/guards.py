@@ -628,6 +628,48 @@ def leader_approves(what: str, rule: str):
     return guard
 
 
+def side_approval_of(ctx: GuardContext, chain: str):
+    """The pending side approval (``workflow.SIDE_APPROVALS``) of this case for ``chain``; for a
+    measure, the one of the measure named by ``measure_id``."""
+    from .models import Approval
+
+    qs = ctx.case.approvals.select_for_update().filter(status=Approval.Status.PENDING, action=chain)
+    if chain == "measure":
+        measure = ctx.cache.get("measure")
+        qs = qs.filter(measure_id=measure.pk if measure else int(ctx.data.get("measure_id") or 0))
+    approval = qs.order_by("id").first()
+    if approval is None:
+        raise Conflict(_("案件没有待审批事项，可能已被他人处理。"), code="APPROVAL_NOT_PENDING")
+    ctx.cache["approval"] = approval
+    return approval
+
+
+def chain_level(chain: str, what: str, rule: str):
+    """A guard of the rows acting on a side approval (``extension_approve``, ``measure_reject`` …):
+    the actor holds the level at which the pending approval waits. The last level is always the
+    head (``rules.side_chain_check``), so the head's approval (APL-60, ACL-17/18, APL-56) is the act."""
+    from lawtrail.core.errors import PermissionDenied
+    from lawtrail.core.permissions import Role
+
+    def guard(ctx: GuardContext) -> None:
+        approval = side_approval_of(ctx, chain)
+        role = approval.levels[approval.level]
+        roles = _roles(ctx)
+        if role in roles:
+            return
+        if role == rules.HEAD_ROLE:
+            rules.leader_check(roles=roles, allowed={rules.HEAD_ROLE}, what=what, rule=rule)
+        raise PermissionDenied(
+            _("该审批事项当前由“%(role)s”办理。") % {"role": Role(role).label},
+            code="APPROVAL_NOT_YOUR_LEVEL",
+        )
+
+    guard.__name__ = f"chain_level_{chain}"
+    guard.__doc__ = f"{rule}: {what} — by the current level of the agency's {chain} chain."
+    guard.chain_level = True  # approval_act checks the level itself and runs the other guards
+    return guard
+
+
 # ----------------------------------------------------------------------------- compulsory measures
 
 

@@ -359,6 +359,10 @@ class Approval(models.Model):
     )
     submitted_at = models.DateTimeField()
     payload = models.JSONField(default=dict, blank=True)
+    # the compulsory measure a "measure" approval is about (ACL-17/18 prior, ACL-19 post-approval)
+    measure = models.ForeignKey(
+        "Measure", null=True, blank=True, on_delete=models.CASCADE, related_name="approvals"
+    )
     # derived: the role that must act now ("" once the approval has ended), so 待办 finds the
     # approvals waiting at a level a person holds with one indexed query
     current_role = models.CharField(max_length=16, blank=True, editable=False)
@@ -367,6 +371,14 @@ class Approval(models.Model):
         verbose_name = _("审批")
         verbose_name_plural = _("审批")
         ordering = ["case_id", "id"]
+        constraints = [
+            # one approval running per measure: two heads approving at once cannot open or pass two
+            models.UniqueConstraint(
+                fields=["measure"],
+                condition=Q(status="pending", measure__isnull=False),
+                name="approval_pending_measure_unique",
+            ),
+        ]
         indexes = [
             models.Index(fields=["case"], condition=Q(status="pending"), name="approval_pending"),
             models.Index(

@@ -1804,6 +1804,31 @@ def leader_check(*, roles: Iterable[str], allowed: Iterable[str], what: str, rul
         )
 
 
+#: Side approvals whose last level must be the agency head (``side_chain_check``).
+HEAD_LAST_CHAINS = frozenset({"extension", "measure"})
+
+
+def side_chain_check(*, action: str, levels: list[str]) -> None:
+    """APL-60 (SAMR 令第2号第六十四条: 延长办案期限 "经本行政机关负责人批准"), ACL-18(1) ("实施前须向
+    行政机关负责人报告并经批准") and APL-56 (先行登记保存 "经行政机关负责人批准"): an agency may put
+    levels before the head, but the chain of these approvals ends with the head (approver_3)."""
+    if action not in HEAD_LAST_CHAINS or (levels and levels[-1] == HEAD_ROLE):
+        return
+    if action == "extension":
+        rule = "APL-60"
+        message = _(
+            "延长办案期限须经行政机关负责人批准（《行政处罚法》第六十条，如《市场监督管理行政处罚程序规定》"
+            "第六十四条），审批流程的最后一级须为主要负责人。"
+        )
+    else:
+        rule = "ACL-17/18, APL-56"
+        message = _(
+            "实施行政强制措施前须向行政机关负责人报告并经批准（《行政强制法》第十八条第一项），先行登记保存须经"
+            "行政机关负责人批准（《行政处罚法》第五十六条），审批流程的最后一级须为主要负责人。"
+        )
+    raise _refuse("APPROVAL_CHAIN_HEAD_LAST", message, rule, details={"levels": list(levels)})
+
+
 def recusal_decider_check(
     *,
     account_id: int,

@@ -111,8 +111,15 @@ def case_get_for(actor: Any, case_id: int) -> Case:
     return case
 
 
+def pending_approvals(case: Case) -> list[Approval]:
+    """The case's pending approvals (its own, and extensions or measures beside it), oldest first."""
+    return sorted(
+        (a for a in case.approvals.all() if a.status == Approval.Status.PENDING), key=lambda a: a.pk
+    )
+
+
 def pending_approval(case: Case) -> Approval | None:
-    return next((a for a in case.approvals.all() if a.status == Approval.Status.PENDING), None)
+    return next(iter(pending_approvals(case)), None)
 
 
 @dataclass
@@ -121,23 +128,45 @@ class AvailableAction:
     label: str
     fields: tuple[str, ...]
     kind: str = "transition"  # or "approval"
+    approval_id: int | None = None  # the approval an "approval" action acts on
+    level: int | None = None  # its current level (sent back as expected_level)
+    chain: str = ""  # the approval's action (filing … extension, measure)
 
 
 def actions_for(actor: Any, case: Case) -> list[AvailableAction]:
-    """What the actor may try on the case now (guards are checked when they try)."""
+    """What the actor may try on the case now (guards are checked when they try). While the case's
+    own approval (filing, proposal, decision) runs only approval actions are offered; an extension
+    or a measure approval runs beside the case and leaves its other steps open."""
     out: list[AvailableAction] = []
-    approval = pending_approval(case)
-    if approval is not None:
+    pending = pending_approvals(case)
+    roles = (
+        set(RoleGrant.objects.filter(user=actor, agency=case.agency).values_list("role", flat=True))
+        if pending
+        else set()
+    )
+    for approval in pending:
         role = approval.levels[approval.level]
-        holds = RoleGrant.objects.filter(user=actor, role=role, agency=case.agency).exists()
-        if holds and actor.pk != approval.submitted_by_id and approval.assignee_id in (None, actor.pk):
+        side = approval.action in workflow.SIDE_APPROVALS
+        what = f"（{workflow.APPROVAL_LABELS[approval.action]}）" if side else ""
+        if approval.measure_id:
+            what = f"（{workflow.APPROVAL_LABELS[approval.action]} #{approval.measure_id}）"
+
+        def act(name: str, label: str, fields: tuple[str, ...], a=approval, what=what) -> AvailableAction:
+            return AvailableAction(name, f"{label}{what}", fields, "approval", a.pk, a.level, a.action)
+
+        if (
+            role in roles
+            and actor.pk != approval.submitted_by_id
+            and approval.assignee_id in (None, actor.pk)
+        ):
             out += [
-                AvailableAction("approve", _("批准"), ("reasons",), "approval"),
-                AvailableAction("send_back", _("退回"), ("reasons", "to"), "approval"),
-                AvailableAction("reassign", _("改派"), ("assignee_id",), "approval"),
+                act("approve", _("批准"), ("reasons",)),
+                act("send_back", _("退回"), ("reasons", "to")),
+                act("reassign", _("改派"), ("assignee_id",)),
             ]
         if actor.pk == approval.submitted_by_id and not approval.steps.exists():
-            out.append(AvailableAction("withdraw", _("取回"), (), "approval"))
+            out.append(act("withdraw", _("取回"), ()))
+    if any(a.action in workflow.BLOCKING_APPROVALS for a in pending):
         return out
     for t in workflow.actions_from(case.state):
         if user_has_perm(actor, t.perm, case.agency):
@@ -153,29 +182,15 @@ class Task:
 
 
 def _head_tasks(actor: Any, scope: QuerySet[Case], agencies: list[int], limit: int) -> list[Task]:
-    """What waits for the agency head (主要负责人): measures to approve (ACL-17/18, ACL-19 within
-    24 hours), extensions of the decision limit (APL-60) and recusals to decide (APL-43)."""
-    from django.utils import timezone as tz
-
-    from .models import Measure, Recusal
+    """What waits for the agency head (主要负责人) outside the approval chains: recusals to decide
+    (APL-43). Measures (ACL-17/18, ACL-19) and extensions (APL-60) are approvals: they reach the
+    head through ``Approval.current_role`` like every chain, at the head's level only."""
+    from .models import Recusal
 
     if not agencies:
         return []
     mine = scope.filter(agency_id__in=agencies)
     out: list[Task] = []
-    measures = (
-        Measure.objects.filter(case__in=mine)
-        .filter(
-            Q(status=Measure.Status.REQUESTED)
-            | Q(status=Measure.Status.TAKEN, emergency=True, approved_at__isnull=True)
-        )
-        .select_related("case__agency", "case__domain")[:limit]
-    )
-    for m in measures:
-        due = tz.localtime(m.approval_due_at).date() if m.approval_due_at else None
-        out.append(Task(m.case, _("%(kind)s（待我批准）") % {"kind": m.get_kind_display()}, due))
-    for c in mine.filter(extension_requested_days__isnull=False).select_related("agency", "domain")[:limit]:
-        out.append(Task(c, _("延长办案期限（待我批准）"), None))
     recusals = (
         Recusal.objects.filter(case__in=mine, status=Recusal.Status.PENDING)
         .exclude(account=actor)
@@ -212,12 +227,20 @@ def todo_for(actor: Any, *, today: dt.date | None = None, limit: int = 200) -> l
         pending = _task_via_case(
             Approval.objects.filter(levels, status=Approval.Status.PENDING)
             .filter(Q(assignee__isnull=True) | Q(assignee=actor))
-            .exclude(submitted_by=actor),
+            .exclude(submitted_by=actor)
+            .select_related("measure"),
             "action",
+            "measure__kind",
+            "measure__approval_due_at",
         )[:limit]
         for a in pending:
-            what = _("%(what)s（待我审批）") % {"what": workflow.APPROVAL_LABELS[a.action]}
-            tasks.append(Task(a.case, what, None))
+            what = workflow.APPROVAL_LABELS[a.action]
+            due = None
+            if a.measure_id:  # ACL-19: an emergency measure's post-approval is due within 24 hours
+                what = f"{what}：{a.measure.get_kind_display()}"
+                if a.measure.approval_due_at:
+                    due = timezone.localtime(a.measure.approval_due_at).date()
+            tasks.append(Task(a.case, _("%(what)s（待我审批）") % {"what": what}, due))
         reviewer_agencies = [agency for role, agency in grants if role == "reviewer"]
         if reviewer_agencies:
             for c in _with_next_due(

@@ -307,6 +307,9 @@ class AvailableActionOut(serializers.Serializer):
     fields = serializers.ListField(child=serializers.CharField())
     kind = serializers.CharField(help_text="`transition` 办案操作；`approval` 审批操作")
     url = serializers.CharField(help_text="POST 的地址")
+    approval_id = serializers.IntegerField(
+        allow_null=True, required=False, help_text="审批操作所办理的审批 id（POST 时作为 `approval_id` 提交）"
+    )
 
 
 class CaseDetailOut(serializers.ModelSerializer):
@@ -435,6 +438,15 @@ class ApprovalActIn(serializers.Serializer):
         allow_null=True,
         default=None,
         help_text="客户端看到的当前层级（0 起）；与实际不符时返回 409 APPROVAL_STALE",
+    )
+    approval_id = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=(
+            "要办理的审批 id。案件只有一项待审批事项时可省略；同时有多项（如处罚决定审批与延长办案期限、"
+            "强制措施审批）时必填，否则返回 400 APPROVAL_ID_REQUIRED"
+        ),
     )
 
 

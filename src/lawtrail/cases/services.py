@@ -164,13 +164,14 @@ def deadline_meet(case: Case, kind: str, on: dt.date) -> None:
 
 
 def decision_extensions(case: Case) -> list[int]:
-    """APL-60: the days of every approved extension (the ``extension_approve`` events)."""
-    return [int(e.data.get("days") or 0) for e in case.events.filter(action="extension_approve")]
+    """APL-60: the days of every approved extension (the approved ``extension`` approvals)."""
+    rows = case.approvals.filter(action="extension", status=Approval.Status.APPROVED)
+    return [int(p.get("days") or 0) for p in rows.values_list("payload", flat=True)]
 
 
 def _decision_deadline(case: Case, *, extra_extension: int = 0) -> Deadline:
     """APL-60: the effective decision deadline — the limit from filing, plus approved
-    extensions (``extension_approve`` events, and ``extra_extension`` being approved now), plus
+    extensions (approved ``extension`` approvals, and ``extra_extension`` being approved now), plus
     the excluded periods (鉴定、检测、听证、中止 …). While an excluded period is still running
     the clock is stopped: the deadline is stored without a date and recomputed when it ends."""
     extensions = decision_extensions(case) + ([extra_extension] if extra_extension else [])
@@ -643,7 +644,13 @@ def case_transition(
                 code="CASE_STATE_CONFLICT",
                 details={"state": case.state, "action": action},
             )
-        if t.scope == "case" and case.approvals.filter(status=Approval.Status.PENDING).exists():
+        if (
+            t.scope == "case"
+            and not t.acts_on
+            and case.approvals.filter(
+                status=Approval.Status.PENDING, action__in=workflow.BLOCKING_APPROVALS
+            ).exists()
+        ):
             raise Conflict(_("案件有待审批事项，审批结束前不能办理其他操作。"), code="CASE_APPROVAL_PENDING")
         ctx = guards.GuardContext(case=case, actor=actor, data=data, on=on)
         for guard in t.guards:
@@ -659,9 +666,24 @@ def case_transition(
             case.officers_recheck = False
         before = journal_snapshot(case)
         from_state = case.state
+        event_action = action
         if t.approval:
-            _approval_open(case, actor=actor, transition=t, data=data, on=on)
+            _approval_open(case, actor=actor, action=t.approval, data=data, on=on)
             case.state = t.via
+        elif t.acts_on:
+            # the old one-step names act at the side approval's current level (guard chain_level)
+            decision = "approve" if action == workflow.SIDE_APPROVALS[t.acts_on][0] else "send_back"
+            ended = _approval_decide(
+                case,
+                ctx.cache["approval"],
+                actor=actor,
+                decision=decision,
+                reasons=str(data.get("reason") or ""),
+                data=data,
+                on=on,
+            )
+            if not ended:  # an intermediate level: the 大事记 says so, the effect is still to come
+                event_action = f"approval_{decision}"
         else:
             EFFECTS.get(action, _no_effect)(case, actor=actor, data=data, on=on)
             if action == "resume":
@@ -670,12 +692,16 @@ def case_transition(
                 case.resume_state, case.state = case.state, State.SUSPENDED
             elif t.target is not None:
                 case.state = t.target
+            if t.opens:
+                _approval_open(
+                    case, actor=actor, action=t.opens, data=data, on=on, measure_id=data.get("measure_id")
+                )
         case.save()
         journal_append(actor=actor, action=f"cases:case:{action}", subject=case, before=before)
         _event(
             case,
             actor=actor,
-            action=action,
+            action=event_action,
             from_state=from_state,
             to_state=case.state,
             on=on,
@@ -854,6 +880,15 @@ def _eff_archive(case: Case, *, actor, data, on) -> None:
 def _eff_end(case: Case, *, actor, data, on) -> None:
     # a measure's own deadline keeps running: the property is still held (ACL-28)
     Deadline.objects.filter(case=case, active=True).exclude(kind__startswith="measure").update(active=False)
+    _extension_close(case, actor=actor, reasons=_("案件已办结，延长办案期限的申请不再审批"))
+
+
+def _extension_close(case: Case, *, actor, reasons: str) -> None:
+    """The decision limit no longer runs (decided, declined, terminated, transferred): a pending
+    extension request ends unapproved."""
+    for a in case.approvals.select_for_update().filter(status=Approval.Status.PENDING, action="extension"):
+        _approval_close(a, actor=actor, reasons=reasons)
+    case.extension_requested_days = None
 
 
 def _eff_on_the_spot_file(case: Case, *, actor, data, on) -> None:
@@ -1001,6 +1036,8 @@ def _eff_measure_take(case: Case, *, actor, data, on) -> None:
             started_on=started.date(),
             compute=lambda: timezone.localtime(due).date(),
         )
+        if before is None:  # ACL-19: the post-approval runs through the agency's measure chain
+            _approval_open(case, actor=actor, action="measure", data=data, on=on, measure_id=m.pk)
     if m.kind == Measure.Kind.FREEZE:
         deadline_set(
             case,
@@ -1050,6 +1087,8 @@ def _eff_measure_release(case: Case, *, actor, data, on) -> None:
         active=True,
         kind__in=[f"measure:{m.pk}", f"measure_approval:{m.pk}", f"freeze_notice:{m.pk}"],
     ).update(active=False, met_on=day)
+    for a in m.approvals.select_for_update().filter(status=Approval.Status.PENDING):
+        _approval_close(a, actor=actor, reasons=_("措施已解除"))
     _measure_journal(actor, m, "release", before)
 
 
@@ -1376,7 +1415,8 @@ def approval_chain_for(agency: Agency, action: str) -> list[str]:
 
 
 def approval_chain_set(*, actor: Any, agency: Agency, action: str, levels: list[str]) -> ApprovalChain:
-    """Configure the agency's chain for one approval action (e.g. 承办机构负责人 → 主要负责人)."""
+    """Configure the agency's chain for one approval action (e.g. 承办机构负责人 → 主要负责人).
+    The chains of extensions and measures end with the head (``rules.side_chain_check``)."""
     _require(actor, Perm.CASE_CONFIGURE, agency)
     if action not in workflow.DEFAULT_CHAINS:
         raise ValidationFailed(_("未知的审批事项。"), code="APPROVAL_ACTION_UNKNOWN")
@@ -1385,6 +1425,7 @@ def approval_chain_set(*, actor: Any, agency: Agency, action: str, levels: list[
             _("审批层级须为不重复的审批角色（承办机构负责人、分管领导、主要负责人）。"),
             code="APPROVAL_CHAIN_INVALID",
         )
+    rules.side_chain_check(action=action, levels=list(levels))
     with transaction.atomic():
         chain, _created = ApprovalChain.objects.select_for_update().get_or_create(
             agency=agency, action=action
@@ -1396,24 +1437,57 @@ def approval_chain_set(*, actor: Any, agency: Agency, action: str, levels: list[
     return chain
 
 
-def _approval_open(case: Case, *, actor, transition: workflow.Transition, data, on) -> Approval:
-    payload = _plain(data)
+def _approval_open(
+    case: Case, *, actor, action: str, data: dict, on: dt.date, measure_id: int | None = None
+) -> Approval:
+    """Submit ``data`` to the agency's chain for ``action`` (the chain in force now is copied)."""
+    payload = _plain({k: v for k, v in data.items() if k != "approval_id"})
     payload["_on"] = on.isoformat()
     approval = Approval.objects.create(
         case=case,
-        action=transition.approval,
-        levels=approval_chain_for(case.agency, transition.approval),
+        action=action,
+        levels=approval_chain_for(case.agency, action),
         level=0,
         submitted_by=actor,
         submitted_at=timezone.now(),
         payload=payload,
+        measure_id=measure_id,
     )
     journal_append(actor=actor, action="cases:approval:submit", subject=approval)
+    data["approval_id"] = approval.pk
     return approval
 
 
-def _pending(case: Case) -> Approval:
-    approval = case.approvals.select_for_update().filter(status=Approval.Status.PENDING).first()
+def _approval_close(approval: Approval, *, actor, reasons: str) -> None:
+    """End a side approval whose subject is gone (measure released, decision limit over)."""
+    before = journal_snapshot(approval)
+    ApprovalStep.objects.create(
+        approval=approval,
+        level=approval.level,
+        decision="close",
+        actor=actor,
+        at=timezone.now(),
+        reasons=reasons,
+    )
+    approval.status = Approval.Status.WITHDRAWN
+    approval.save()
+    journal_append(actor=actor, action="cases:approval:close", subject=approval, before=before)
+
+
+def _pending(case: Case, approval_id: int | None = None) -> Approval:
+    """The pending approval to act on: ``approval_id``, or the only one (several: it must be named)."""
+    qs = case.approvals.select_for_update().filter(status=Approval.Status.PENDING).order_by("id")
+    if approval_id is not None:
+        approval = qs.filter(pk=approval_id).first()
+    else:
+        rows = list(qs[:2])
+        if len(rows) > 1:
+            raise ValidationFailed(
+                _("案件有多项待审批事项，请指明要办理的审批（approval_id）。"),
+                code="APPROVAL_ID_REQUIRED",
+                details={"approval_ids": list(qs.values_list("pk", flat=True))},
+            )
+        approval = rows[0] if rows else None
     if approval is None:
         raise Conflict(_("案件没有待审批事项，可能已被他人处理。"), code="APPROVAL_NOT_PENDING")
     return approval
@@ -1421,6 +1495,124 @@ def _pending(case: Case) -> Approval:
 
 def _holds_level(actor: Any, agency: Agency, role: str) -> bool:
     return RoleGrant.objects.filter(user=actor, role=role, agency=agency).exists()
+
+
+def _side_approve_check(case: Case, approval: Approval, *, actor, on: dt.date) -> None:
+    """Each level of a side approval approves only what may still be approved: the approve row's
+    states and guards (the measure still awaits approval, within 24 hours for an emergency one —
+    ACL-19; the extension is asked before the limit ends — APL-60). The level is checked apart."""
+    t = workflow.transition_for(workflow.SIDE_APPROVALS[approval.action][0])
+    if case.state not in t.sources:
+        raise Conflict(
+            _("案件当前状态为“%(state)s”，不能“%(action)s”。")
+            % {"state": State(case.state).label, "action": t.label},
+            code="CASE_STATE_CONFLICT",
+            details={"state": case.state, "action": t.action},
+        )
+    ctx = guards.GuardContext(case=case, actor=actor, data={"measure_id": approval.measure_id}, on=on)
+    for guard in t.guards:
+        if not getattr(guard, "chain_level", False):
+            guard(ctx)
+
+
+def _approval_decide(
+    case: Case,
+    approval: Approval,
+    *,
+    actor: Any,
+    decision: str,
+    reasons: str = "",
+    to: str = "handler",
+    assignee_id: int | None = None,
+    data: dict[str, Any],
+    on: dt.date,
+) -> bool:
+    """One decision on a locked case's pending approval; True when the approval ended. A blocking
+    approval moves the case (target or back to the source); a side approval applies its approve
+    row's effect at the last level, and its reject row's effect when sent back or withdrawn.
+    ``data`` receives what the event records (approval, level, role and the effect's data)."""
+    acting_level = approval.level  # the step records the level it acted at
+    role = approval.levels[acting_level]
+    before_ap = journal_snapshot(approval)
+    side = workflow.SIDE_APPROVALS.get(approval.action)
+    t = None if side else next(t for t in workflow.TABLE if t.approval == approval.action)
+    if side:
+        data.setdefault("reason", reasons)
+        if approval.measure_id:
+            data["measure_id"] = approval.measure_id
+    ended = False
+    if decision == "withdraw":
+        if actor.pk != approval.submitted_by_id:
+            raise PermissionDenied(_("只有提交人可以取回。"), code="APPROVAL_WITHDRAW_NOT_SUBMITTER")
+        if approval.steps.exists():
+            raise Conflict(_("审批人已经办理，不能取回。"), code="APPROVAL_ALREADY_ACTED")
+        if side and approval.measure_id and approval.measure.status == Measure.Status.TAKEN:
+            raise Conflict(
+                _(
+                    "紧急实施的强制措施须在24小时内补办批准，不能取回；不再需要的，应当立即解除（《行政强制法》第十九条）。"
+                ),
+                code="MEASURE_POST_APPROVAL_NO_WITHDRAW",
+                rule="ACL-19",
+            )
+        approval.status, ended = Approval.Status.WITHDRAWN, True
+        if side:
+            EFFECTS[side[1]](case, actor=actor, data=data, on=on)
+        else:
+            case.state = t.sources[0]
+    else:
+        if not _holds_level(actor, case.agency, role):
+            raise PermissionDenied(
+                _("该审批事项当前由“%(role)s”办理。") % {"role": Role(role).label},
+                code="APPROVAL_NOT_YOUR_LEVEL",
+            )
+        if approval.assignee_id and approval.assignee_id != actor.pk:
+            raise PermissionDenied(_("该审批事项已指派给其他审批人。"), code="APPROVAL_ASSIGNED_TO_OTHER")
+        if actor.pk == approval.submitted_by_id:
+            raise PermissionDenied(_("不能审批本人提交的事项。"), code="APPROVAL_SELF")
+        if decision == "approve":
+            if approval.level + 1 < len(approval.levels):
+                approval.level += 1
+                approval.assignee = None
+            else:
+                approval.status, ended = Approval.Status.APPROVED, True
+                if side:
+                    EFFECTS[side[0]](case, actor=actor, data=data, on=on)
+                else:
+                    override = APPROVAL_EFFECTS[approval.action](case, approval=approval, actor=actor, on=on)
+                    case.state = override or t.target
+        elif decision == "send_back":
+            if not reasons.strip():
+                raise ValidationFailed(_("退回须写明理由。"), code="REASON_REQUIRED")
+            if to == "previous" and approval.level > 0:
+                approval.level -= 1
+                approval.assignee = None
+            else:
+                approval.status, ended = Approval.Status.SENT_BACK, True
+                if side:  # the request ends as a refusal does (ACL-19: an emergency measure is released)
+                    EFFECTS[side[1]](case, actor=actor, data=data, on=on)
+                else:
+                    case.state = t.sources[0]
+        elif decision == "reassign":
+            target = Staff.objects.filter(user_id=assignee_id, agency=case.agency).first()
+            if target is None or not _holds_level(target.user, case.agency, role):
+                raise ValidationFailed(
+                    _("改派对象须为本机关同一审批层级的人员。"), code="APPROVAL_REASSIGN_INVALID"
+                )
+            approval.assignee_id = assignee_id
+        else:
+            raise ValidationFailed(_("未知的审批操作。"), code="APPROVAL_DECISION_UNKNOWN")
+    ApprovalStep.objects.create(
+        approval=approval,
+        level=acting_level,
+        decision=decision,
+        actor=actor,
+        at=timezone.now(),
+        reasons=reasons,
+    )
+    approval.save()
+    journal_append(actor=actor, action=f"cases:approval:{decision}", subject=approval, before=before_ap)
+    data.update(approval=approval.action, approval_id=approval.pk, level=approval.level, role=role)
+    return ended
 
 
 def approval_act(
@@ -1432,80 +1624,42 @@ def approval_act(
     to: str = "handler",
     assignee_id: int | None = None,
     expected_level: int | None = None,
+    approval_id: int | None = None,
     on: dt.date | None = None,
 ) -> Case:
-    """Act on the case's pending approval: ``approve``, ``send_back`` (to the previous level or to
-    the handler, with reasons), ``withdraw`` (取回, by the submitter before the next level acts) or
-    ``reassign`` (改派 the current level to another approver of that level)."""
+    """Act on a pending approval of the case: ``approve``, ``send_back`` (to the previous level or
+    to the handler, with reasons), ``withdraw`` (取回, by the submitter before the next level acts)
+    or ``reassign`` (改派 the current level to another approver of that level). ``approval_id``
+    names the approval when the case has several pending (an extension or a measure beside the
+    case's own approval); without it the only pending one is meant."""
     on = on or _today()
     with transaction.atomic():
         case = _lock(case_id)
         if not user_has_perm(actor, Perm.CASE_VIEW, case.agency):
             raise NotFound(_("案件不存在或您无权查看。"), code="CASE_NOT_FOUND")
-        approval = _pending(case)
+        approval = _pending(case, approval_id)
         if expected_level is not None and expected_level != approval.level:
             raise Conflict(_("审批已被他人处理，请刷新后重试。"), code="APPROVAL_STALE")
-        acting_level = approval.level  # the step records the level it acted at
-        role = approval.levels[acting_level]
-        before_case, before_ap = journal_snapshot(case), journal_snapshot(approval)
-        t = next(t for t in workflow.TABLE if t.approval == approval.action)
-        if decision == "withdraw":
-            if actor.pk != approval.submitted_by_id:
-                raise PermissionDenied(_("只有提交人可以取回。"), code="APPROVAL_WITHDRAW_NOT_SUBMITTER")
-            if approval.steps.exists():
-                raise Conflict(_("审批人已经办理，不能取回。"), code="APPROVAL_ALREADY_ACTED")
-            approval.status = Approval.Status.WITHDRAWN
-            case.state = t.sources[0]
-        else:
-            if not _holds_level(actor, case.agency, role):
-                raise PermissionDenied(
-                    _("该审批事项当前由“%(role)s”办理。") % {"role": Role(role).label},
-                    code="APPROVAL_NOT_YOUR_LEVEL",
-                )
-            if approval.assignee_id and approval.assignee_id != actor.pk:
-                raise PermissionDenied(_("该审批事项已指派给其他审批人。"), code="APPROVAL_ASSIGNED_TO_OTHER")
-            if actor.pk == approval.submitted_by_id:
-                raise PermissionDenied(_("不能审批本人提交的事项。"), code="APPROVAL_SELF")
-            if decision == "approve":
-                if approval.level + 1 < len(approval.levels):
-                    approval.level += 1
-                    approval.assignee = None
-                else:
-                    approval.status = Approval.Status.APPROVED
-                    override = APPROVAL_EFFECTS[approval.action](case, approval=approval, actor=actor, on=on)
-                    case.state = override or t.target
-            elif decision == "send_back":
-                if not reasons.strip():
-                    raise ValidationFailed(_("退回须写明理由。"), code="REASON_REQUIRED")
-                if to == "previous" and approval.level > 0:
-                    approval.level -= 1
-                    approval.assignee = None
-                else:
-                    approval.status = Approval.Status.SENT_BACK
-                    case.state = t.sources[0]
-            elif decision == "reassign":
-                target = Staff.objects.filter(user_id=assignee_id, agency=case.agency).first()
-                if target is None or not _holds_level(target.user, case.agency, role):
-                    raise ValidationFailed(
-                        _("改派对象须为本机关同一审批层级的人员。"), code="APPROVAL_REASSIGN_INVALID"
-                    )
-                approval.assignee_id = assignee_id
-            else:
-                raise ValidationFailed(_("未知的审批操作。"), code="APPROVAL_DECISION_UNKNOWN")
-        ApprovalStep.objects.create(
-            approval=approval,
-            level=acting_level,
-            decision=decision,
+        if decision == "approve" and approval.action in workflow.SIDE_APPROVALS:
+            _side_approve_check(case, approval, actor=actor, on=on)
+        before_case = journal_snapshot(case)
+        data: dict[str, Any] = {}
+        _approval_decide(
+            case,
+            approval,
             actor=actor,
-            at=timezone.now(),
+            decision=decision,
             reasons=reasons,
+            to=to,
+            assignee_id=assignee_id,
+            data=data,
+            on=on,
         )
-        approval.save()
         case.save()
-        journal_append(actor=actor, action=f"cases:approval:{decision}", subject=approval, before=before_ap)
         journal_append(
             actor=actor, action=f"cases:case:approval_{decision}", subject=case, before=before_case
         )
+        data.pop("reason", None)
         _event(
             case,
             actor=actor,
@@ -1514,7 +1668,7 @@ def approval_act(
             to_state=case.state,
             on=on,
             note=reasons,
-            data={"approval": approval.action, "level": approval.level, "role": role},
+            data=_plain(data),
         )
     return case
 
@@ -1555,6 +1709,7 @@ def _ap_decision(case: Case, *, approval: Approval, actor, on: dt.date) -> None:
     for p in case.periods.filter(purpose=CasePeriod.Purpose.DECISION, end__isnull=True):
         _period_close(p, actor=actor, end=on - dt.timedelta(days=1))  # the decision ends every pause
     deadline_meet(case, "decision", on)
+    _extension_close(case, actor=actor, reasons=_("已作出处罚决定，延长办案期限的申请不再审批"))
     deadline_set(
         case,
         kind="service",

@@ -300,9 +300,26 @@ def _action_form(action: str, kind: str, fields, case, user, ctx, data=None) -> 
     return ActionForm(data, action=action, field_names=tuple(fields), ctx=ctx, auto_id=f"id_{action}_%s")
 
 
-def _pending_level(case) -> int | None:
-    approval = selectors.pending_approval(case)
+def _pending_level(case, approval_id: int | None = None) -> int | None:
+    pending = selectors.pending_approvals(case)
+    approval = next((a for a in pending if a.pk == approval_id), None) if approval_id else None
+    approval = approval or (pending[0] if len(pending) == 1 else None)
     return approval.level if approval else None
+
+
+def _dom_id(action: str, side_approval_id: int | None) -> str:
+    """The form's element id: a side approval's forms carry its id (several may be pending)."""
+    return f"act-{action}-{side_approval_id}" if side_approval_id else f"act-{action}"
+
+
+def _is_side(case, approval_id: int | None) -> bool:
+    return any(
+        a.pk == approval_id and a.action in workflow.SIDE_APPROVALS for a in selectors.pending_approvals(case)
+    )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
 
 
 def _action_entries(case, user) -> list[dict[str, Any]]:
@@ -317,7 +334,9 @@ def _action_entries(case, user) -> list[dict[str, Any]]:
                 "kind": a.kind,
                 "rule": t.rule if t else "",
                 "form": _action_form(a.action, a.kind, a.fields, case, user, ctx),
-                "expected_level": _pending_level(case),
+                "expected_level": a.level,
+                "approval_id": a.approval_id,
+                "dom_id": _dom_id(a.action, a.approval_id if a.chain in workflow.SIDE_APPROVALS else None),
             }
         )
     return out
@@ -392,6 +411,8 @@ def case_act(request, pk: int, action: str):
     available = {a.action for a in selectors.actions_for(user, case)}
     if request.method != "POST" and action not in available:
         raise PermissionDenied(_("您当前不能对该案件办理此项操作。"), code="CASE_ACTION_UNAVAILABLE")
+    # an approval action names its approval when the case has several pending (extension, measure)
+    approval_id = _int_or_none(request.POST.get("approval_id") or request.GET.get("approval_id"))
     ctx = _form_ctx(case, user)
     form = _action_form(
         action, kind, fields, case, user, ctx, request.POST if request.method == "POST" else None
@@ -401,7 +422,6 @@ def case_act(request, pk: int, action: str):
         data = form.data_for_service()
         try:
             if kind == "approval":
-                expected = request.POST.get("expected_level", "")
                 services.approval_act(
                     actor=user,
                     case_id=case.pk,
@@ -409,7 +429,8 @@ def case_act(request, pk: int, action: str):
                     reasons=data.get("reasons", ""),
                     to=data.get("to", "handler"),
                     assignee_id=data.get("assignee_id"),
-                    expected_level=int(expected) if expected.isdigit() else None,
+                    expected_level=_int_or_none(request.POST.get("expected_level")),
+                    approval_id=approval_id,
                 )
             else:
                 services.case_transition(actor=user, case_id=case.pk, action=action, data=data)
@@ -425,7 +446,9 @@ def case_act(request, pk: int, action: str):
         "kind": kind,
         "rule": t.rule if t else "",
         "form": form,
-        "expected_level": request.POST.get("expected_level") or _pending_level(case),
+        "expected_level": request.POST.get("expected_level") or _pending_level(case, approval_id),
+        "approval_id": approval_id,
+        "dom_id": _dom_id(action, approval_id if _is_side(case, approval_id) else None),
         "error": error,
         "open": True,
     }

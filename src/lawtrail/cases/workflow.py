@@ -6,6 +6,10 @@ and every guard, runs the action's effect, writes a ``CaseEvent`` and a journal 
 A row with ``approval`` does not reach its target at once: it opens an approval in the
 agency's chain for that action, and the case waits in ``via`` until the last level
 approves (or goes back to the source state when sent back to the handler or withdrawn).
+A row with ``opens`` (a request for an extension or a compulsory measure) opens an approval
+that runs beside the case (``SIDE_APPROVALS``): the case keeps its state and its other steps;
+the rows with ``acts_on`` act at the approval's current level, and the last level's approval
+applies the approve row's effect (the last level is always the head, see ``rules.side_chain_check``).
 ``docs/case-states.md`` is generated from this table (``lawtrail case_diagram``).
 """
 
@@ -39,6 +43,9 @@ class Transition:
     # whose permission counts: "case" — the case's agency; "assistance" — the agency asked for
     # assistance (named by ``assistance_id``), which does not otherwise see the case
     scope: str = "case"
+    # a side approval (``SIDE_APPROVALS``) this row opens, or acts on at its current level
+    opens: str | None = None
+    acts_on: str | None = None
 
 
 T = Transition
@@ -374,6 +381,7 @@ PROCEDURE_TABLE += (
         (g.measure_request_valid,),
         rule="ACL-17/18, ACL-24, APL-56",
         fields=("kind", "items", "reason"),
+        opens="measure",
     ),
     T(
         "measure_approve",
@@ -381,9 +389,10 @@ PROCEDURE_TABLE += (
         MEASURE_END,
         None,
         Perm.CASE_APPROVE,
-        (g.head_approves("实施行政强制措施、先行登记保存", "ACL-17/18"), g.measure_approve_valid),
+        (g.measure_approve_valid, g.chain_level("measure", "实施行政强制措施、先行登记保存", "ACL-17/18")),
         rule="ACL-17/18, ACL-19, APL-56",
         fields=("measure_id",),
+        acts_on="measure",
     ),
     T(
         "measure_reject",
@@ -391,9 +400,10 @@ PROCEDURE_TABLE += (
         MEASURE_END,
         None,
         Perm.CASE_APPROVE,
-        (g.head_approves("实施行政强制措施、先行登记保存", "ACL-17/18"), g.measure_reject_valid),
+        (g.measure_reject_valid, g.chain_level("measure", "实施行政强制措施、先行登记保存", "ACL-17/18")),
         rule="ACL-19",
         fields=("measure_id", "reason"),
+        acts_on="measure",
     ),
     T(
         "measure_take",
@@ -472,6 +482,7 @@ PROCEDURE_TABLE += (
         (g.extension_request_valid,),
         rule="APL-60",
         fields=("days", "reason"),
+        opens="extension",
     ),
     T(
         "extension_approve",
@@ -479,9 +490,10 @@ PROCEDURE_TABLE += (
         LIMIT_RUNNING,
         None,
         Perm.CASE_APPROVE,
-        (g.head_approves("延长办案期限", "APL-60"), g.extension_approve_valid),
+        (g.extension_approve_valid, g.chain_level("extension", "延长办案期限", "APL-60")),
         rule="APL-60",
         fields=("reason",),
+        acts_on="extension",
     ),
     T(
         "extension_reject",
@@ -489,9 +501,10 @@ PROCEDURE_TABLE += (
         LIMIT_RUNNING,
         None,
         Perm.CASE_APPROVE,
-        (g.head_approves("延长办案期限", "APL-60"), g.extension_pending, g.reason_given),
+        (g.extension_pending, g.reason_given, g.chain_level("extension", "延长办案期限", "APL-60")),
         rule="APL-60",
         fields=("reason",),
+        acts_on="extension",
     ),
     T(
         "exclusion_start",
@@ -659,8 +672,26 @@ DEFAULT_CHAINS: dict[str, list[str]] = {
     "filing": ["approver_1", "approver_2"],
     "proposal": ["approver_1"],
     "decision": ["approver_1", "approver_2", "approver_3"],
+    # APL-60 / ACL-17/18 / APL-56: approved by the head; an agency may put levels before the head
+    "extension": ["approver_3"],
+    "measure": ["approver_3"],
 }
-APPROVAL_LABELS = {"filing": "立案审批", "proposal": "处理意见审批", "decision": "处罚决定审批"}
+APPROVAL_LABELS = {
+    "filing": "立案审批",
+    "proposal": "处理意见审批",
+    "decision": "处罚决定审批",
+    "extension": "延长办案期限审批",
+    "measure": "强制措施审批",
+}
+#: Approvals that run beside the case: the case keeps its state and its other steps stay open.
+#: chain → (row whose effect the last level's approval applies, row applied when sent back or
+#: withdrawn — the request ends as a refusal does).
+SIDE_APPROVALS: dict[str, tuple[str, str]] = {
+    "extension": ("extension_approve", "extension_reject"),
+    "measure": ("measure_approve", "measure_reject"),
+}
+#: Approvals during which the case waits (its ``via`` state): no other step until they end.
+BLOCKING_APPROVALS = frozenset(t.approval for t in TABLE if t.approval)
 
 
 def transition_for(action: str) -> Transition | None:
@@ -725,7 +756,8 @@ def states_markdown() -> str:
         "## 操作一览",
         "",
         "“结果状态”为“—”的操作只登记事项，案件状态不变；需审批的操作先进入“审批中”状态，"
-        "末级审批通过后到达结果状态。",
+        "末级审批通过后到达结果状态。延长办案期限和强制措施的申请另行提交审批（按本机关配置的审批流程逐级审批，"
+        "末级须为主要负责人），案件状态不变、其他操作照常办理，末级批准后生效。",
         "",
         "| 操作 | 名称 | 起始状态 | 结果状态 | 办理人 | 依据 | 输入 |",
         "| --- | --- | --- | --- | --- | --- | --- |",
@@ -734,7 +766,11 @@ def states_markdown() -> str:
         target = str(t.target.label) if t.target is not None else "—"
         if t.approval:
             target = f"{t.via.label} → {target}（{APPROVAL_LABELS[t.approval]}）"
+        if t.opens:
+            target = f"—（提交{APPROVAL_LABELS[t.opens]}，状态不变）"
         who = _PERM_LABELS[t.perm]
+        if t.acts_on:
+            who = f"{APPROVAL_LABELS[t.acts_on]}当前层级的审批人员（末级为主要负责人）"
         if t.scope == "assistance":
             who = "被请求协查机关的承办人员"
         fields = "、".join(f"`{f}`" for f in t.fields) or "—"
