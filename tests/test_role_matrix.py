@@ -490,6 +490,20 @@ def a_case(cast, side, state: str = "lead", pending: str | None = None):
     return case
 
 
+def a_transfer(cast, side):
+    """A matter the other side's agency transferred (移送) to this side's agency."""
+    from lawtrail.cases.models import Transfer
+
+    other = B if side == A else A
+    return Transfer.objects.create(
+        case=a_case(cast, other, state="transferred"),
+        to_agency=agency(cast, side),
+        reason="违法行为发生地属贵机关管辖",
+        sent_on=dt.date(2026, 9, 1),
+        sent_by=cast.alice if other == A else cast.bob,
+    )
+
+
 def _cases_matrix() -> dict[tuple[str, str], tuple[Target, Any]]:
     from lawtrail.cases import workflow
     from lawtrail.cases.api import transition_error_codes
@@ -512,6 +526,12 @@ def _cases_matrix() -> dict[tuple[str, str], tuple[Target, Any]]:
             case_expect(Perm.CASE_HANDLE, 201, {"admin": (400, 400)}),
         ),
         ("cases-todo", "get"): (lambda c, s: (K + "todo", None), everyone(200)),
+        ("cases-transfers-received", "get"): (lambda c, s: (K + "transfers/received", None), everyone(200)),
+        ("cases-transfer-accept", "post"): (
+            lambda c, s: (f"{K}transfers/{a_transfer(c, s).pk}/accept", {}),
+            # the receiving agency's officers register the lead; admin is nobody's staff
+            case_expect(Perm.CASE_HANDLE, 201, {"admin": (400, 400)}),
+        ),
         ("cases-on-the-spot", "post"): (
             lambda c, s: (
                 K + "on-the-spot",

@@ -36,6 +36,7 @@ from .serializers import (
     OnTheSpotIn,
     PartyIn,
     TodoOut,
+    TransferReceivedOut,
     action_input_serializer,
 )
 
@@ -308,6 +309,34 @@ class TodoView(_View):
     )
     def get(self, request):
         return Response(TodoOut(selectors.todo_for(request.user), many=True).data)
+
+
+class TransferReceivedListView(_View):
+    pagination_class = None
+
+    @documented(
+        TransferReceivedOut(many=True),
+        {},
+        summary="收到的移送",
+        description="其他机关移送给本人所在机关的案件线索（最多 200 项），未受理的在前。",
+    )
+    def get(self, request):
+        rows = selectors.transfers_received_for(request.user).order_by("accepted_on", "-id")[:200]
+        return Response(TransferReceivedOut(rows, many=True).data)
+
+
+class TransferAcceptView(_View):
+    @documented(
+        CaseDetailOut,
+        error_codes_of(services.transfer_accept),
+        status=201,
+        request=None,
+        parameters=[OpenApiParameter("transfer_id", int, OpenApiParameter.PATH, description="移送记录 id")],
+        summary="受理移送（登记为本机关线索）",
+    )
+    def post(self, request, transfer_id: int):
+        lead = services.transfer_accept(actor=request.user, transfer_id=transfer_id)
+        return self.detail(lead.pk, status=201)
 
 
 class ApprovalView(_View):

@@ -12,6 +12,12 @@ urlpatterns = [
     path("", api.CaseListView.as_view(), name="cases-list"),
     path("todo", api.TodoView.as_view(), name="cases-todo"),
     path("on-the-spot", api.OnTheSpotView.as_view(), name="cases-on-the-spot"),
+    path("transfers/received", api.TransferReceivedListView.as_view(), name="cases-transfers-received"),
+    path(
+        "transfers/<int:transfer_id>/accept",
+        api.TransferAcceptView.as_view(),
+        name="cases-transfer-accept",
+    ),
     path(
         "agencies/<int:agency_id>/approval-chains",
         api.ApprovalChainListView.as_view(),

@@ -552,6 +552,11 @@ class Transfer(models.Model):
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     receipt_on = models.DateField(_("回执日期"), null=True, blank=True)
     receipt_number = models.CharField(_("回执编号"), max_length=64, blank=True)
+    # the lead the receiving agency registered from it (移送受理)
+    accepted_case = models.OneToOneField(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="received_from"
+    )
+    accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("移送")

@@ -602,3 +602,19 @@ def action_input_serializer(t: workflow.Transition) -> type[serializers.Serializ
     }
     attrs["__doc__"] = f"{t.label}（{t.action}）的请求体。"
     return type(f"Case{_camel(t.action)}In", (serializers.Serializer,), attrs)
+
+
+# --------------------------------------------------------------------------- 移送 received
+
+
+class TransferReceivedOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    from_agency = serializers.CharField(source="case.agency.name", help_text="移送机关")
+    title = serializers.CharField(source="case.title", help_text="案由")
+    reason = serializers.CharField(help_text="移送理由")
+    sent_on = serializers.DateField()
+    to_agency = serializers.CharField(source="to_agency.name", help_text="接收机关")
+    accepted_case = serializers.IntegerField(
+        source="accepted_case_id", allow_null=True, help_text="受理后登记的线索 id"
+    )
+    accepted_on = serializers.DateField(allow_null=True)

@@ -1324,6 +1324,76 @@ def _eff_transfer(case: Case, *, actor, data, on) -> None:
     journal_append(actor=actor, action="cases:transfer:send", subject=t)
 
 
+def transfer_accept(*, actor: Any, transfer_id: int, on: dt.date | None = None) -> Case:
+    """移送受理: the receiving agency registers the transferred matter as its own lead (线索), with the
+    parties and facts of the sending agency's case, its source "移送" and a link both ways.
+
+    The receiver cannot read the sending agency's case; what it needs travels with the transfer.
+    """
+    on = on or _today()
+    with transaction.atomic():
+        t = (
+            Transfer.objects.select_for_update()
+            .select_related("case__domain", "case__region", "to_agency__division")
+            .filter(pk=transfer_id, judicial=False, to_agency__isnull=False)
+            .first()
+        )
+        if t is None or not user_has_perm(actor, Perm.CASE_VIEW, t.to_agency):
+            raise NotFound(_("移送记录不存在或您无权查看。"), code="TRANSFER_NOT_FOUND")
+        if t.accepted_case_id:
+            raise Conflict(_("该移送已经受理（线索已登记）。"), code="TRANSFER_ALREADY_ACCEPTED")
+        source = t.case
+        agency = t.to_agency
+        domain = (
+            source.domain if agency.domains.filter(pk=source.domain_id).exists() else agency.domains.first()
+        )
+        if domain is None:
+            raise ValidationFailed(_("接收机关未登记执法领域，无法受理。"), code="TRANSFER_NO_DOMAIN")
+        region = source.region if source.region.path.startswith(agency.division.path) else agency.division
+        lead = case_create(
+            actor=actor,
+            agency=agency,
+            domain=domain,
+            region=region,
+            title=source.title,
+            lead_on=on,
+            source=str(_("移送（%(agency)s）") % {"agency": source.agency.name})[:32],
+            facts=source.facts + ("\n" if source.facts else "") + str(_("移送理由：")) + t.reason,
+            act_date=source.act_date,
+            act_end_date=source.act_end_date,
+            discovered_on=on,
+        )
+        for party in source.parties.all():
+            Party.objects.create(
+                case=lead,
+                kind=party.kind,
+                name=party.name,
+                id_number=party.id_number,
+                birth_date=party.birth_date,
+                credit_code=party.credit_code,
+                legal_representative=party.legal_representative,
+                phone=party.phone,
+                address=party.address,
+            )
+        for party in lead.parties.all():
+            journal_append(actor=actor, action="cases:party:add", subject=party)
+        before = journal_snapshot(t)
+        t.accepted_case, t.accepted_on = lead, on
+        t.save(update_fields=["accepted_case", "accepted_on"])
+        journal_append(actor=actor, action="cases:transfer:accept", subject=t, before=before)
+        _event(
+            source,
+            actor=actor,
+            action="transfer_accepted",
+            from_state=source.state,
+            to_state=source.state,
+            on=on,
+            note=str(_("%(agency)s已受理移送") % {"agency": agency.name}),
+            data={"transfer_id": t.pk},
+        )
+    return lead
+
+
 def _eff_transfer_receipt(case: Case, *, actor, data, on) -> None:
     t = Transfer.objects.select_for_update().filter(case=case).order_by("-id").first()
     before = journal_snapshot(t)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("todo/", views.todo, name="todo"),
     path("todo/summary/", views.todo_summary, name="todo-summary"),
     path("new/", views.case_create, name="create"),
+    path("transfers/", views.transfers_received, name="transfers"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/parties/new/", views.party_add, name="party-add"),
     path("<int:pk>/act/<slug:action>/", views.case_act, name="act"),

@@ -460,3 +460,30 @@ def case_act(request, pk: int, action: str):
         {"case": case, "a": entry, "state_label": _state_label(case.state)},
         status=status,
     )
+
+
+# ----------------------------------------------------------------------------- 移送受理
+
+
+@login_required
+def transfers_received(request):
+    """Matters other agencies transferred to the user's agencies; an officer accepts one as a lead."""
+    _need_view(request.user)
+    error = None
+    if request.method == "POST":
+        try:
+            lead = services.transfer_accept(
+                actor=request.user, transfer_id=int(request.POST.get("transfer_id", 0))
+            )
+        except (ValidationFailed, Conflict) as exc:
+            error = exc
+        else:
+            messages.success(request, _("已受理移送，登记为本机关线索。"))
+            return redirect("cases:detail", pk=lead.pk)
+    rows = selectors.transfers_received_for(request.user).order_by("accepted_on", "-id")[:200]
+    return render(
+        request,
+        "cases/transfers.html",
+        {"rows": rows, "error": error, "can_handle": user_has_perm(request.user, Perm.CASE_HANDLE)},
+        status=error.status if error else 200,
+    )

@@ -14,6 +14,7 @@ BACKOFFICE_NAV: list[tuple[str, str, str | None]] = [
     (_("导入导出"), "registry:io", "registry.view"),
     (_("待办"), "cases:todo", "cases.view"),
     (_("案件"), "cases:list", "cases.view"),
+    (_("移送受理"), "cases:transfers", "cases.view"),
     (_("法制审核"), "review:queue", "cases.review"),
     (_("审核统计"), "review:figures", "cases.view"),
 ]
