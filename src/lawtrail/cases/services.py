@@ -344,8 +344,9 @@ def party_add(
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.state in workflow.TERMINAL_FOR_PARTIES:
             raise Conflict(_("案件已作出决定，不能再增加当事人。"), code="CASE_STATE_CONFLICT")
-        party = Party.objects.create(
-            case=locked,
+        party = _party_save(
+            locked,
+            actor=actor,
             kind=kind,
             name=name.strip(),
             id_number=id_number,
@@ -355,7 +356,26 @@ def party_add(
             phone=phone,
             address=address,
         )
-        journal_append(actor=actor, action="cases:party:add", subject=party)
+    return party
+
+
+#: What a party is made of (copied as a whole when a transferred matter is accepted).
+PARTY_FIELDS = (
+    "kind",
+    "name",
+    "id_number",
+    "birth_date",
+    "credit_code",
+    "legal_representative",
+    "phone",
+    "address",
+)
+
+
+def _party_save(case: Case, *, actor: Any, **fields: Any) -> Party:
+    """Insert a party already checked by the caller, with its journal entry (caller's transaction)."""
+    party = Party.objects.create(case=case, **fields)
+    journal_append(actor=actor, action="cases:party:add", subject=party)
     return party
 
 
@@ -534,8 +554,10 @@ def case_on_the_spot(
             ) from None
         case.officers.set(officers)
         CaseViolation.objects.bulk_create([CaseViolation(case=case, violation=v) for v in violations])
-        party = Party.objects.create(
-            case=case,
+        journal_append(actor=actor, action="cases:case:on_the_spot", subject=case)
+        _party_save(
+            case,
+            actor=actor,
             kind=party_kind,
             name=party_name.strip(),
             id_number=id_number,
@@ -545,8 +567,6 @@ def case_on_the_spot(
             phone=party_phone,
             address=party_address,
         )
-        journal_append(actor=actor, action="cases:case:on_the_spot", subject=case)
-        journal_append(actor=actor, action="cases:party:add", subject=party)
         if collected:
             handover = rules.collection_handover(collected_on=on, is_working=guards.is_working)
             deadline_set(
@@ -1364,19 +1384,7 @@ def transfer_accept(*, actor: Any, transfer_id: int, on: dt.date | None = None) 
             discovered_on=on,
         )
         for party in source.parties.all():
-            Party.objects.create(
-                case=lead,
-                kind=party.kind,
-                name=party.name,
-                id_number=party.id_number,
-                birth_date=party.birth_date,
-                credit_code=party.credit_code,
-                legal_representative=party.legal_representative,
-                phone=party.phone,
-                address=party.address,
-            )
-        for party in lead.parties.all():
-            journal_append(actor=actor, action="cases:party:add", subject=party)
+            _party_save(lead, actor=actor, **{f: getattr(party, f) for f in PARTY_FIELDS})
         before = journal_snapshot(t)
         t.accepted_case, t.accepted_on = lead, on
         t.save(update_fields=["accepted_case", "accepted_on"])
