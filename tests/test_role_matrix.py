@@ -603,9 +603,11 @@ def _cases_matrix() -> dict[tuple[str, str], tuple[Target, Any]]:
         own_404 = any(
             st == 404 and code != "CASE_NOT_FOUND" for code, st in transition_error_codes(t).items()
         )
+        # APL-58: only the agency's reviewers review — the admin holds the permission, not the post
+        overrides = {"admin": (403, 403)} if t.action == "review_pass" else None
         m[(f"cases-action-{t.action}", "post")] = (
             target,
-            case_expect(t.perm, PASSED | {404} if own_404 else PASSED),
+            case_expect(t.perm, PASSED | {404} if own_404 else PASSED, overrides),
         )
     return m
 
@@ -671,7 +673,8 @@ def _review_matrix() -> dict[tuple[str, str], tuple[Target, Any]]:
         ),
         ("review-flag", "post"): (
             lambda c, s: (
-                f"{V}cases/{a_case(c, s).pk}/flags",
+                # APL-58: flagged before the decision (a lead is not yet a case)
+                f"{V}cases/{a_case(c, s, 'investigating').pk}/flags",
                 {"kind": "complex", "reason": "涉及多个法律关系"},
             ),
             case_expect(Perm.CASE_HANDLE, allowed=201, overrides={"carol": (201, 404), "admin": (201, 201)}),
@@ -685,7 +688,8 @@ def _review_matrix() -> dict[tuple[str, str], tuple[Target, Any]]:
                 f"{V}{a_review(c, s).pk}/opinion",
                 {"opinion": "agree", "checklist": ok, "text": "同意"},
             ),
-            case_expect(Perm.CASE_REVIEW),
+            # APL-58: only the agency's reviewers review — the admin holds the permission, not the post
+            case_expect(Perm.CASE_REVIEW, overrides={"admin": (403, 403)}),
         ),
         ("review-assign", "post"): (
             lambda c, s: (f"{V}{a_review(c, s).pk}/assign", {"reviewer_id": c.dave.pk}),

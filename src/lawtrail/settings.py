@@ -205,4 +205,8 @@ LOGGING = {
 CELERY_BEAT_SCHEDULE = {
     "journal-integrate": {"task": "journal.integrate", "schedule": 60.0},
     "journal-checkpoint": {"task": "journal.checkpoint", "schedule": 600.0},
+    # the outbox: deliveries whose after-commit dispatch was missed, and retries (cases.outbox)
+    "cases-outbox-sweep": {"task": "cases.outbox_sweep", "schedule": 60.0},
 }
+# The sweep leaves a delivery this many seconds to its after-commit dispatch before taking it.
+LAWTRAIL_OUTBOX_SWEEP_GRACE = env_int("LAWTRAIL_OUTBOX_SWEEP_GRACE", 30)

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from lawtrail.cases.models import Case, Evidence, State
 from lawtrail.review import rules
-from lawtrail.review.models import Review, ReviewAssignment
+from lawtrail.review.models import Review, ReviewAssignment, ReviewRequirement
+from lawtrail.review.services import requirement_of
 from tests.cast import build_cast
 from tests.factories import TEST_PASSWORD
 
@@ -29,8 +30,15 @@ def test_reviewer_passes_a_review(live_server, page):
         handler=cast.alice,
         lead_on=today,
         state=State.REVIEWING,
-        review_required=True,
-        review_reasons=[
+        proposed_outcome="penalty",
+        proposed_kinds=["fine"],
+        proposed_amount=20000,
+    )
+    case.officers.set([cast.alice])
+    ReviewRequirement.objects.create(
+        case=case,
+        required=True,
+        reasons=[
             {
                 "criterion": None,
                 "category": "amount",
@@ -38,11 +46,7 @@ def test_reviewer_passes_a_review(live_server, page):
                 "reason": "罚没金额达到10000元",
             }
         ],
-        proposed_outcome="penalty",
-        proposed_kinds=["fine"],
-        proposed_amount=20000,
     )
-    case.officers.set([cast.alice])
     ev = Evidence.objects.create(
         case=case, kind="record", title="现场检查笔录", collected_on=today, collected_by=cast.alice
     )
@@ -54,7 +58,7 @@ def test_reviewer_passes_a_review(live_server, page):
         submitted_on=today,
         reviewer=cast.dave,
         due_on=today + dt.timedelta(days=7),
-        reasons=case.review_reasons,
+        reasons=requirement_of(case).reasons,
         materials=[{"key": "proposal", "label": "拟作出的处理决定", "required": True, "present": True}],
         snapshot={
             "outcome": "penalty",
@@ -99,4 +103,4 @@ def test_reviewer_passes_a_review(live_server, page):
     page.wait_for_url(f"**/backoffice/review/{review.pk}/")
     assert page.locator("[data-testid=review-status]").inner_text() == "同意"
     case.refresh_from_db()
-    assert case.state == State.READY and case.review_passed
+    assert case.state == State.READY and requirement_of(case).passed

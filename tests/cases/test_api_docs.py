@@ -13,10 +13,22 @@ from pathlib import Path
 DOC = Path(__file__).resolve().parents[2] / "docs" / "cases-api.md"
 
 
-def errors_table() -> str:
-    from lawtrail.cases.api import cases_error_codes
+def cases_error_codes() -> dict[str, tuple[tuple[int, ...], str]]:
+    """The codes the cases API answers: the cases catalogue, the review codes its hooks raise on
+    case steps, and what the API layer answers itself (FRAMEWORK_CODES)."""
+    from lawtrail.cases.api import FRAMEWORK_CODES
+    from lawtrail.cases.error_map import ACTION_ERRORS, ENDPOINT_ERRORS
+    from lawtrail.core.errors import catalogues
 
-    lines = ["| 错误码 | HTTP | 说明（代码中首个出处的消息） |", "| --- | --- | --- |"]
+    cats = catalogues()
+    declared = {c.code: c for cat in cats.values() for c in cat.codes.values()}
+    wanted = set(cats["cases"].codes) | set(FRAMEWORK_CODES)
+    wanted |= {c for codes in (*ACTION_ERRORS.values(), *ENDPOINT_ERRORS.values()) for c in codes}
+    return {code: (declared[code].statuses, declared[code].message) for code in sorted(wanted)}
+
+
+def errors_table() -> str:
+    lines = ["| 错误码 | HTTP | 说明 |", "| --- | --- | --- |"]
     for code, (statuses, message) in cases_error_codes().items():
         text = " ".join(message.split()).replace("|", "\\|")
         lines.append(f"| `{code}` | {'/'.join(map(str, statuses))} | {text} |")
@@ -63,8 +75,6 @@ def regenerate() -> None:
 
 
 def test_doc_lists_every_error_code_with_its_status():
-    from lawtrail.cases.api import cases_error_codes
-
     text = DOC.read_text(encoding="utf-8")
     missing = [
         code

@@ -471,13 +471,13 @@ def test_penalty_case_from_lead_to_archive_through_the_api(world, extra_people, 
     w.act(alice, cid, "statement_close", state=S.READY)
 
     # ------------------------------------------------------------ legal review (APL-58), sent back once
-    w.act_refused(alice, cid, "decision_submit", 400, "CASE_REVIEW_REQUIRED", rule="APL-58")
+    # (the row's guards run before the hooks': deliberation, not yet recorded, is asked first)
+    w.act_refused(alice, cid, "decision_submit", 400, "CASE_DELIBERATION_REQUIRED", rule="APL-57")
     w.act(alice, cid, "review_submit", state=S.REVIEWING)
     w.act_refused(alice, cid, "review_pass", 403, "PERMISSION_DENIED", opinion="同意")
-    w.act_refused(
-        andy, cid, "review_pass", 400, "CASE_REVIEWER_IS_INVESTIGATOR", rule="APL-58", opinion="同意"
-    )
-    w.act_refused(rita, cid, "review_pass", 400, "CASE_REVIEWER_UNQUALIFIED", rule="APL-58", opinion="同意")
+    # one rule of who may review (review.rules.reviewer_check), on the case API as on the review page
+    w.act_refused(andy, cid, "review_pass", 400, "REVIEWER_INVOLVED", rule="APL-58", opinion="同意")
+    w.act_refused(rita, cid, "review_pass", 400, "REVIEWER_UNQUALIFIED", rule="APL-58", opinion="同意")
     w.act_refused(dave, cid, "review_send_back", 400, "REASON_REQUIRED")
     w.act(dave, cid, "review_send_back", state=S.INVESTIGATED, reason="违法所得未查清，罚款幅度应重新考虑。")
 
@@ -508,7 +508,8 @@ def test_penalty_case_from_lead_to_archive_through_the_api(world, extra_people, 
     w.act(alice, cid, "statement_close", state=S.READY)
 
     # ------------------------------------------------------------ review again, deliberation (APL-57), decision
-    w.act_refused(alice, cid, "decision_submit", 400, "CASE_REVIEW_NOT_PASSED", rule="APL-58")
+    # the row's guards run before the hooks' (legal review's gate): deliberation is asked first
+    w.act_refused(alice, cid, "decision_submit", 400, "CASE_DELIBERATION_REQUIRED", rule="APL-57")
     w.act(alice, cid, "review_submit", state=S.REVIEWING)
     w.act(dave, cid, "review_pass", state=S.READY, opinion="事实清楚，证据确凿，适用依据正确。")
     w.act_refused(alice, cid, "review_submit", 409, "CASE_REVIEW_ALREADY_PASSED")

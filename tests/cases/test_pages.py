@@ -245,7 +245,7 @@ def test_action_form_alone_and_its_widgets(world, lead_with_party, client):
         client,
         lead_with_party,
         "evidence_add",
-        {"kind": "record", "title": "现场检查笔录", "collected_on": "2026-09-01"},
+        {"evidence_kind": "record", "title": "现场检查笔录", "collected_on": "2026-09-01"},
     )
     assert response.status_code == 302
     assert lead_with_party.evidence.get().title == "现场检查笔录"
@@ -400,8 +400,13 @@ def test_todo_page_has_bounded_queries(world, client, django_assert_max_num_quer
 
 @pytest.mark.parametrize("t", workflow.TABLE, ids=lambda t: t.action)
 def test_every_action_input_has_a_chinese_labelled_field(t):
-    form = ActionForm(action=t.action, field_names=t.fields, ctx={"today": dt.date(2026, 9, 1), "staff": []})
-    for name in t.fields:
+    from lawtrail.cases import hooks
+
+    types = [t.input, *(tp for _app, tp in hooks.extra_input_types(t.action))]
+    form = ActionForm(action=t.action, input_types=types, ctx={"today": dt.date(2026, 9, 1), "staff": []})
+    for name in form.fields:
+        if form.fields[name].widget.is_hidden:
+            continue
         label = str(form.fields[name].label)
         assert label != name and any("\u4e00" <= ch <= "\u9fff" for ch in label), (t.action, name)
         if name.endswith("_on"):
@@ -409,7 +414,7 @@ def test_every_action_input_has_a_chinese_labelled_field(t):
         if (
             name.endswith("_id")
             or name.endswith("_ids")
-            or name in ("outcome", "kinds", "tier", "method", "kind")
+            or name in ("outcome", "kinds", "tier", "method", "evidence_kind", "measure_kind", "handed_to")
         ):
             assert hasattr(form.fields[name], "choices"), (t.action, name)
 
@@ -472,7 +477,7 @@ def test_measure_requested_through_its_form_is_listed(world, lead_with_party, cl
         client,
         lead_with_party,
         "measure_request",
-        {"kind": "seize", "items": "", "reason": "防止证据灭失"},
+        {"measure_kind": "seize", "items": "", "reason": "防止证据灭失"},
         **HX,
     )
     assert response.status_code == 400 and "ACL-24" in response.content.decode()
@@ -481,7 +486,7 @@ def test_measure_requested_through_its_form_is_listed(world, lead_with_party, cl
         lead_with_party,
         "measure_request",
         {
-            "kind": "seize",
+            "measure_kind": "seize",
             "items": "无证生产的酱料 20 箱",
             "reason": "防止证据灭失（食品安全法第一百一十条）",
         },

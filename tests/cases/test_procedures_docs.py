@@ -41,4 +41,26 @@ def test_every_row_is_complete_and_cites_its_rule():
 
 
 def test_every_effect_belongs_to_a_row():
-    assert set(services.EFFECTS) <= set(workflow.BY_ACTION)
+    """The effects of effects/*.py are each the effect of a row (or called by one): no string
+    dispatch, no orphan — following a row to what it changes is one click."""
+    import inspect
+
+    from lawtrail.cases import effects
+    from lawtrail.cases.effects import (
+        decision,
+        execution,
+        investigation,
+        limits,
+        measures,
+        notice,
+        people,
+        transfer,
+    )
+
+    used = {t.effect for t in workflow.TABLE if t.effect is not None}
+    helpers = {decision.extension_close, limits.period_open, limits.period_close}
+    for module in (decision, execution, investigation, limits, measures, notice, people, transfer):
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ == module.__name__ and not name.startswith("_"):
+                assert fn in used or fn in helpers, f"{module.__name__}.{name} is no row's effect"
+    assert effects.__doc__ and services.__doc__

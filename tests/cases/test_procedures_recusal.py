@@ -170,9 +170,13 @@ def test_APL_43_recused_reviewer_cannot_review(world):
     )
     r = Recusal.objects.get(case=case)
     step(world.quentin, case, "recusal_decide", recusal_id=r.pk, granted=True)
-    ctx = guards.GuardContext(case=case, actor=c.dave, data={}, on=dt.date(2026, 9, 1))
+    from lawtrail.cases import engine, workflow
+    from lawtrail.review import gates
+
+    row = workflow.transition_for("review_pass")
+    ctx = engine.step_context(case, actor=c.dave, on=dt.date(2026, 9, 1), row=row, data={})
     with pytest.raises(ApplicationError) as exc:
-        guards.reviewer_independent(ctx)
+        gates.reviewer_may_review(ctx)
     assert exc.value.code == "CASE_REVIEWER_RECUSED" and exc.value.rule == "APL-43"
 
 
@@ -194,11 +198,14 @@ def test_APL_43_recused_host_cannot_hold_the_hearing(world):
     r = Recusal.objects.get(case=case)
     case = step(world.quentin, case, "recusal_decide", recusal_id=r.pk, granted=True)
     assert case.hearing_host is None
-    ctx = guards.GuardContext(
-        case=case,
+    from lawtrail.cases import engine, workflow
+
+    ctx = engine.step_context(
+        case,
         actor=c.alice,
-        data={"host_id": world.paula.pk, "hearing_on": "2026-09-20"},
         on=dt.date(2026, 9, 1),
+        row=workflow.transition_for("hearing_schedule"),
+        data={"host_id": world.paula.pk, "hearing_on": "2026-09-20"},
     )
     with pytest.raises(ApplicationError) as exc:
         guards.hearing_notice_in_time(ctx)

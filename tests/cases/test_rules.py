@@ -499,57 +499,6 @@ def test_apl57_collective_discussion_when_flagged(flagged, recorded, ok):
         refused("CASE_DELIBERATION_REQUIRED", "APL-57", r.deliberation_check, **kw)
 
 
-# --- APL-58 legal review ----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("flags", "expected"),
-    [
-        ({}, []),
-        ({"major_public_interest": True}, ["major_public_interest"]),
-        ({"major_rights_and_hearing_held": True}, ["major_rights_and_hearing"]),
-        ({"complex_multiple_relations": True, "required_by_law": True}, ["complex", "by_law"]),
-        ({"in_review_catalogue": True}, ["catalogue"]),
-    ],
-)
-def test_apl58_review_triggers(flags, expected):
-    assert r.review_triggers(**flags) == expected
-
-
-@pytest.mark.parametrize(
-    ("required", "passed", "code"),
-    [
-        (False, None, None),
-        (True, True, None),
-        (True, None, "CASE_REVIEW_REQUIRED"),
-        (True, False, "CASE_REVIEW_NOT_PASSED"),
-    ],
-)
-def test_apl58_review_gate(required, passed, code):
-    kw = dict(review_required=required, review_passed=passed)
-    if code:
-        refused(code, "APL-58", r.review_gate_check, **kw)
-    else:
-        r.review_gate_check(**kw)
-
-
-@pytest.mark.parametrize(
-    ("reviewer", "first", "qualified", "code"),
-    [
-        (9, True, True, None),
-        (9, False, False, None),
-        (9, True, False, "CASE_REVIEWER_UNQUALIFIED"),
-        (1, False, True, "CASE_REVIEWER_IS_INVESTIGATOR"),
-    ],
-)
-def test_apl58_reviewer(reviewer, first, qualified, code):
-    kw = dict(reviewer_id=reviewer, investigator_ids=[1, 2], first_time=first, legal_qualification=qualified)
-    if code:
-        refused(code, "APL-58", r.reviewer_check, **kw)
-    else:
-        r.reviewer_check(**kw)
-
-
 # --- APL-60 decision limit --------------------------------------------------------------------
 
 

@@ -136,6 +136,83 @@ def test_APL58_reviewer_independence():
     rules.reviewer_independence_check(reviewer_id=4, involved={3: "审批人"})
 
 
+@pytest.mark.parametrize(
+    "reviewer,role,qualified,before,code",
+    [
+        (9, True, True, False, None),
+        (9, True, False, True, None),
+        (9, False, True, True, "REVIEWER_ROLE_REQUIRED"),
+        (9, True, False, False, "REVIEWER_UNQUALIFIED"),
+        (1, True, True, True, "REVIEWER_INVOLVED"),  # the handler
+        (2, True, True, True, "REVIEWER_INVOLVED"),  # an evidence collector counts as involved
+    ],
+)
+def test_APL58_reviewer_check_is_the_one_rule(reviewer, role, qualified, before, code):
+    kw = dict(
+        reviewer_id=reviewer,
+        has_reviewer_role=role,
+        legal_qualification=qualified,
+        reviewed_before=before,
+        involved={1: "主办人", 2: "调查取证"},
+    )
+    if code is None:
+        rules.reviewer_check(**kw)
+    else:
+        with pytest.raises(ApplicationError) as e:
+            rules.reviewer_check(**kw)
+        assert e.value.code == code and e.value.rule == "APL-58"
+
+
+@pytest.mark.parametrize(
+    ("required", "passed", "code"),
+    [
+        (False, None, None),
+        (True, True, None),
+        (True, None, "CASE_REVIEW_REQUIRED"),
+        (True, False, "CASE_REVIEW_NOT_PASSED"),
+    ],
+)
+def test_APL58_review_gate(required, passed, code):
+    kw = dict(review_required=required, review_passed=passed)
+    if code is None:
+        rules.review_gate_check(**kw)
+    else:
+        with pytest.raises(ApplicationError) as e:
+            rules.review_gate_check(**kw)
+        assert e.value.code == code and e.value.rule == "APL-58"
+
+
+@pytest.mark.parametrize(
+    ("required", "passed", "code"),
+    [
+        (True, None, None),
+        (True, False, None),
+        (False, None, "CASE_REVIEW_NOT_REQUIRED"),
+        (True, True, "CASE_REVIEW_ALREADY_PASSED"),
+    ],
+)
+def test_APL58_submission(required, passed, code):
+    if code is None:
+        rules.submission_check(required=required, passed=passed)
+    else:
+        with pytest.raises(ApplicationError) as e:
+            rules.submission_check(required=required, passed=passed)
+        assert e.value.code == code and e.value.status == 409
+
+
+@pytest.mark.parametrize(
+    ("state", "ok"),
+    [("lead", False), ("investigating", True), ("ready", True), ("deciding", False), ("served", False)],
+)
+def test_APL58_flag_state(state, ok):
+    if ok:
+        rules.flag_state_check(state=state)
+    else:
+        with pytest.raises(ApplicationError) as e:
+            rules.flag_state_check(state=state)
+        assert e.value.code == "REVIEW_FLAG_STATE" and e.value.status == 409
+
+
 ALL_OK = {k: {"ok": True} for k in rules.POINT_KEYS}
 ONE_BAD = {**ALL_OK, "discretion": {"ok": False, "finding": "罚款幅度偏高"}}
 

@@ -16,6 +16,7 @@ from lawtrail.registry.models import RoleGrant
 from lawtrail.review import rules
 from lawtrail.review import services as svc
 from lawtrail.review.models import Review, ReviewCriterion
+from lawtrail.review.services import requirement_of
 from tests.factories import StaffFactory, UserFactory, make_id_number
 
 ALL_OK = {k: {"ok": True} for k in rules.POINT_KEYS}
@@ -61,11 +62,11 @@ def city_list(world):
 @pytest.mark.parametrize("amount,hit", [("69999.99", False), ("70000", True), ("70001", True)])
 def test_APL58_routing_at_proposal_approval_organisation_threshold(walk, city_list, amount, hit):
     case = walk.proposed(amount=amount)
-    assert case.review_required is hit
+    assert requirement_of(case).required is hit
     events = CaseEvent.objects.filter(case=case, action="review_route")
     assert events.exists() is hit
     if hit:
-        assert case.review_reasons[0]["criterion"] == city_list["amount"].pk
+        assert requirement_of(case).reasons[0]["criterion"] == city_list["amount"].pk
         assert "70000" in events.get().note
         assert journaled("cases:event:review_route")
 
@@ -101,7 +102,7 @@ def test_APL58_opt_out_of_inherited_entry_and_own_entries(walk, city_list, world
     )
     assert journaled("review:criterion:opt_out")
     case = walk.proposed(amount="80000")
-    assert not case.review_required
+    assert not requirement_of(case).required
     svc.criterion_opt_in(actor=c.grace, agency_id=c.agency_a.pk, criterion_id=city_list["amount"].pk)
     from lawtrail.review.selectors import criteria_in_force
 
@@ -157,7 +158,7 @@ def test_APL58_flag_public_interest_routes_at_once(walk, world):
         actor=c.grace, agency_id=c.agency_a.pk, category="public_interest", title="重大公共利益"
     )
     case = walk.proposed()
-    assert not case.review_required
+    assert not requirement_of(case).required
     refused(
         "PERMISSION_DENIED",
         svc.review_flag,
@@ -171,7 +172,7 @@ def test_APL58_flag_public_interest_routes_at_once(walk, world):
     )
     svc.review_flag(actor=c.alice, case_id=case.pk, kind="public_interest", reason="涉及全区学校食堂")
     case.refresh_from_db()
-    assert case.review_required and case.review_reasons[0]["category"] == "public_interest"
+    assert requirement_of(case).required and requirement_of(case).reasons[0]["category"] == "public_interest"
     assert journaled("review:flag:create")
 
 
@@ -181,7 +182,7 @@ def test_APL58_2_hearing_held_reroutes(walk, world, city_list, frozen_today):
     c = world.cast
     alice = c.alice
     case = walk.proposed(amount="70000", party="person", kinds=("fine",))
-    assert case.review_required  # person threshold 10,000
+    assert requirement_of(case).required  # person threshold 10,000
     walk.step(alice, case, "notice_serve", served_on="2026-09-01")
     walk.step(alice, case, "hearing_request", requested_on="2026-09-02")
     walk.step(alice, case, "hearing_schedule", hearing_on="2026-09-15", host_id=c.grace.pk)
@@ -189,7 +190,7 @@ def test_APL58_2_hearing_held_reroutes(walk, world, city_list, frozen_today):
         dt.datetime(2026, 9, 15, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False
     ):
         case = walk.step(alice, case, "hearing_hold", record="听证笔录：当事人到场陈述。")
-    cats = [r["category"] for r in case.review_reasons]
+    cats = [r["category"] for r in requirement_of(case).reasons]
     assert cats == ["amount", "hearing"]
     assert CaseEvent.objects.filter(case=case, action="review_route").count() == 2
 
@@ -213,7 +214,7 @@ def test_review_loop_send_back_resubmit_with_diff_then_pass_and_decision_gate(wa
     c = world.cast
     alice, dave = c.alice, c.dave
     case = walk.ready(walk.proposed(amount="70000"))
-    assert case.state == State.READY and case.review_required
+    assert case.state == State.READY and requirement_of(case).required
     # APL-58: the decision is refused while the review is required and not done
     refused("CASE_REVIEW_REQUIRED", walk.step, actor=alice, case=case, action="decision_submit")
     review = svc.review_submit(actor=alice, case_id=case.pk)
@@ -266,7 +267,9 @@ def test_review_loop_send_back_resubmit_with_diff_then_pass_and_decision_gate(wa
         text="裁量理由不充分，请补充。",
     )
     case.refresh_from_db()
-    assert review.status == "findings" and case.state == State.INVESTIGATED and not case.review_passed
+    assert (
+        review.status == "findings" and case.state == State.INVESTIGATED and not requirement_of(case).passed
+    )
     assert journaled("review:review:findings")
     assert not case.deadlines.filter(kind="review", active=True).exists()
     # the handler adds evidence, proposes again (80,000), notifies again, resubmits
@@ -304,7 +307,7 @@ def test_review_loop_send_back_resubmit_with_diff_then_pass_and_decision_gate(wa
         text="事实清楚，证据确凿，同意。",
     )
     case.refresh_from_db()
-    assert second.status == "agreed" and case.state == State.READY and case.review_passed
+    assert second.status == "agreed" and case.state == State.READY and requirement_of(case).passed
     refused(
         "REVIEW_ALREADY_DECIDED",
         svc.review_opinion,

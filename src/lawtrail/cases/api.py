@@ -9,11 +9,6 @@ updated case detail; each refusal with ``{code, message, rule, details}``.
 
 from __future__ import annotations
 
-import ast
-import functools
-import inspect
-import textwrap
-from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -21,7 +16,10 @@ from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from lawtrail.core.errors import status_of
+
 from . import selectors, services, workflow
+from .error_map import ACTION_ERRORS, ENDPOINT_ERRORS
 from .models import Case
 from .serializers import (
     ActionDoneOut,
@@ -40,122 +38,22 @@ from .serializers import (
     action_input_serializer,
 )
 
-# --------------------------------------------------------------------------- error codes from the code
+# --------------------------------------------------------------------------- error codes, declared
 
-_ERROR_STATUS = {"ValidationFailed": 400, "PermissionDenied": 403, "NotFound": 404, "Conflict": 409}
-_FACTORY_STATUS = {"_refuse": 400, "_conflict": 409}  # rules.py builds its refusals through these
 #: What the API layer itself answers (lawtrail.core.errors.api_exception_handler).
-FRAMEWORK_CODES: dict[str, tuple[int, str]] = {
-    "NOT_AUTHENTICATED": (403, "请先登录。"),
-    "INVALID_INPUT": (400, "提交的数据有误，请检查各字段。"),
-}
+FRAMEWORK_CODES = ("NOT_AUTHENTICATED", "INVALID_INPUT")
 
 
-def _first_str(node: ast.AST) -> str:
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and sub.value.strip():
-            return sub.value
-    return ""
-
-
-def _raised(call: ast.Call) -> tuple[str, int, str] | None:
-    """(code, status, message) when ``call`` builds an application error with a literal code."""
-    name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", "")
-    if name in _ERROR_STATUS:
-        code = next((k.value for k in call.keywords if k.arg == "code"), None)
-        if isinstance(code, ast.Constant) and isinstance(code.value, str):
-            return code.value, _ERROR_STATUS[name], _first_str(call.args[0]) if call.args else ""
-    elif name in _FACTORY_STATUS and len(call.args) >= 2:
-        if isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
-            return call.args[0].value, _FACTORY_STATUS[name], _first_str(call.args[1])
-    return None
-
-
-@functools.cache
-def _tree(fn: Callable) -> ast.AST | None:
-    try:
-        return ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
-        return None
-
-
-def error_codes_of(fn: Callable, _seen: set | None = None) -> dict[str, int]:
-    """Every error code ``fn`` can raise, with its HTTP status: the literal codes it raises
-    and those of the case-handling functions it calls (followed through the call graph of
-    ``lawtrail.cases``). Used to document each endpoint; nothing is hand-listed."""
-    seen = _seen if _seen is not None else set()
-    if fn in seen:
-        return {}
-    seen.add(fn)
-    tree = _tree(fn)
-    if tree is None:
-        return {}
-    module = inspect.getmodule(fn)
-    found: dict[str, int] = {}
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        hit = _raised(node)
-        if hit:
-            found.setdefault(hit[0], hit[1])
-            continue
-        target = None
-        if isinstance(node.func, ast.Name):
-            target = getattr(module, node.func.id, None)
-        elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
-            owner = getattr(module, node.func.value.id, None)
-            if inspect.ismodule(owner):
-                target = getattr(owner, node.func.attr, None)
-        if inspect.isfunction(target) and target.__module__.startswith("lawtrail.cases"):
-            for code, status in error_codes_of(target, seen).items():
-                found.setdefault(code, status)
-    return found
-
-
-def module_error_codes(module: Any) -> dict[str, tuple[int, str]]:
-    """code → (status, message) of every literal error in a module's source (docs/cases-api.md)."""
-    tree = ast.parse(inspect.getsource(module))
-    out: dict[str, tuple[int, str]] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and (hit := _raised(node)):
-            out.setdefault(hit[0], (hit[1], hit[2]))
-    return out
-
-
-def cases_error_codes() -> dict[str, tuple[tuple[int, ...], str]]:
-    """code → (HTTP statuses, first message) of every error raised in ``lawtrail/cases/*.py``
-    plus those the API layer answers: the table of docs/cases-api.md (a test keeps it whole)."""
-    from pathlib import Path
-
-    found: dict[str, tuple[set[int], str]] = {
-        code: ({status}, message) for code, (status, message) in FRAMEWORK_CODES.items()
-    }
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and (hit := _raised(node)):
-                statuses, message = found.setdefault(hit[0], (set(), hit[2]))
-                statuses.add(hit[1])
-    return {code: (tuple(sorted(st)), msg) for code, (st, msg) in sorted(found.items())}
-
-
-#: Refusals every transition can give before its guards run (services.case_transition).
-_TRANSITION_COMMON = {
-    "CASE_NOT_FOUND": 404,
-    "PERMISSION_DENIED": 403,
-    "CASE_STATE_CONFLICT": 409,
-    "CASE_APPROVAL_PENDING": 409,
-}
+def endpoint_codes(name: str) -> dict[str, int]:
+    """The codes of one of the API's other writes (``error_map.ENDPOINT_ERRORS``)."""
+    return {code: status_of(code) for code in ENDPOINT_ERRORS.get(name, ())}
 
 
 def transition_error_codes(t: workflow.Transition) -> dict[str, int]:
-    codes = dict(_TRANSITION_COMMON)
-    for guard in t.guards:
-        codes.update(error_codes_of(guard))
-    if t.approval is None:
-        codes.update(error_codes_of(services.EFFECTS.get(t.action, services._no_effect)))
-    if t.acts_on:  # acts at the side approval's current level
-        codes.update(error_codes_of(services._approval_decide))
-    return codes
+    """The codes one action's endpoint can answer, with their statuses: the per-action list that
+    ``lawtrail error_codes`` generates (``error_map.py``), statuses from the apps' declared
+    catalogues (``error_codes.py``)."""
+    return {code: status_of(code) for code in ACTION_ERRORS.get(t.action, ())}
 
 
 def documented(ok: Any, codes: dict[str, int], *, status: int = 200, **kwargs: Any) -> Any:
@@ -222,8 +120,7 @@ class CaseListView(_View):
     @documented(
         CaseDetailOut,
         {
-            **error_codes_of(selectors.case_refs_for),
-            **error_codes_of(services.case_create),
+            **endpoint_codes("case_create"),
             "PERMISSION_DENIED": 403,
         },
         status=201,
@@ -247,8 +144,7 @@ class OnTheSpotView(_View):
     @documented(
         CaseDetailOut,
         {
-            **error_codes_of(selectors.case_refs_for),
-            **error_codes_of(services.case_on_the_spot),
+            **endpoint_codes("case_on_the_spot"),
             "PERMISSION_DENIED": 403,
         },
         status=201,
@@ -288,7 +184,7 @@ class CaseDetailView(_View):
 class CasePartyView(_View):
     @documented(
         CaseDetailOut,
-        {**error_codes_of(services.party_add), "CASE_NOT_FOUND": 404},
+        {**endpoint_codes("party_add"), "CASE_NOT_FOUND": 404},
         status=201,
         request=PartyIn,
         parameters=[_ID],
@@ -328,7 +224,7 @@ class TransferReceivedListView(_View):
 class TransferAcceptView(_View):
     @documented(
         CaseDetailOut,
-        error_codes_of(services.transfer_accept),
+        endpoint_codes("transfer_accept"),
         status=201,
         request=None,
         parameters=[OpenApiParameter("transfer_id", int, OpenApiParameter.PATH, description="移送记录 id")],
@@ -342,7 +238,7 @@ class TransferAcceptView(_View):
 class ApprovalView(_View):
     @documented(
         CaseDetailOut,
-        error_codes_of(services.approval_act),
+        endpoint_codes("approval_act"),
         request=ApprovalActIn,
         parameters=[
             _ID,
@@ -372,7 +268,7 @@ class ApprovalChainListView(_View):
 
     @documented(
         ApprovalChainOut(many=True),
-        error_codes_of(selectors.approval_chains_for),
+        endpoint_codes("approval_chains_for"),
         parameters=[_AGENCY],
         summary="审批流程配置（查看）",
     )
@@ -387,7 +283,7 @@ class ApprovalChainView(_View):
 
     @documented(
         ApprovalChainOut,
-        {**error_codes_of(selectors.case_agency_for), **error_codes_of(services.approval_chain_set)},
+        endpoint_codes("approval_chain_set"),
         request=ApprovalChainIn,
         parameters=[
             _AGENCY,

@@ -7,7 +7,11 @@ with its code and article — is what the handler sees.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import typing
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -15,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lawtrail.registry.models import BenchmarkTier, Division, Domain, Violation
 
+from . import inputs
 from .models import Evidence, Measure, Outcome, Party, Recusal
 from .rules import PenaltyKind, ServiceMethod
 
@@ -78,17 +83,73 @@ BLANK = [("", "—")]
 
 # ----------------------------------------------------------------------------- action forms
 
-#: Labels that depend on the action (the same field name means different papers).
-ACTION_LABELS: dict[tuple[str, str], Any] = {
-    ("evidence_examine", "record"): _("质证笔录摘要（当事人意见）"),
-    ("hearing_hold", "record"): _("听证笔录摘要"),
-    ("notice_serve", "served_on"): _("告知书送达日期"),
-    ("notice_serve", "amount"): _("告知罚款金额（元，不填则为拟罚款金额）"),
-    ("decision_serve", "served_on"): _("决定书送达日期"),
-    ("demand_serve", "served_on"): _("催告书送达日期"),
-    ("payment_record", "amount"): _("缴款金额（元）"),
-    ("proposal_submit", "amount"): _("罚款金额（元）"),
+#: Choices of a typed input named by its ``source`` that do not depend on the case.
+STATIC_CHOICES: dict[str, Callable[[], list[tuple[Any, Any]]]] = {
+    "evidence_kinds": lambda: list(Evidence.Kind.choices),
+    "measure_kinds": lambda: list(Measure.Kind.choices),
+    "outcomes": lambda: list(Outcome.choices),
+    "penalty_kinds": lambda: [(k.value, v) for k, v in PENALTY_KIND_LABELS.items()],
+    "tiers": lambda: list(BenchmarkTier.Tier.choices),
+    "service_methods": lambda: [(k.value, v) for k, v in SERVICE_METHOD_LABELS.items()],
+    "deviation_approvals": lambda: [("head", _("主要负责人批准")), ("deliberation", _("集体讨论决定"))],
+    "handed_to": lambda: [("agency", _("交至行政机关")), ("bank", _("缴付指定银行"))],
+    "send_back_to": lambda: [("handler", _("承办人")), ("previous", _("上一审批层级"))],
+    "recusal_roles": lambda: list(Recusal.Role.choices),
+    "remedy_kinds": lambda: [("复议", _("行政复议")), ("诉讼", _("行政诉讼"))],
 }
+
+
+def _choices(source: str, ctx: dict[str, Any]) -> list[tuple[Any, Any]]:
+    if source in ctx:
+        return list(ctx[source] or [])
+    if source in STATIC_CHOICES:
+        return STATIC_CHOICES[source]()
+    return []
+
+
+def _form_field(tp: Any, spec: inputs.Spec, ctx: dict[str, Any]) -> forms.Field:
+    """The page field of one typed input (``inputs.py``): its label, widget and choices come from
+    the declaration; every field is optional, so the guard's refusal is what the handler sees."""
+    today = ctx.get("today") or dt.date.today()
+    label = spec.label
+    base, _nullable = inputs._base(tp)
+    origin = typing.get_origin(base)
+    if spec.widget == "hidden":
+        return forms.IntegerField(required=False, widget=forms.HiddenInput)
+    if spec.widget == "json" or base is dict or (origin is tuple and typing.get_args(base)[0] is dict):
+        return forms.JSONField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    if origin is tuple:
+        item = typing.get_args(base)[0]
+        choices = _choices(spec.source, ctx)
+        if item is int:
+            return forms.TypedMultipleChoiceField(
+                label=label, required=False, coerce=int, choices=choices, widget=forms.CheckboxSelectMultiple
+            )
+        return forms.MultipleChoiceField(
+            label=label, required=False, choices=choices, widget=forms.CheckboxSelectMultiple
+        )
+    if base is bool:
+        return forms.BooleanField(label=label, required=False)
+    if base is int:
+        if spec.source:
+            return _choice_id(label, _choices(spec.source, ctx))
+        return forms.IntegerField(label=label, required=False, min_value=0)
+    if base is Decimal:
+        return _amount(label)
+    if base is dt.datetime:
+        return forms.DateTimeField(
+            label=label,
+            required=False,
+            input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        )
+    if base is dt.date:
+        return _date(label, initial=today if spec.initial == "today" else None)
+    if spec.source:
+        return forms.ChoiceField(label=label, required=False, choices=BLANK + _choices(spec.source, ctx))
+    if spec.widget == "text":
+        return _text(label, rows=spec.rows)
+    return forms.CharField(label=label, required=False, max_length=2000)
 
 
 def _choice_id(label, choices) -> forms.TypedChoiceField:
@@ -97,256 +158,20 @@ def _choice_id(label, choices) -> forms.TypedChoiceField:
     )
 
 
-def _field(name: str, action: str, ctx: dict[str, Any]) -> forms.Field:
-    """The form field for one input of the transition table (see ``workflow.Transition.fields``)."""
-    today = ctx.get("today") or dt.date.today()
-    staff = ctx.get("staff") or []
-    label = ACTION_LABELS.get((action, name))
-    match name:
-        case "reason" | "reasons":
-            return _text(label or _("理由"))
-        case "kind" if action.startswith("measure_"):
-            return forms.ChoiceField(
-                label=label or _("强制措施种类"), required=False, choices=BLANK + Measure.Kind.choices
-            )
-        case "measure_id":
-            return forms.TypedChoiceField(
-                label=label or _("强制措施"),
-                required=False,
-                coerce=int,
-                empty_value=None,
-                choices=BLANK + list(ctx.get("measures") or []),
-            )
-        case "items":
-            return _text(label or _("财物清单"), rows=3)
-        case "emergency":
-            return forms.BooleanField(
-                label=label or _("情况紧急，当场实施（24小时内补办批准）"), required=False
-            )
-        case "started_at":
-            return forms.DateTimeField(
-                label=label or _("实施时间"),
-                required=False,
-                input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            )
-        case "officer_ids":
-            return forms.TypedMultipleChoiceField(
-                label=label or _("实施人员（须持证）"),
-                required=False,
-                coerce=int,
-                choices=staff,
-                widget=forms.CheckboxSelectMultiple,
-            )
-        case "onsite_record":
-            return _text(label or _("现场笔录"), rows=4)
-        case "party_present":
-            return forms.BooleanField(label=label or _("当事人到场"), required=False)
-        case "party_signed":
-            return forms.BooleanField(label=label or _("当事人已在现场笔录上签名或盖章"), required=False)
-        case "refusal_noted":
-            return forms.BooleanField(label=label or _("当事人拒绝签名，已在笔录中注明"), required=False)
-        case "witness_name":
-            return forms.CharField(label=label or _("见证人姓名"), required=False, max_length=64)
-        case "days":
-            return forms.IntegerField(label=label or _("延长天数"), required=False, min_value=0)
-        case "reasons_notified":
-            return forms.BooleanField(label=label or _("已书面告知当事人延长理由"), required=False)
-        case "start":
-            return _date(label or _("检测、检验、检疫或鉴定期间 自"))
-        case "end":
-            return _date(label or _("至"))
-        case "notified":
-            return forms.BooleanField(label=label or _("已书面告知当事人该期间"), required=False)
-        case "disposal":
-            return _text(label or _("处理决定"))
-        case "kind":
-            return forms.ChoiceField(
-                label=label or _("证据种类"), required=False, choices=BLANK + Evidence.Kind.choices
-            )
-        case "title":
-            return forms.CharField(label=label or _("证据名称"), required=False, max_length=200)
-        case "collected_on":
-            return _date(label or _("收集日期"), initial=today)
-        case "evidence_ids":
-            return forms.TypedMultipleChoiceField(
-                label=label or _("证据"),
-                required=False,
-                coerce=int,
-                choices=ctx.get("evidence") or [],
-                widget=forms.CheckboxSelectMultiple,
-            )
-        case "record":
-            return _text(label or _("笔录摘要"), rows=4)
-        case "report":
-            return _text(label or _("调查终结报告"), rows=5)
-        case "outcome":
-            return forms.ChoiceField(
-                label=label or _("处理结果"), required=False, choices=BLANK + Outcome.choices
-            )
-        case "amount":
-            return _amount(label or _("金额（元）"))
-        case "kinds":
-            return forms.MultipleChoiceField(
-                label=label or _("处罚种类"),
-                required=False,
-                choices=[(k.value, v) for k, v in PENALTY_KIND_LABELS.items()],
-                widget=forms.CheckboxSelectMultiple,
-            )
-        case "tier":
-            return forms.ChoiceField(
-                label=label or _("适用裁量阶次"), required=False, choices=BLANK + BenchmarkTier.Tier.choices
-            )
-        case "deviation_reason":
-            return _text(label or _("偏离裁量基准的理由"))
-        case "changed_reason":
-            return _text(label or _("变更的事实、理由或依据（再次告知较重处罚时必填）"))
-        case "waived":
-            return forms.BooleanField(label=label or _("当事人明确放弃陈述申辩"), required=False)
-        case "text":
-            return _text(label or _("陈述申辩内容"), rows=4)
-        case "result":
-            return _text(label or _("复核意见"))
-        case "opinion":
-            return _text(label or _("审核意见"))
-        case "conclusion":
-            return _text(label or _("讨论结论"), rows=4)
-        case "host_id":
-            return forms.TypedChoiceField(
-                label=label or _("听证主持人"),
-                required=False,
-                coerce=int,
-                empty_value=None,
-                choices=BLANK + staff,
-            )
-        case "assignee_id":
-            return forms.TypedChoiceField(
-                label=label or _("改派给"),
-                required=False,
-                coerce=int,
-                empty_value=None,
-                choices=BLANK + staff,
-            )
-        case "attendee_ids":
-            return forms.TypedMultipleChoiceField(
-                label=label or _("参加讨论的负责人"),
-                required=False,
-                coerce=int,
-                choices=staff,
-                widget=forms.CheckboxSelectMultiple,
-            )
-        case "method":
-            return forms.ChoiceField(
-                label=label or _("送达方式"),
-                required=False,
-                choices=BLANK + [(k.value, v) for k, v in SERVICE_METHOD_LABELS.items()],
-            )
-        case "consent":
-            return forms.BooleanField(label=label or _("当事人已签订电子送达确认书"), required=False)
-        case "deviation_approval":
-            return forms.ChoiceField(
-                label=label or _("偏离裁量基准的批准方式"),
-                required=False,
-                choices=BLANK + [("head", _("主要负责人批准")), ("deliberation", _("集体讨论决定"))],
-            )
-        case "review_required":
-            return forms.BooleanField(label=label or _("须法制审核"), required=False)
-        case "note":
-            return _text(label or _("备注"))
-        case "to" if action == "cash_handover":
-            return forms.ChoiceField(
-                label=_("交款对象"),
-                required=False,
-                choices=BLANK + [("agency", _("交至行政机关")), ("bank", _("缴付指定银行"))],
-            )
-        case "to" if action == "send_back":
-            return forms.ChoiceField(
-                label=_("退回至"),
-                required=False,
-                choices=[("handler", _("承办人")), ("previous", _("上一审批层级"))],
-            )
-        case "to":
-            return forms.CharField(label=label or _("接收机关"), required=False, max_length=200)
-        case "account_id" | "replacement_id" | "officer_id":
-            labels = {
-                "account_id": _("被申请回避的人员"),
-                "replacement_id": _("替换人员"),
-                "officer_id": _("增派的执法人员"),
-            }
-            return _choice_id(label or labels[name], staff)
-        case "role" if action == "recusal_request":
-            return forms.ChoiceField(
-                label=label or _("其在本案中的身份"), required=False, choices=BLANK + Recusal.Role.choices
-            )
-        case "by_party":
-            return forms.BooleanField(label=label or _("由当事人申请（否则为本人申请回避）"), required=False)
-        case "recusal_id":
-            return _choice_id(label or _("回避申请"), ctx.get("recusals") or [])
-        case "granted":
-            return forms.BooleanField(label=label or _("决定回避"), required=False)
-        case "deferred_to":
-            return _date(label or _("暂缓缴纳至"))
-        case "instalments":
-            return forms.JSONField(
-                label=label or _('分期计划（JSON：[{"due_on": "YYYY-MM-DD", "amount": "金额"}]）'),
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 3}),
-            )
-        case "mode":
-            return forms.CharField(label=label or _("强制执行方式"), required=False, max_length=200)
-        case "perform_by":
-            return _date(label or _("催告书载明的履行期限"))
-        case "scheduled_at":
-            return forms.DateTimeField(
-                label=label or _("实施时间"),
-                required=False,
-                input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            )
-        case "to_agency_id":
-            return _choice_id(label or _("接收机关"), ctx.get("agencies") or [])
-        case "to_organ":
-            return forms.CharField(label=label or _("接收的司法机关名称"), required=False, max_length=200)
-        case "judicial":
-            return forms.BooleanField(label=label or _("涉嫌犯罪，移送司法机关"), required=False)
-        case "receipt_number":
-            return forms.CharField(label=label or _("回执（收据）编号"), required=False, max_length=64)
-        case "assistance_id":
-            return _choice_id(label or _("协查请求"), ctx.get("assistances") or [])
-        case "request":
-            return _text(label or _("协查事项"))
-        case "reply":
-            return _text(label or _("协查答复"))
-        case "decided_on":
-            return _date(label or _("决定日期"), initial=today)
-        case "receipt_on":
-            return _date(label or _("回执日期"), initial=today)
-        case _ if name.endswith("_on"):
-            labels = {
-                "served_on": _("送达日期"),
-                "requested_on": _("申请日期"),
-                "hearing_on": _("听证日期"),
-                "notified_on": _("通知日期"),
-                "paid_on": _("缴款日期"),
-                "applied_on": _("申请日期"),
-                "period_expired_on": _("催告书履行期限届满日"),
-                "handed_on": _("交款日期"),
-                "released_on": _("解除日期"),
-                "disposed_on": _("处理决定日期"),
-            }
-            initial = None if name in ("hearing_on", "period_expired_on") else today
-            return _date(label or labels.get(name, name), initial=initial)
-    return forms.CharField(label=label or name, required=False, max_length=2000)
-
-
 class ActionForm(forms.Form):
-    """The form of one action, built from its inputs."""
+    """The form of one action, generated from its typed inputs (the row's and its hooks')."""
 
-    def __init__(self, *args, action: str, field_names: tuple[str, ...], ctx: dict[str, Any], **kwargs):
+    def __init__(self, *args, action: str, input_types: list[type], ctx: dict[str, Any], **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action
-        for name in field_names:
-            self.fields[name] = _field(name, action, ctx)
+        for tp in input_types:
+            hints = inputs.hints(tp)
+            for fld in dataclasses.fields(tp):
+                spec = inputs.spec_of(fld)
+                if spec.form:
+                    self.fields[fld.name] = _form_field(hints[fld.name], spec, ctx)
+                    if spec.initial and spec.initial != "today":
+                        self.fields[fld.name].initial = spec.initial
 
     def data_for_service(self) -> dict[str, Any]:
         """The cleaned values, leaving out what was not filled in (so the service's defaults apply)."""

@@ -9,7 +9,6 @@ in force on the day the step is taken.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -17,26 +16,18 @@ from django.utils.translation import gettext as _
 
 from lawtrail.core.calendar import selectors as calendar
 from lawtrail.core.errors import Conflict, ValidationFailed
-from lawtrail.core.profiles.selectors import profile_value
 from lawtrail.registry.models import BenchmarkTier, Credential, Staff
 
 from . import rules
+from .context import StepContext
 from .models import Case, CasePeriod, Deadline, Measure, Outcome, Party, Procedure
 
 #: Measures still holding property or evidence (ACL-28: released or disposed before the case closes).
 OPEN_MEASURES = (Measure.Status.TAKEN,)
 
 
-@dataclass
-class GuardContext:
-    case: Case
-    actor: Any
-    data: dict[str, Any]
-    on: dt.date  # the day the step is taken (the act's date)
-    cache: dict[str, Any] = field(default_factory=dict)
-
-    def profile(self, key: str) -> Any:
-        return profile_value(self.case.agency, key, on=self.on)
+#: Guards take the step's context (``context.StepContext``); the old name is kept for readers.
+GuardContext = StepContext
 
 
 is_working = calendar.is_working_day
@@ -242,7 +233,7 @@ def has_statement(ctx: GuardContext) -> None:
         raise ValidationFailed(_("请填写复核意见。"), code="CASE_RECONSIDER_EMPTY", rule="APL-45")
 
 
-def _hearing_right(ctx: GuardContext) -> rules.HearingRight:
+def hearing_right(ctx: GuardContext) -> rules.HearingRight:
     party = ctx.case.parties.first()
     kind = party.kind if party else Party.Kind.ORGANISATION
     return rules.hearing_right(
@@ -256,7 +247,7 @@ def _hearing_right(ctx: GuardContext) -> rules.HearingRight:
 
 
 def hearing_right_of(case: Case, on: dt.date) -> rules.HearingRight:
-    return _hearing_right(GuardContext(case=case, actor=None, data={}, on=on))
+    return hearing_right(StepContext(case=case, actor=None, on=on))
 
 
 def hearing_request_in_time(ctx: GuardContext) -> None:
@@ -265,7 +256,7 @@ def hearing_request_in_time(ctx: GuardContext) -> None:
         notice_served_on=ctx.case.notice_served_on,
         requested_on=_date(ctx, "requested_on", default=ctx.on),
         is_working=is_working,
-        right=_hearing_right(ctx),
+        right=hearing_right(ctx),
     )
 
 
@@ -336,37 +327,7 @@ def hearing_done(ctx: GuardContext) -> None:
         )
 
 
-# ----------------------------------------------------------------------------- review and deliberation
-
-
-def review_needed(ctx: GuardContext) -> None:
-    if not ctx.case.review_required:
-        raise Conflict(_("本案不属于须法制审核的情形。"), code="CASE_REVIEW_NOT_REQUIRED", rule="APL-58")
-    if ctx.case.review_passed:
-        raise Conflict(_("本案已通过法制审核。"), code="CASE_REVIEW_ALREADY_PASSED", rule="APL-58")
-
-
-def reviewer_independent(ctx: GuardContext) -> None:
-    """APL-58: qualified reviewer who did not handle, investigate or approve the case."""
-    staff = Staff.objects.filter(user=ctx.actor).first()
-    involved = investigator_ids(ctx.case) | set(
-        ctx.case.approvals.values_list("steps__actor_id", flat=True).exclude(steps__actor_id=None)
-    )
-    first_time = not ctx.case.__class__.objects.filter(
-        events__action="review_pass", events__actor=ctx.actor
-    ).exists()
-    if ctx.actor.pk in recused_ids(ctx.case):
-        raise Conflict(
-            _("您已在本案中决定回避，不能审核本案（《行政处罚法》第四十三条）。"),
-            code="CASE_REVIEWER_RECUSED",
-            rule="APL-43",
-        )
-    rules.reviewer_check(
-        reviewer_id=ctx.actor.pk,
-        investigator_ids=involved,
-        first_time=first_time,
-        legal_qualification=bool(staff and staff.legal_qualification),
-    )
+# ----------------------------------------------------------------------------- deliberation
 
 
 def attendees_valid(ctx: GuardContext) -> None:
@@ -399,14 +360,6 @@ def notice_done(ctx: GuardContext) -> None:
             decided_on=ctx.on,
             waived=ctx.case.statement_status == "waived" and ctx.case.notice_served_on is not None,
         )
-
-
-def review_done(ctx: GuardContext) -> None:
-    # None until a reviewer has given an opinion: "not reviewed" and "review failed" differ
-    reviewed = ctx.case.events.filter(action__in=("review_pass", "review_send_back")).exists()
-    rules.review_gate_check(
-        review_required=ctx.case.review_required, review_passed=ctx.case.review_passed if reviewed else None
-    )
 
 
 def deliberation_done(ctx: GuardContext) -> None:
@@ -575,8 +528,12 @@ def cash_handover_valid(ctx: GuardContext) -> None:
     case = ctx.case
     if not case.collected_on_spot:
         raise Conflict(_("本案罚款未当场收缴。"), code="CASE_NOT_COLLECTED", rule="APL-68/71")
-    stage = ctx.data.get("to")
-    done = set(case.events.filter(action="cash_handover").values_list("data__to", flat=True))
+    stage = ctx.data.get("handed_to")
+    # events before the input was typed recorded the stage as ``to``
+    done = {
+        d.get("handed_to") or d.get("to")
+        for d in case.events.filter(action="cash_handover").values_list("data", flat=True)
+    }
     if stage not in ("agency", "bank"):
         raise ValidationFailed(
             _("请选择交款对象：agency（交至行政机关）或 bank（缴付指定银行）。"),
@@ -635,12 +592,12 @@ def side_approval_of(ctx: GuardContext, chain: str):
 
     qs = ctx.case.approvals.select_for_update().filter(status=Approval.Status.PENDING, action=chain)
     if chain == "measure":
-        measure = ctx.cache.get("measure")
+        measure = ctx.facts.get("measure")
         qs = qs.filter(measure_id=measure.pk if measure else int(ctx.data.get("measure_id") or 0))
     approval = qs.order_by("id").first()
     if approval is None:
         raise Conflict(_("案件没有待审批事项，可能已被他人处理。"), code="APPROVAL_NOT_PENDING")
-    ctx.cache["approval"] = approval
+    ctx.facts["approval"] = approval
     return approval
 
 
@@ -712,12 +669,12 @@ def measure_of(ctx: GuardContext, *statuses: str, kinds: tuple[str, ...] = ()) -
         )
     if kinds and m.kind not in kinds:
         raise Conflict(_("该措施的种类不适用此项操作。"), code="MEASURE_KIND_CONFLICT")
-    ctx.cache["measure"] = m
+    ctx.facts["measure"] = m
     return m
 
 
 def _measure_kind(ctx: GuardContext) -> str:
-    kind = ctx.data.get("kind") or ""
+    kind = ctx.data.get("measure_kind") or ""
     if kind not in Measure.Kind.values:
         raise ValidationFailed(
             _("措施种类应为查封、扣押、冻结或先行登记保存。"), code="MEASURE_KIND_INVALID", rule="ACL-9/12"
@@ -781,7 +738,7 @@ def measure_take_valid(ctx: GuardContext) -> None:
         approved = False
         m = None
     started = _datetime(ctx, "started_at")
-    ctx.cache["started_at"] = started
+    ctx.facts["started_at"] = started
     if m is not None and m.approved_at and started < m.approved_at:
         raise ValidationFailed(
             _("行政强制措施应当在批准后实施（《行政强制法》第十八条）。"),
@@ -793,7 +750,7 @@ def measure_take_valid(ctx: GuardContext) -> None:
     users = [s.user for s in _Staff.objects.filter(agency=ctx.case.agency, user_id__in=ids, is_active=True)]
     if len(users) != len(ids):
         raise ValidationFailed(_("执法人员须为本机关在岗工作人员的账号。"), code="CASE_OFFICER_NOT_STAFF")
-    ctx.cache["officers"] = users
+    ctx.facts["officers"] = users
     present = bool(data.get("party_present"))
     rules.measure_check(
         approved=approved,
@@ -922,7 +879,7 @@ def extension_request_valid(ctx: GuardContext) -> None:
 
 
 def _extension_check(ctx: GuardContext, days: Any) -> None:
-    from .services import decision_extensions
+    from .deadlines import decision_extensions
 
     try:
         days = int(days or 0)
@@ -963,7 +920,7 @@ def exclusion_start_valid(ctx: GuardContext) -> None:
     """APL-60: a period of a kind the profile lists, after filing, not back-dated, not
     overlapping another, and not once the deadline has passed."""
     filed = _filed(ctx)
-    kind = str(ctx.data.get("kind") or "")
+    kind = str(ctx.data.get("exclusion_kind") or "")
     rules.excluded_period_kind_check(kind=kind, allowed=ctx.profile("decision.limit_excluded_periods"))
     start = _date(ctx, "start", default=ctx.on)
     rules.excluded_period_add_check(
@@ -1046,8 +1003,8 @@ def recusal_request_valid(ctx: GuardContext) -> None:
         )
     reason_given(ctx)
     # absent: naming oneself is an own-motion withdrawal, naming someone else records the party's request
-    by_party = bool(ctx.data.get("by_party", ctx.actor.pk != account.pk))
-    ctx.data["by_party"] = by_party
+    by_party = ctx.input.by_party if ctx.input.by_party is not None else ctx.actor.pk != account.pk
+    ctx.facts["by_party"] = by_party
     if by_party and not user_has_perm(ctx.actor, Perm.CASE_HANDLE, ctx.case.agency):
         raise ValidationFailed(
             _("当事人的回避申请由承办人员登记。"), code="CASE_RECUSAL_REQUESTER", rule="APL-43"
@@ -1170,7 +1127,7 @@ def payment_defer_valid(ctx: GuardContext) -> None:
             ) from None
     deferred_to = _date(ctx, "deferred_to") if ctx.data.get("deferred_to") else None
     fine_left, _extra = owed(case, ctx.on)
-    ctx.cache["deferral"] = rules.payment_deferral_check(
+    ctx.facts["deferral"] = rules.payment_deferral_check(
         owed=fine_left,
         current_due=payment_due_of(case),
         applied_on=_date(ctx, "applied_on", default=ctx.on),
@@ -1185,7 +1142,7 @@ REMEDY_KINDS = ("复议", "诉讼")
 def remedy_start_valid(ctx: GuardContext) -> None:
     """APL-73: a 复议/诉讼 opened after service pauses the surcharge (no overlap with another)."""
     case = ctx.case
-    kind = ctx.data.get("kind") or ""
+    kind = ctx.data.get("remedy_kind") or ""
     if kind not in REMEDY_KINDS:
         raise ValidationFailed(_("请选择行政复议或者行政诉讼。"), code="CASE_REMEDY_KIND", rule="APL-72/73")
     start = _date(ctx, "start", default=ctx.on)
@@ -1246,12 +1203,16 @@ def enforcement_decide_valid(ctx: GuardContext) -> None:
 
 
 def _agency(ctx: GuardContext, name: str):
-    from lawtrail.registry.models import Agency
-
     try:
         pk = int(ctx.data.get(name) or 0)
     except (TypeError, ValueError):
         pk = 0
+    return _agency_by_id(ctx, pk, name)
+
+
+def _agency_by_id(ctx: GuardContext, pk: int, name: str):
+    from lawtrail.registry.models import Agency
+
     agency = Agency.objects.filter(pk=pk).first()
     if agency is None or agency.pk == ctx.case.agency_id:
         raise ValidationFailed(
@@ -1263,28 +1224,31 @@ def _agency(ctx: GuardContext, name: str):
 def transfer_target_valid(ctx: GuardContext) -> None:
     """APL-57 (移送): to another agency of the system (``to_agency_id``) or to an organ outside it
     (``to_organ``); a transfer to a judicial organ (涉嫌犯罪) names the organ and later records its
-    receipt. ``to`` (a name) is accepted too: an agency of that name, else an organ."""
+    receipt. ``to_name`` (a name) is accepted too: an agency of that name, else an organ. What it
+    resolves to goes to the effect as ``facts["to_agency"]`` / ``facts["to_organ"]``."""
     from lawtrail.registry.models import Agency
 
-    data = ctx.data
-    if not data.get("to_agency_id") and not str(data.get("to_organ") or "").strip():
-        legacy = str(data.get("to") or "").strip()
-        match = Agency.objects.filter(name=legacy).exclude(pk=ctx.case.agency_id).first() if legacy else None
+    inp = ctx.input
+    to_agency_id, to_organ = inp.to_agency_id, inp.to_organ.strip()
+    if not to_agency_id and not to_organ:
+        name = inp.to_name.strip()
+        match = Agency.objects.filter(name=name).exclude(pk=ctx.case.agency_id).first() if name else None
         if match is not None:
-            data["to_agency_id"] = match.pk
-        elif legacy:
-            data["to_organ"] = legacy
-    if data.get("judicial"):
-        if not str(data.get("to_organ") or "").strip():
+            to_agency_id = match.pk
+        elif name:
+            to_organ = name
+    ctx.facts["to_organ"] = to_organ
+    if inp.judicial:
+        if not to_organ:
             raise ValidationFailed(
                 _("移送司法机关的，请填写接收的司法机关名称（《行政处罚法》第二十七条、第五十七条）。"),
                 code="CASE_TRANSFER_TARGET_REQUIRED",
                 rule="APL-57",
             )
         return
-    if data.get("to_agency_id"):
-        ctx.cache["to_agency"] = _agency(ctx, "to_agency_id")
-    elif not str(data.get("to_organ") or "").strip():
+    if to_agency_id:
+        ctx.facts["to_agency"] = _agency_by_id(ctx, to_agency_id, "to_agency_id")
+    elif not to_organ:
         raise ValidationFailed(
             _("请选择接收移送的行政机关，或填写接收机关名称。"),
             code="CASE_TRANSFER_TARGET_REQUIRED",
@@ -1304,34 +1268,34 @@ def transfer_receipt_valid(ctx: GuardContext) -> None:
         raise ValidationFailed(_("回执日期应在移送之后、今天以前。"), code="CASE_DATE_INVALID", rule="APL-57")
     if not str(ctx.data.get("receipt_number") or "").strip():
         raise ValidationFailed(_("请填写回执编号。"), code="CASE_TRANSFER_RECEIPT_NUMBER", rule="APL-57")
-    ctx.cache["transfer"] = t
+    ctx.facts["transfer"] = t
 
 
 def assistance_request_valid(ctx: GuardContext) -> None:
     """协查 (APL-54 "全面、客观、公正地调查"): to another agency, saying what is asked."""
-    ctx.cache["to_agency"] = _agency(ctx, "to_agency_id")
+    ctx.facts["to_agency"] = _agency(ctx, "to_agency_id")
     if not str(ctx.data.get("request") or "").strip():
         raise ValidationFailed(_("请写明协查事项。"), code="CASE_ASSISTANCE_REQUEST_EMPTY", rule="APL-54")
 
 
-def assistance_of(case: Case, data: dict):
+def assistance_of(ctx: GuardContext):
     """The assistance request named by ``assistance_id`` in this case (NotFound otherwise)."""
     from lawtrail.core.errors import NotFound
 
     try:
-        aid = int(data.get("assistance_id") or 0)
+        aid = int(ctx.data.get("assistance_id") or 0)
     except (TypeError, ValueError):
         aid = 0
-    a = case.assistance_requests.select_related("to_agency__division").filter(pk=aid).first()
+    a = ctx.case.assistance_requests.select_related("to_agency__division").filter(pk=aid).first()
     if a is None:
         raise NotFound(_("协查请求不存在或您无权查看。"), code="CASE_ASSISTANCE_NOT_FOUND")
     return a
 
 
 def assistance_reply_valid(ctx: GuardContext) -> None:
-    a = assistance_of(ctx.case, ctx.data)
+    a = assistance_of(ctx)
     if a.replied_on is not None:
         raise Conflict(_("该协查请求已经答复。"), code="CASE_ASSISTANCE_REPLIED")
     if not str(ctx.data.get("reply") or "").strip():
         raise ValidationFailed(_("请填写协查结果。"), code="CASE_ASSISTANCE_REPLY_EMPTY", rule="APL-54")
-    ctx.cache["assistance"] = a
+    ctx.facts["assistance"] = a

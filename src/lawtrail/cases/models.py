@@ -121,8 +121,6 @@ class Case(models.Model):
     discovered_on = models.DateField(_("发现日期"), null=True, blank=True)
     life_or_finance = models.BooleanField(_("涉及公民生命健康安全、金融安全且有危害后果"), default=False)
     complex_case = models.BooleanField(_("情节复杂或重大违法（须集体讨论）"), default=False)
-    review_required = models.BooleanField(_("须法制审核"), default=False)
-    review_reasons = models.JSONField(default=list, blank=True)
     lead_on = models.DateField(_("线索登记日"))
     filed_on = models.DateField(_("立案日"), null=True, blank=True)
     notice_served_on = models.DateField(_("告知书送达日"), null=True, blank=True)
@@ -140,7 +138,6 @@ class Case(models.Model):
     proposed_outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
     benchmark_tier = models.CharField(_("适用裁量阶次"), max_length=16, blank=True)
     tier_deviation_reason = models.TextField(_("偏离裁量基准理由"), blank=True)
-    review_passed = models.BooleanField(default=False)
     deliberated = models.BooleanField(default=False)
     outcome = models.CharField(_("处理结果"), max_length=16, choices=Outcome.choices, blank=True)
     fine_amount = models.DecimalField(_("罚款金额"), max_digits=14, decimal_places=2, null=True, blank=True)
@@ -276,6 +273,8 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("动作"), max_length=48)
+    # typed tag (tags.EventTag, or a capability's note) the outbox dispatches on
+    tag = models.CharField(_("标签"), max_length=64, blank=True, db_index=True)
     from_state = models.CharField(max_length=16, blank=True)
     to_state = models.CharField(max_length=16, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
@@ -588,3 +587,30 @@ class Assistance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.to_agency_id}"
+
+
+class Delivery(models.Model):
+    """The outbox (``outbox.py``): one row per (event, consumer), written with the event in the
+    step's transaction; ``done_at`` is set in the consumer's own transaction. The unique pair is
+    the consumer's receipt — whatever delivers it twice, it is consumed once."""
+
+    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="deliveries")
+    consumer = models.CharField(max_length=96)
+    created_at = models.DateTimeField()
+    due_at = models.DateTimeField()  # not before (retries back off)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("事件投递")
+        verbose_name_plural = _("事件投递")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "consumer"], name="delivery_event_consumer_unique")
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], condition=Q(done_at__isnull=True), name="delivery_pending")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.consumer}"

@@ -7,13 +7,16 @@ OpenAPI schema has no colliding enum names (Party.Kind vs Evidence.Kind …).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+import datetime as dt
+import typing
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 from rest_framework import serializers
 
-from . import workflow
+from . import extensions, hooks, inputs, workflow
 from .models import Approval, ApprovalStep, Case, CaseEvent, Deadline, Evidence, Party, State, state_label
 
 
@@ -354,8 +357,6 @@ class CaseDetailOut(serializers.ModelSerializer):
             "discovered_on",
             "complex_case",
             "life_or_finance",
-            "review_required",
-            "review_passed",
             "deliberated",
             "lead_on",
             "filed_on",
@@ -389,6 +390,23 @@ class CaseDetailOut(serializers.ModelSerializer):
             "approvals",
             "actions",
         ]
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        """The case's own fields and those capabilities add (``extensions.detail_fields``)."""
+        fields = super().get_fields()
+        for ext in extensions.registered_detail_fields():
+            for name, factory in ext.fields.items():
+                field = factory()
+                field.source = f"_extension_values.{name}"
+                fields[name] = field
+        return fields
+
+    def to_representation(self, instance: Case) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for ext in extensions.registered_detail_fields():
+            values.update(ext.values(instance))
+        instance._extension_values = values
+        return super().to_representation(instance)
 
     def get_actions(self, obj: Case) -> list[dict[str, Any]]:
         return AvailableActionOut(self.context.get("actions", []), many=True).data  # type: ignore[return-value]
@@ -466,128 +484,59 @@ class ApprovalChainIn(serializers.Serializer):
 # --------------------------------------------------------------------------- action inputs
 
 
-def _text(help_text: str) -> Callable[[], serializers.Field]:
-    return lambda: serializers.CharField(
-        required=False, allow_blank=True, allow_null=True, help_text=help_text
-    )
+def _field_for(tp: Any, spec: inputs.Spec, default: Any) -> serializers.Field:
+    """The request field of one typed input (inputs.py): optional, typed; the guards decide
+    what is required, so a missing value is refused with the rule's own code."""
+    base, _nullable = inputs._base(tp)
+    help_text = spec.help or str(spec.label)
+    if spec.alias:
+        help_text += "（旧字段名 " + "、".join(f"`{a}`" for a in spec.alias) + " 仍可使用，已弃用）"
+    origin = typing.get_origin(base)
+    if origin is tuple:
+        (item,) = typing.get_args(base)[:1]
+        child = {int: serializers.IntegerField(), dict: serializers.DictField()}.get(
+            item, serializers.CharField()
+        )
+        return serializers.ListField(child=child, required=False, help_text=help_text)
+    if base is bool:
+        if _nullable:
+            return serializers.BooleanField(
+                required=False, allow_null=True, default=None, help_text=help_text
+            )
+        return serializers.BooleanField(required=False, help_text=help_text)
+    if base is int:
+        return serializers.IntegerField(required=False, allow_null=True, help_text=help_text)
+    if base is Decimal:
+        return serializers.DecimalField(
+            max_digits=14, decimal_places=2, required=False, allow_null=True, help_text=help_text
+        )
+    if base is dt.datetime:
+        return serializers.DateTimeField(required=False, allow_null=True, help_text=help_text)
+    if base is dt.date:
+        return serializers.DateField(required=False, allow_null=True, help_text=help_text)
+    if base is dict:
+        return serializers.DictField(required=False, allow_null=True, help_text=help_text)
+    return serializers.CharField(required=False, allow_blank=True, allow_null=True, help_text=help_text)
 
 
-def _date(help_text: str) -> Callable[[], serializers.Field]:
-    return lambda: serializers.DateField(required=False, allow_null=True, help_text=help_text)
-
-
-def _bool(help_text: str) -> Callable[[], serializers.Field]:
-    return lambda: serializers.BooleanField(required=False, help_text=help_text)
-
-
-def _ids(help_text: str) -> Callable[[], serializers.Field]:
-    return lambda: serializers.ListField(
-        child=serializers.IntegerField(), required=False, help_text=help_text
-    )
-
-
-#: How each input named in ``Transition.fields`` is typed. Types only — the guards decide
-#: what is required, so a missing value is refused with the rule's own code.
-FIELD_SPECS: dict[str, Callable[[], serializers.Field]] = {
-    "reason": _text("理由"),
-    "kind": _text("证据种类：" + _choices(Evidence.Kind.choices)),
-    "title": _text("名称"),
-    "collected_on": _date("收集日期"),
-    "evidence_ids": _ids("证据 id"),
-    "record": _text("笔录摘要"),
-    "report": _text("调查终结报告"),
-    "outcome": _text("处理结果：penalty / no_penalty / dismissed / transferred"),
-    "amount": lambda: serializers.DecimalField(
-        max_digits=14, decimal_places=2, required=False, allow_null=True, help_text="金额（元）"
-    ),
-    "kinds": lambda: serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="处罚种类，如 warning、fine"
-    ),
-    "tier": _text("适用的裁量阶次"),
-    "deviation_reason": _text("偏离裁量基准的理由"),
-    "deviation_approval": _text("偏离裁量基准的批准方式：head 主要负责人批准；deliberation 集体讨论"),
-    "review_required": _bool("须法制审核（APL-58）"),
-    "served_on": _date("送达日期"),
-    "changed_reason": _text("再次告知时变更的事实或依据"),
-    "waived": _bool("当事人明确放弃陈述申辩"),
-    "text": _text("陈述申辩内容"),
-    "result": _text("复核意见"),
-    "requested_on": _date("申请日期"),
-    "hearing_on": _date("听证日期"),
-    "notified_on": _date("通知日期"),
-    "host_id": lambda: serializers.IntegerField(
-        required=False, allow_null=True, help_text="听证主持人账号 id"
-    ),
-    "opinion": _text("审核意见"),
-    "attendee_ids": _ids("参加讨论的负责人账号 id"),
-    "conclusion": _text("讨论结论"),
-    "method": _text("送达方式，如 direct、mail、electronic"),
-    "consent": _bool("当事人已签署电子送达确认书"),
-    "paid_on": _date("缴款日期"),
-    "applied_on": _date("申请日期"),
-    "period_expired_on": _date("履行期限届满日"),
-    "to": _text("移送对象"),
-    # compulsory measures and on-the-spot collection (ACL-17..28, APL-56, APL-68/71)
-    "measure_id": lambda: serializers.IntegerField(required=False, allow_null=True, help_text="强制措施 id"),
-    "items": _text("查封、扣押、保存的物品清单"),
-    "emergency": _bool("情况紧急，当场实施后补办批准（ACL-19）"),
-    "started_at": lambda: serializers.DateTimeField(required=False, allow_null=True, help_text="实施时间"),
-    "officer_ids": _ids("实施的执法人员账号 id"),
-    "onsite_record": _text("现场笔录摘要"),
-    "party_present": _bool("当事人到场"),
-    "party_signed": _bool("当事人签名"),
-    "refusal_noted": _bool("当事人拒绝签名已注明"),
-    "witness_name": _text("见证人姓名（当事人不到场时）"),
-    "days": lambda: serializers.IntegerField(required=False, allow_null=True, help_text="天数"),
-    "reasons": _text("理由"),
-    "reasons_notified": _bool("已书面告知当事人延长理由"),
-    "start": _date("起始日"),
-    "end": _date("结束日"),
-    "notified": _bool("已书面告知当事人"),
-    "released_on": _date("解除日期"),
-    "disposal": _text("处理结果"),
-    "disposed_on": _date("处理日期"),
-    "handed_on": _date("交款日期"),
-    "note": _text("说明"),
-    # recusal (APL-43) and staffing
-    "account_id": lambda: serializers.IntegerField(
-        required=False, allow_null=True, help_text="被申请回避人员的账号 id"
-    ),
-    "role": _text("被申请回避人员在本案中的身份，如 officer、host、reviewer"),
-    "by_party": _bool("由当事人申请（否则为本人申请）"),
-    "recusal_id": lambda: serializers.IntegerField(required=False, allow_null=True, help_text="回避申请 id"),
-    "granted": _bool("决定回避"),
-    "replacement_id": lambda: serializers.IntegerField(
-        required=False, allow_null=True, help_text="替换人员账号 id"
-    ),
-    "officer_id": lambda: serializers.IntegerField(
-        required=False, allow_null=True, help_text="增派执法人员账号 id"
-    ),
-    # execution (APL-66/67/72, ACL-35..54)
-    "decided_on": _date("决定日期"),
-    "deferred_to": _date("暂缓缴纳至"),
-    "instalments": lambda: serializers.ListField(
-        child=serializers.DictField(),
-        required=False,
-        help_text='分期计划：[{"due_on": "YYYY-MM-DD", "amount": "金额"}, …]',
-    ),
-    "mode": _text("强制执行方式"),
-    "perform_by": _date("催告书载明的履行期限"),
-    "scheduled_at": lambda: serializers.DateTimeField(required=False, allow_null=True, help_text="实施时间"),
-    # transfer and assistance between agencies (移送/协查), transfer to judicial organs
-    "to_agency_id": lambda: serializers.IntegerField(
-        required=False, allow_null=True, help_text="接收机关 id"
-    ),
-    "to_organ": _text("接收的司法机关名称"),
-    "judicial": _bool("移送司法机关"),
-    "receipt_number": _text("回执编号"),
-    "receipt_on": _date("回执日期"),
-    "assistance_id": lambda: serializers.IntegerField(
-        required=False, allow_null=True, help_text="协查请求 id"
-    ),
-    "request": _text("协查事项"),
-    "reply": _text("协查答复"),
-}
+def input_fields(*types: type) -> dict[str, serializers.Field]:
+    """Request fields of typed inputs, with their deprecated aliases (read when the field is absent)."""
+    out: dict[str, serializers.Field] = {}
+    for tp in types:
+        hints = inputs.hints(tp)
+        for fld in dataclasses.fields(tp):
+            spec = inputs.spec_of(fld)
+            out[fld.name] = _field_for(hints[fld.name], spec, fld.default)
+            for alias in spec.alias:
+                out.setdefault(
+                    alias,
+                    _field_for(
+                        hints[fld.name],
+                        inputs.Spec(label=spec.label, help=f"已弃用，见 `{fld.name}`"),
+                        fld.default,
+                    ),
+                )
+    return out
 
 
 def _camel(action: str) -> str:
@@ -595,11 +544,10 @@ def _camel(action: str) -> str:
 
 
 def action_input_serializer(t: workflow.Transition) -> type[serializers.Serializer]:
-    """The request serializer of one transition, built from ``Transition.fields``. An input
-    without a spec is accepted as any JSON value (so a new table row works at once)."""
-    attrs: dict[str, Any] = {
-        name: FIELD_SPECS.get(name, lambda: serializers.JSONField(required=False))() for name in t.fields
-    }
+    """The request serializer of one transition, generated from its typed input and the inputs of
+    the hooks registered on it (``hooks.register(input=…)``)."""
+    types = [t.input, *(tp for _app, tp in hooks.extra_input_types(t.action))]
+    attrs: dict[str, Any] = dict(input_fields(*types))
     attrs["__doc__"] = f"{t.label}（{t.action}）的请求体。"
     return type(f"Case{_camel(t.action)}In", (serializers.Serializer,), attrs)
 

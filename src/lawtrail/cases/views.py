@@ -19,35 +19,19 @@ from django.utils.translation import gettext as _
 
 from lawtrail.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lawtrail.core.permissions import Perm, Role
+from lawtrail.core.profiles.selectors import profile_value
 from lawtrail.registry.models import Domain
 from lawtrail.registry.selectors import agencies_in_scope, agency_list_for, user_has_perm
-from lawtrail.review.models import ReviewFlag
 
-from . import selectors, services, workflow
+from . import extensions, hooks, inputs, selectors, services, workflow
 from .forms import ActionForm, CaseCreateForm, CaseFilterForm, PartyForm
 from .models import Approval, State
-
-FLAGGABLE_STATES = (
-    State.INVESTIGATING,
-    State.INVESTIGATED,
-    State.PROPOSED,
-    State.NOTIFIED,
-    State.HEARING,
-    State.READY,
-)
 
 #: Refusals shown next to the form. PermissionDenied/NotFound go to the middleware's error page.
 FORM_REFUSALS = (ValidationFailed, Conflict)
 PAGE = 50
 HOME_TASKS = 5
 
-#: Inputs of the approval decisions (``services.approval_act``).
-APPROVAL_FIELDS: dict[str, tuple[str, ...]] = {
-    "approve": ("reasons",),
-    "send_back": ("reasons", "to"),
-    "reassign": ("assignee_id",),
-    "withdraw": (),
-}
 DECISION_LABELS = {"approve": _("批准"), "send_back": _("退回"), "withdraw": _("取回"), "reassign": _("改派")}
 EVENT_LABELS = {
     "register": _("线索登记"),
@@ -293,11 +277,25 @@ def _form_ctx(case, user) -> dict[str, Any]:
             for a in case.assistance_requests.filter(replied_on__isnull=True).select_related("to_agency")
         ],
         "agencies": list(agency_list_for(user).exclude(pk=case.agency_id).values_list("pk", "name")),
+        "exclusion_kinds": [
+            (k, k)
+            for k in profile_value(case.agency, "decision.limit_excluded_periods", on=timezone.localdate())
+            or ()
+        ],
     }
 
 
-def _action_form(action: str, kind: str, fields, case, user, ctx, data=None) -> ActionForm:
-    return ActionForm(data, action=action, field_names=tuple(fields), ctx=ctx, auto_id=f"id_{action}_%s")
+def _input_types(action: str, kind: str) -> list[type]:
+    if kind == "approval":
+        return [inputs.APPROVAL_INPUTS[action]]
+    t = workflow.transition_for(action)
+    return [t.input, *(tp for _app, tp in hooks.extra_input_types(action))]
+
+
+def _action_form(action: str, kind: str, case, user, ctx, data=None) -> ActionForm:
+    return ActionForm(
+        data, action=action, input_types=_input_types(action, kind), ctx=ctx, auto_id=f"id_{action}_%s"
+    )
 
 
 def _pending_level(case, approval_id: int | None = None) -> int | None:
@@ -333,7 +331,7 @@ def _action_entries(case, user) -> list[dict[str, Any]]:
                 "label": a.label,
                 "kind": a.kind,
                 "rule": t.rule if t else "",
-                "form": _action_form(a.action, a.kind, a.fields, case, user, ctx),
+                "form": _action_form(a.action, a.kind, case, user, ctx),
                 "expected_level": a.level,
                 "approval_id": a.approval_id,
                 "dom_id": _dom_id(a.action, a.approval_id if a.chain in workflow.SIDE_APPROVALS else None),
@@ -370,10 +368,8 @@ def _body_ctx(request, case) -> dict[str, Any]:
         "can_add_party": can_handle and case.state not in workflow.TERMINAL_FOR_PARTIES,
         "party_form": PartyForm(initial={"kind": "organisation"}, auto_id="id_party_%s"),
         "today": today,
-        # 法制审核 may be flagged by a handler or a leader before the decision (review app, issue 4)
-        "can_flag_review": (can_handle or user_has_perm(user, Perm.CASE_APPROVE, case.agency))
-        and case.state in FLAGGABLE_STATES,
-        "review_flag_kinds": ReviewFlag.Kind.choices,
+        # what capabilities (legal review …) show on the case: cases.extensions
+        "panels": extensions.panels_for(request, case),
     }
 
 
@@ -401,22 +397,20 @@ def case_act(request, pk: int, action: str):
     """One action on a case: GET shows its form alone, POST calls the service."""
     user = request.user
     case = selectors.case_page_for(user, pk)
-    if action in APPROVAL_FIELDS:
-        kind, fields, label = "approval", APPROVAL_FIELDS[action], DECISION_LABELS[action]
+    if action in inputs.APPROVAL_INPUTS:
+        kind, label = "approval", DECISION_LABELS[action]
     else:
         t = workflow.transition_for(action)
         if t is None:
             raise NotFound(_("没有这项办案操作。"), code="CASE_ACTION_UNKNOWN")
-        kind, fields, label = "transition", t.fields, t.label
+        kind, label = "transition", t.label
     available = {a.action for a in selectors.actions_for(user, case)}
     if request.method != "POST" and action not in available:
         raise PermissionDenied(_("您当前不能对该案件办理此项操作。"), code="CASE_ACTION_UNAVAILABLE")
     # an approval action names its approval when the case has several pending (extension, measure)
     approval_id = _int_or_none(request.POST.get("approval_id") or request.GET.get("approval_id"))
     ctx = _form_ctx(case, user)
-    form = _action_form(
-        action, kind, fields, case, user, ctx, request.POST if request.method == "POST" else None
-    )
+    form = _action_form(action, kind, case, user, ctx, request.POST if request.method == "POST" else None)
     error = None
     if request.method == "POST" and form.is_valid():
         data = form.data_for_service()

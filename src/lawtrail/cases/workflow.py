@@ -16,12 +16,23 @@ applies the approve row's effect (the last level is always the head, see ``rules
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lawtrail.core.permissions import Perm
 
 from . import guards as g
+from . import hooks
+from . import inputs as inp
+from .effects import decision as fx_decision
+from .effects import execution as fx_execution
+from .effects import investigation as fx_investigation
+from .effects import limits as fx_limits
+from .effects import measures as fx_measures
+from .effects import notice as fx_notice
+from .effects import people as fx_people
+from .effects import transfer as fx_transfer
 from .models import FINAL_STATES, State
+from .tags import STEP_TAGS, EventTag
 
 S = State
 #: States in which a case may be suspended or terminated.
@@ -39,13 +50,30 @@ class Transition:
     approval: str | None = None  # approval chain that must approve before the target
     via: State | None = None  # the state while that approval runs
     rule: str = ""
-    fields: tuple[str, ...] = field(default=())  # input the action takes (documented in the API)
+    # the typed input the step takes (inputs.py): parsed once, handed to guards, hooks and effect
+    input: type = inp.NoInput
+    # what the step changes (effects/*.py); for a row with ``approval``: at the last level's approval
+    effect: Callable | None = None
     # whose permission counts: "case" — the case's agency; "assistance" — the agency asked for
     # assistance (named by ``assistance_id``), which does not otherwise see the case
     scope: str = "case"
     # a side approval (``SIDE_APPROVALS``) this row opens, or acts on at its current level
     opens: str | None = None
     acts_on: str | None = None
+
+    @property
+    def tag(self) -> EventTag:
+        return STEP_TAGS[self.action]
+
+    def input_fields(self) -> tuple[str, ...]:
+        """The names of the row's own input."""
+        return inp.names(self.input)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Every input the step takes: the row's and the hooks' (``hooks.register(input=…)``)."""
+        extra = tuple(n for _app, tp in hooks.extra_input_types(self.action) for n in inp.names(tp))
+        return self.input_fields() + extra
 
 
 T = Transition
@@ -60,6 +88,7 @@ TABLE: tuple[Transition, ...] = (
         approval="filing",
         via=S.FILING,
         rule="APL-36, APL-42, APL-54",
+        effect=fx_decision.filing_approved,
     ),
     T(
         "decline",
@@ -69,7 +98,8 @@ TABLE: tuple[Transition, ...] = (
         Perm.CASE_APPROVE,
         (g.reason_given,),
         rule="APL-54",
-        fields=("reason",),
+        input=inp.Reason,
+        effect=fx_decision.end,
     ),
     T(
         "evidence_add",
@@ -79,7 +109,8 @@ TABLE: tuple[Transition, ...] = (
         Perm.CASE_HANDLE,
         (g.officers_qualified,),
         rule="APL-42, APL-55",
-        fields=("kind", "title", "collected_on"),
+        input=inp.EvidenceAdd,
+        effect=fx_investigation.evidence_add,
     ),
     T(
         "evidence_examine",
@@ -88,7 +119,8 @@ TABLE: tuple[Transition, ...] = (
         None,
         Perm.CASE_HANDLE,
         (),
-        fields=("evidence_ids", "record"),
+        input=inp.EvidenceExamine,
+        effect=fx_investigation.evidence_examine,
     ),
     T(
         "investigation_end",
@@ -98,7 +130,8 @@ TABLE: tuple[Transition, ...] = (
         Perm.CASE_HANDLE,
         (g.has_evidence, g.officers_qualified),
         rule="APL-54, APL-55",
-        fields=("report",),
+        input=inp.InvestigationEnd,
+        effect=fx_investigation.investigation_end,
     ),
     T(
         "investigation_reopen",
@@ -107,7 +140,7 @@ TABLE: tuple[Transition, ...] = (
         S.INVESTIGATING,
         Perm.CASE_HANDLE,
         (g.reason_given,),
-        fields=("reason",),
+        input=inp.Reason,
     ),
     T(
         "proposal_submit",
@@ -119,15 +152,8 @@ TABLE: tuple[Transition, ...] = (
         approval="proposal",
         via=S.PROPOSING,
         rule="APL-30, APL-33, APL-57, G27-12",
-        fields=(
-            "outcome",
-            "amount",
-            "kinds",
-            "tier",
-            "deviation_reason",
-            "deviation_approval",
-            "review_required",
-        ),
+        input=inp.ProposalSubmit,
+        effect=fx_decision.proposal_approved,
     ),
     T(
         "notice_serve",
@@ -137,7 +163,8 @@ TABLE: tuple[Transition, ...] = (
         Perm.CASE_HANDLE,
         (g.notice_allowed,),
         rule="APL-44, APL-45, APL-63",
-        fields=("served_on", "amount", "changed_reason"),
+        input=inp.NoticeServe,
+        effect=fx_notice.notice_serve,
     ),
     T(
         "statement_record",
@@ -147,7 +174,8 @@ TABLE: tuple[Transition, ...] = (
         Perm.CASE_HANDLE,
         (g.statement_valid,),
         rule="APL-45",
-        fields=("waived", "text"),
+        input=inp.StatementRecord,
+        effect=fx_notice.statement_record,
     ),
     T(
         "reconsider",
@@ -157,7 +185,7 @@ TABLE: tuple[Transition, ...] = (
         Perm.CASE_HANDLE,
         (g.has_statement,),
         rule="APL-45",
-        fields=("result",),
+        input=inp.Reconsider,
     ),
     T(
         "hearing_request",
@@ -167,7 +195,8 @@ TABLE: tuple[Transition, ...] = (
         Perm.CASE_HANDLE,
         (g.hearing_request_in_time,),
         rule="APL-63, APL-64",
-        fields=("requested_on",),
+        input=inp.HearingRequest,
+        effect=fx_notice.hearing_request,
     ),
     T(
         "hearing_schedule",
@@ -177,7 +206,8 @@ TABLE: tuple[Transition, ...] = (
         Perm.CASE_HANDLE,
         (g.hearing_notice_in_time,),
         rule="APL-64",
-        fields=("hearing_on", "notified_on", "host_id"),
+        input=inp.HearingSchedule,
+        effect=fx_notice.hearing_schedule,
     ),
     T(
         "hearing_hold",
@@ -187,7 +217,7 @@ TABLE: tuple[Transition, ...] = (
         Perm.CASE_HANDLE,
         (g.hearing_scheduled,),
         rule="APL-64",
-        fields=("record",),
+        input=inp.HearingHold,
     ),
     T(
         "statement_close",
@@ -197,6 +227,7 @@ TABLE: tuple[Transition, ...] = (
         Perm.CASE_HANDLE,
         (g.statement_period_over, g.hearing_done),
         rule="APL-44, APL-45, APL-62, APL-64",
+        effect=fx_notice.statement_close,
     ),
     T(
         "review_submit",
@@ -204,7 +235,7 @@ TABLE: tuple[Transition, ...] = (
         (S.READY,),
         S.REVIEWING,
         Perm.CASE_HANDLE,
-        (g.review_needed,),
+        (),
         rule="APL-58",
     ),
     T(
@@ -213,9 +244,9 @@ TABLE: tuple[Transition, ...] = (
         (S.REVIEWING,),
         S.READY,
         Perm.CASE_REVIEW,
-        (g.reviewer_independent,),
+        (),
         rule="APL-58",
-        fields=("opinion",),
+        input=inp.ReviewPass,
     ),
     T(
         "review_send_back",
@@ -223,9 +254,9 @@ TABLE: tuple[Transition, ...] = (
         (S.REVIEWING,),
         S.INVESTIGATED,
         Perm.CASE_REVIEW,
-        (g.reviewer_independent, g.reason_given),
+        (g.reason_given,),
         rule="APL-58",
-        fields=("reason",),
+        input=inp.Reason,
     ),
     T(
         "deliberate",
@@ -235,7 +266,8 @@ TABLE: tuple[Transition, ...] = (
         Perm.CASE_DELIBERATE,
         (g.attendees_valid,),
         rule="APL-57",
-        fields=("attendee_ids", "conclusion"),
+        input=inp.Deliberate,
+        effect=fx_notice.deliberate,
     ),
     T(
         "decision_submit",
@@ -243,12 +275,12 @@ TABLE: tuple[Transition, ...] = (
         (S.READY,),
         S.DECIDED,
         Perm.CASE_HANDLE,
-        (g.notice_done, g.review_done, g.deliberation_done, g.no_heavier_penalty),
+        (g.notice_done, g.deliberation_done, g.no_heavier_penalty),
         approval="decision",
         via=S.DECIDING,
-        rule="APL-44, APL-45, APL-57, APL-58, APL-62",
-        # after 复核 the penalty may be lowered (never raised: APL-45/62); blank = as proposed
-        fields=("amount", "kinds"),
+        rule="APL-44, APL-45, APL-57, APL-62",
+        input=inp.DecisionSubmit,
+        effect=fx_decision.decision_made,
     ),
     T(
         "decision_serve",
@@ -258,7 +290,8 @@ TABLE: tuple[Transition, ...] = (
         Perm.CASE_HANDLE,
         (g.service_method_allowed,),
         rule="APL-61",
-        fields=("served_on", "method", "consent"),
+        input=inp.DecisionServe,
+        effect=fx_decision.decision_serve,
     ),
     T(
         "payment_record",
@@ -268,7 +301,8 @@ TABLE: tuple[Transition, ...] = (
         Perm.CASE_HANDLE,
         (g.payment_valid,),
         rule="APL-66, APL-67, APL-72",
-        fields=("amount", "paid_on"),
+        input=inp.PaymentRecord,
+        effect=fx_execution.payment_record,
     ),
     T(
         "demand_serve",
@@ -278,7 +312,8 @@ TABLE: tuple[Transition, ...] = (
         Perm.CASE_HANDLE,
         (g.payment_overdue,),
         rule="ACL-35",
-        fields=("served_on", "perform_by"),
+        input=inp.DemandServe,
+        effect=fx_execution.demand_serve,
     ),
     T(
         "court_apply",
@@ -288,7 +323,8 @@ TABLE: tuple[Transition, ...] = (
         Perm.CASE_HANDLE,
         (g.court_application_allowed,),
         rule="ACL-53, ACL-54",
-        fields=("applied_on", "period_expired_on"),
+        input=inp.CourtApply,
+        effect=fx_execution.court_apply,
     ),
     T(
         "execution_complete",
@@ -299,8 +335,26 @@ TABLE: tuple[Transition, ...] = (
         (g.nothing_owed,),
         rule="APL-66",
     ),
-    T("close", "结案", (S.EXECUTED, S.SERVED), S.CLOSED, Perm.CASE_APPROVE, (g.closable,), rule="APL-47"),
-    T("archive", "归档", (S.CLOSED,), S.ARCHIVED, Perm.CASE_HANDLE, (), rule="APL-47, G118-9"),
+    T(
+        "close",
+        "结案",
+        (S.EXECUTED, S.SERVED),
+        S.CLOSED,
+        Perm.CASE_APPROVE,
+        (g.closable,),
+        rule="APL-47",
+        effect=fx_decision.close,
+    ),
+    T(
+        "archive",
+        "归档",
+        (S.CLOSED,),
+        S.ARCHIVED,
+        Perm.CASE_HANDLE,
+        (),
+        rule="APL-47, G118-9",
+        effect=fx_decision.archive,
+    ),
     T(
         "suspend",
         "中止调查",
@@ -309,7 +363,8 @@ TABLE: tuple[Transition, ...] = (
         Perm.CASE_APPROVE,
         (g.leader_approves("中止案件调查", "APL-60"), g.reason_given, g.suspension_period_allowed),
         rule="APL-60",
-        fields=("reason",),
+        input=inp.Reason,
+        effect=fx_limits.suspend,
     ),
     T(
         "resume",
@@ -319,7 +374,8 @@ TABLE: tuple[Transition, ...] = (
         Perm.CASE_APPROVE,
         (g.leader_approves("恢复案件调查", "APL-60"), g.reason_given),
         rule="APL-60",
-        fields=("reason",),
+        input=inp.Reason,
+        effect=fx_limits.resume,
     ),
     T(
         "terminate",
@@ -329,7 +385,8 @@ TABLE: tuple[Transition, ...] = (
         Perm.CASE_APPROVE,
         (g.leader_approves("终止案件调查", "APL-57"), g.reason_given),
         rule="APL-57",
-        fields=("reason",),
+        input=inp.Reason,
+        effect=fx_decision.end,
     ),
     T(
         "transfer",
@@ -339,7 +396,8 @@ TABLE: tuple[Transition, ...] = (
         Perm.CASE_APPROVE,
         (g.reason_given, g.transfer_target_valid),
         rule="APL-57",
-        fields=("reason", "to_agency_id", "to_organ", "judicial", "to"),
+        input=inp.Transfer,
+        effect=fx_transfer.transfer,
     ),
 )
 
@@ -354,7 +412,8 @@ PROCEDURE_TABLE: tuple[Transition, ...] = (
         Perm.CASE_HANDLE,
         (g.cash_handover_valid,),
         rule="APL-68/71",
-        fields=("to", "handed_on"),
+        input=inp.CashHandover,
+        effect=fx_execution.cash_handover,
     ),
     T(
         "on_the_spot_file",
@@ -364,7 +423,8 @@ PROCEDURE_TABLE: tuple[Transition, ...] = (
         Perm.CASE_HANDLE,
         (g.on_the_spot_fileable,),
         rule="APL-52",
-        fields=("note",),
+        input=inp.OnTheSpotFile,
+        effect=fx_execution.on_the_spot_file,
     ),
 )
 #: States in which a measure may still be approved, released or disposed of (ACL-28: property
@@ -380,8 +440,9 @@ PROCEDURE_TABLE += (
         Perm.CASE_HANDLE,
         (g.measure_request_valid,),
         rule="ACL-17/18, ACL-24, APL-56",
-        fields=("kind", "items", "reason"),
         opens="measure",
+        input=inp.MeasureRequest,
+        effect=fx_measures.measure_request,
     ),
     T(
         "measure_approve",
@@ -391,8 +452,9 @@ PROCEDURE_TABLE += (
         Perm.CASE_APPROVE,
         (g.measure_approve_valid, g.chain_level("measure", "实施行政强制措施、先行登记保存", "ACL-17/18")),
         rule="ACL-17/18, ACL-19, APL-56",
-        fields=("measure_id",),
         acts_on="measure",
+        input=inp.MeasureApprove,
+        effect=fx_measures.measure_approve,
     ),
     T(
         "measure_reject",
@@ -402,8 +464,9 @@ PROCEDURE_TABLE += (
         Perm.CASE_APPROVE,
         (g.measure_reject_valid, g.chain_level("measure", "实施行政强制措施、先行登记保存", "ACL-17/18")),
         rule="ACL-19",
-        fields=("measure_id", "reason"),
         acts_on="measure",
+        input=inp.MeasureReject,
+        effect=fx_measures.measure_reject,
     ),
     T(
         "measure_take",
@@ -413,20 +476,8 @@ PROCEDURE_TABLE += (
         Perm.CASE_HANDLE,
         (g.measure_take_valid,),
         rule="ACL-17/18, ACL-19, ACL-24, ACL-43, APL-56",
-        fields=(
-            "measure_id",
-            "kind",
-            "items",
-            "reason",
-            "emergency",
-            "started_at",
-            "officer_ids",
-            "onsite_record",
-            "party_present",
-            "party_signed",
-            "refusal_noted",
-            "witness_name",
-        ),
+        input=inp.MeasureTake,
+        effect=fx_measures.measure_take,
     ),
     T(
         "measure_extend",
@@ -436,7 +487,8 @@ PROCEDURE_TABLE += (
         Perm.CASE_APPROVE,
         (g.head_approves("延长查封、扣押、冻结期限", "ACL-25/27/28"), g.measure_extend_valid),
         rule="ACL-25/27/28",
-        fields=("measure_id", "days", "reasons", "reasons_notified"),
+        input=inp.MeasureExtend,
+        effect=fx_measures.measure_extend,
     ),
     T(
         "measure_testing",
@@ -446,7 +498,8 @@ PROCEDURE_TABLE += (
         Perm.CASE_HANDLE,
         (g.measure_testing_valid,),
         rule="ACL-25/27/28",
-        fields=("measure_id", "start", "end", "notified"),
+        input=inp.MeasureTesting,
+        effect=fx_measures.measure_testing,
     ),
     T(
         "measure_release",
@@ -456,7 +509,8 @@ PROCEDURE_TABLE += (
         Perm.CASE_HANDLE,
         (g.measure_release_valid,),
         rule="ACL-25/27/28",
-        fields=("measure_id", "released_on", "reason"),
+        input=inp.MeasureRelease,
+        effect=fx_measures.measure_release,
     ),
     T(
         "preservation_dispose",
@@ -466,7 +520,8 @@ PROCEDURE_TABLE += (
         Perm.CASE_HANDLE,
         (g.preservation_dispose_valid,),
         rule="APL-56",
-        fields=("measure_id", "disposed_on", "disposal"),
+        input=inp.PreservationDispose,
+        effect=fx_measures.preservation_dispose,
     ),
 )
 #: States in which the decision limit runs (APL-60: from filing to the decision).
@@ -481,8 +536,9 @@ PROCEDURE_TABLE += (
         Perm.CASE_HANDLE,
         (g.extension_request_valid,),
         rule="APL-60",
-        fields=("days", "reason"),
         opens="extension",
+        input=inp.ExtensionRequest,
+        effect=fx_limits.extension_request,
     ),
     T(
         "extension_approve",
@@ -492,8 +548,9 @@ PROCEDURE_TABLE += (
         Perm.CASE_APPROVE,
         (g.extension_approve_valid, g.chain_level("extension", "延长办案期限", "APL-60")),
         rule="APL-60",
-        fields=("reason",),
         acts_on="extension",
+        input=inp.SideApprovalAct,
+        effect=fx_limits.extension_approve,
     ),
     T(
         "extension_reject",
@@ -503,8 +560,9 @@ PROCEDURE_TABLE += (
         Perm.CASE_APPROVE,
         (g.extension_pending, g.reason_given, g.chain_level("extension", "延长办案期限", "APL-60")),
         rule="APL-60",
-        fields=("reason",),
         acts_on="extension",
+        input=inp.SideApprovalAct,
+        effect=fx_limits.extension_reject,
     ),
     T(
         "exclusion_start",
@@ -514,7 +572,8 @@ PROCEDURE_TABLE += (
         Perm.CASE_HANDLE,
         (g.exclusion_start_valid,),
         rule="APL-60",
-        fields=("kind", "start", "reason"),
+        input=inp.ExclusionStart,
+        effect=fx_limits.exclusion_start,
     ),
     T(
         "exclusion_end",
@@ -524,7 +583,8 @@ PROCEDURE_TABLE += (
         Perm.CASE_HANDLE,
         (g.exclusion_end_valid,),
         rule="APL-60",
-        fields=("end",),
+        input=inp.ExclusionEnd,
+        effect=fx_limits.exclusion_end,
     ),
 )
 PROCEDURE_TABLE += (
@@ -536,7 +596,8 @@ PROCEDURE_TABLE += (
         Perm.CASE_VIEW,
         (g.recusal_request_valid,),
         rule="APL-43",
-        fields=("account_id", "role", "by_party", "reason"),
+        input=inp.RecusalRequest,
+        effect=fx_people.recusal_request,
     ),
     T(
         "recusal_decide",
@@ -546,7 +607,8 @@ PROCEDURE_TABLE += (
         Perm.CASE_APPROVE,
         (g.recusal_decide_valid,),
         rule="APL-43",
-        fields=("recusal_id", "granted", "note", "replacement_id"),
+        input=inp.RecusalDecide,
+        effect=fx_people.recusal_decide,
     ),
     T(
         "officer_assign",
@@ -556,7 +618,8 @@ PROCEDURE_TABLE += (
         Perm.CASE_APPROVE,
         (g.officer_assign_valid,),
         rule="APL-42, APL-43",
-        fields=("officer_id",),
+        input=inp.OfficerAssign,
+        effect=fx_people.officer_assign,
     ),
 )
 PROCEDURE_TABLE += (
@@ -568,7 +631,8 @@ PROCEDURE_TABLE += (
         Perm.CASE_APPROVE,
         (g.leader_approves("暂缓或者分期缴纳罚款", "APL-66/67"), g.payment_defer_valid),
         rule="APL-66/67, APL-72",
-        fields=("applied_on", "deferred_to", "instalments", "reason"),
+        input=inp.PaymentDefer,
+        effect=fx_execution.payment_defer,
     ),
     T(
         "remedy_start",
@@ -578,7 +642,8 @@ PROCEDURE_TABLE += (
         Perm.CASE_HANDLE,
         (g.remedy_start_valid,),
         rule="APL-72/73",
-        fields=("kind", "start", "reason"),
+        input=inp.RemedyStart,
+        effect=fx_execution.remedy_start,
     ),
     T(
         "remedy_end",
@@ -588,7 +653,8 @@ PROCEDURE_TABLE += (
         Perm.CASE_HANDLE,
         (g.remedy_end_valid,),
         rule="APL-72/73",
-        fields=("end",),
+        input=inp.RemedyEnd,
+        effect=fx_execution.remedy_end,
     ),
     T(
         "enforcement_decide",
@@ -598,7 +664,8 @@ PROCEDURE_TABLE += (
         Perm.CASE_APPROVE,
         (g.leader_approves("作出强制执行决定", "ACL-35–38"), g.enforcement_decide_valid),
         rule="ACL-35–38, ACL-43, ACL-45/46",
-        fields=("decided_on", "mode", "scheduled_at", "emergency", "reason"),
+        input=inp.EnforcementDecide,
+        effect=fx_execution.enforcement_decide,
     ),
 )
 PROCEDURE_TABLE += (
@@ -610,7 +677,8 @@ PROCEDURE_TABLE += (
         Perm.CASE_HANDLE,
         (g.transfer_receipt_valid,),
         rule="APL-57",
-        fields=("receipt_on", "receipt_number"),
+        input=inp.TransferReceipt,
+        effect=fx_transfer.transfer_receipt,
     ),
     T(
         "assistance_request",
@@ -620,7 +688,8 @@ PROCEDURE_TABLE += (
         Perm.CASE_HANDLE,
         (g.assistance_request_valid,),
         rule="APL-54",
-        fields=("to_agency_id", "request"),
+        input=inp.AssistanceRequest,
+        effect=fx_transfer.assistance_request,
     ),
     T(
         "assistance_reply",
@@ -630,8 +699,9 @@ PROCEDURE_TABLE += (
         Perm.CASE_HANDLE,
         (g.assistance_reply_valid,),
         rule="APL-54",
-        fields=("assistance_id", "reply"),
         scope="assistance",
+        input=inp.AssistanceReply,
+        effect=fx_transfer.assistance_reply,
     ),
 )
 TABLE = TABLE + PROCEDURE_TABLE
@@ -759,8 +829,11 @@ def states_markdown() -> str:
         "末级审批通过后到达结果状态。延长办案期限和强制措施的申请另行提交审批（按本机关配置的审批流程逐级审批，"
         "末级须为主要负责人），案件状态不变、其他操作照常办理，末级批准后生效。",
         "",
-        "| 操作 | 名称 | 起始状态 | 结果状态 | 办理人 | 依据 | 输入 |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "“挂接”列出其他模块在同一事务中登记的检查（可拒绝该操作）和随之发生的变更"
+        "（`lawtrail.cases.hooks`），按执行顺序：先本表的检查，再挂接的检查，再本操作的变更，再挂接的变更。",
+        "",
+        "| 操作 | 名称 | 起始状态 | 结果状态 | 办理人 | 依据 | 输入 | 挂接（同一事务） |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for t in TABLE:
         target = str(t.target.label) if t.target is not None else "—"
@@ -774,11 +847,40 @@ def states_markdown() -> str:
         if t.scope == "assistance":
             who = "被请求协查机关的承办人员"
         fields = "、".join(f"`{f}`" for f in t.fields) or "—"
+        hooked = "<br>".join(_hook_text(h) for h in hooks.hooks_for(t.action)) or "—"
         out.append(
-            f"| `{t.action}` | {t.label} | {_states(t.sources)} | {target} | {who} | {t.rule or '—'} | {fields} |"
+            f"| `{t.action}` | {t.label} | {_states(t.sources)} | {target} | {who} | {t.rule or '—'} | {fields} | {hooked} |"
         )
+    out += _outbox_markdown()
     out.append("")
     return "\n".join(out)
+
+
+def _hook_text(h: hooks.Hook) -> str:
+    kinds = "、".join(k for k, fn in (("检查", h.guard), ("变更", h.effect)) if fn is not None)
+    return f"`{h.app}`（{kinds}）：{h.doc}" + (f"（{h.rule}）" if h.rule else "")
+
+
+def _outbox_markdown() -> list[str]:
+    """The outbox's consumers by tag (``lawtrail.cases.outbox``): what reacts after a step commits."""
+    from . import outbox  # the outbox imports the models only; read late like the hooks
+
+    regs = outbox.consumers()
+    out = [
+        "",
+        "## 事后处理（发件箱）",
+        "",
+        "每个案件事件带有类型化标签（`lawtrail.cases.tags.EventTag`）。事务提交后，事件投递给登记了该标签的处理者"
+        "（`lawtrail.cases.outbox`）：至少投递一次，只处理一次，定时补投。处理者不改变案件状态。",
+        "",
+    ]
+    if not regs:
+        return [*out, "目前没有登记的处理者。"]
+    out += ["| 处理者 | 标签 | 说明 |", "| --- | --- | --- |"]
+    for name, reg in sorted(regs.items()):
+        tags = "、".join(f"`{t}`" for t in sorted(reg.tags))
+        out.append(f"| `{name}` | {tags} | {reg.doc or '—'} |")
+    return out
 
 
 #: After a decision, parties can no longer be added.

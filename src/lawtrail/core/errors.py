@@ -9,6 +9,7 @@ never becomes a 500 and always carries its code.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -16,6 +17,62 @@ from django.shortcuts import render
 from rest_framework import exceptions as drf_exc
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_default_handler
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    code: str
+    statuses: tuple[int, ...]  # the HTTP statuses it is answered with (usually one)
+    message: str  # a Chinese summary (the refusal itself may say more)
+
+    @property
+    def status(self) -> int:
+        return self.statuses[0]
+
+
+class Catalogue:
+    """The error codes one app answers with, declared (``<app>/error_codes.py``), so the API schema
+    and ``docs/error-codes.md`` list them without reading the source. A test checks that every
+    code an app raises is declared here (or in the kernel's catalogue) with the same status."""
+
+    def __init__(self, app: str, title: str, entries: dict[str, tuple[int | tuple[int, ...], str]]) -> None:
+        self.app = app
+        self.title = title
+        self.codes: dict[str, ErrorCode] = {}
+        for code, (statuses, message) in entries.items():
+            st = statuses if isinstance(statuses, tuple) else (statuses,)
+            self.codes[code] = ErrorCode(code, st, message)
+        CATALOGUES[app] = self
+
+    def __contains__(self, code: str) -> bool:
+        return code in self.codes
+
+    def status(self, code: str) -> int:
+        return self.codes[code].status
+
+
+CATALOGUES: dict[str, Catalogue] = {}
+
+
+def catalogues() -> dict[str, Catalogue]:
+    """Every app's catalogue (importing each app's ``errors`` module)."""
+    import importlib
+
+    from django.apps import apps
+    from django.utils.module_loading import module_has_submodule
+
+    for config in apps.get_app_configs():
+        if config.name.startswith("lawtrail") and module_has_submodule(config.module, "error_codes"):
+            importlib.import_module(f"{config.name}.error_codes")
+    return dict(sorted(CATALOGUES.items()))
+
+
+def status_of(code: str, default: int = 400) -> int:
+    """The declared HTTP status of ``code`` (any app's catalogue)."""
+    for cat in catalogues().values():
+        if code in cat:
+            return cat.status(code)
+    return default
 
 
 class ApplicationError(Exception):

@@ -121,9 +121,8 @@ def load_demo_reviews(
             svc.criterion_create(actor=None, division_code=city_code, **spec)
             out.criteria += 1
     candidates = list(
-        Case.objects.filter(
-            state__in=(State.REVIEWING, State.READY), review_required=True, review_passed=False
-        )
+        Case.objects.filter(state__in=(State.REVIEWING, State.READY), review_requirement__required=True)
+        .exclude(review_requirement__passed=True)
         .select_related("agency", "handler")
         .order_by("id")
     )

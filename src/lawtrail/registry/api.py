@@ -19,7 +19,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from lawtrail.core.errors import NotFound, ValidationFailed
+from lawtrail.core.errors import NotFound, ValidationFailed, status_of
 
 from . import excel, selectors, services
 from .models import (
@@ -50,27 +50,12 @@ class ErrorOut(serializers.Serializer):
     details = serializers.JSONField(required=False)
 
 
-_STATUS_OF = {
-    "INVALID_INPUT": 400,
-    "NOT_AUTHENTICATED": 403,
-    "PERMISSION_DENIED": 403,
-    "NOT_FOUND": 404,
-}
-
-
 def documented(ok: Any, *codes: str, status: int = 200, **kwargs: Any) -> Any:
-    """``extend_schema`` with the success body and every error code this endpoint can answer."""
+    """``extend_schema`` with the success body and every error code this endpoint can answer,
+    each under the status its app's catalogue declares (``error_codes.py``)."""
     by_status: dict[int, list[str]] = {}
     for code in ("NOT_AUTHENTICATED", *codes):
-        st = _STATUS_OF.get(code, 409 if code.endswith(("_TAKEN", "_EXISTS", "_REVOKED", "_LINKED")) else 400)
-        if code in {
-            "CREDENTIAL_NOT_VALID",
-            "CREDENTIAL_NOT_SUSPENDED",
-            "STAFF_INACTIVE",
-            "ROLE_REVOKE_SELF_ADMIN",
-        }:
-            st = 409
-        by_status.setdefault(st, []).append(code)
+        by_status.setdefault(status_of(code), []).append(code)
     responses: dict[int, Any] = {status: ok}
     for st, cs in sorted(by_status.items()):
         responses[st] = OpenApiResponse(ErrorOut, description="错误码：" + "、".join(f"`{c}`" for c in cs))

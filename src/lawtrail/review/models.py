@@ -202,3 +202,26 @@ class ReviewFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind}"
+
+
+class ReviewRequirement(models.Model):
+    """Whether a case must be legally reviewed before its decision (APL-58, G118-12), why, and
+    whether its review passed. Review's own facts about a case, kept in review's table (the case
+    flow does not know them: the gate on ``decision_submit`` is review's hook).
+
+    ``passed``: None — no opinion since the case was last routed; True — 同意; False — 存在问题.
+    """
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, primary_key=True, related_name="review_requirement"
+    )
+    required = models.BooleanField(_("须法制审核"), default=False)
+    reasons = models.JSONField(_("审核理由"), default=list, blank=True)
+    passed = models.BooleanField(_("审核通过"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("法制审核要求")
+        verbose_name_plural = _("法制审核要求")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {'须审核' if self.required else '—'}"

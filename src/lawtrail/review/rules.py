@@ -247,6 +247,74 @@ def reviewer_independence_check(*, reviewer_id: object, involved: dict[object, s
         )
 
 
+def reviewer_check(
+    *,
+    reviewer_id: object,
+    has_reviewer_role: bool,
+    legal_qualification: bool,
+    reviewed_before: bool,
+    involved: dict[object, str],
+) -> None:
+    """APL-58 (APL Art. 58 para. 2; G118-11; NMG Art. 27 办理与审核相分离): who may review a case —
+    the one rule, for the review page, the review API and the case API alike: a reviewer of the
+    agency's review body, qualified when reviewing for the first time, and not involved in the
+    case in any way (handler, officer, evidence collector, approver)."""
+    reviewer_eligibility_check(
+        has_reviewer_role=has_reviewer_role,
+        legal_qualification=legal_qualification,
+        reviewed_before=reviewed_before,
+    )
+    reviewer_independence_check(reviewer_id=reviewer_id, involved=involved)
+
+
+def review_gate_check(*, review_required: bool, review_passed: bool | None) -> None:
+    """APL-58 (APL Art. 58): when review is required, no decision without it
+    (``CASE_REVIEW_REQUIRED``) or after a failed review (``CASE_REVIEW_NOT_PASSED``).
+    ``review_passed``: None = no review opinion, False = 存在问题, True = 同意."""
+    if not review_required:
+        return
+    if review_passed is None:
+        raise ValidationFailed(
+            _("本案属于应当进行法制审核的情形，未经法制审核的，不得作出决定（《行政处罚法》第五十八条）。"),
+            code="CASE_REVIEW_REQUIRED",
+            rule="APL-58",
+        )
+    if not review_passed:
+        raise ValidationFailed(
+            _("法制审核未通过，不得作出决定；请按审核意见处理后重新提交审核（《行政处罚法》第五十八条）。"),
+            code="CASE_REVIEW_NOT_PASSED",
+            rule="APL-58",
+        )
+
+
+def submission_check(*, required: bool, passed: bool | None) -> None:
+    """APL-58, G118-12: only a case the 目录清单 (or a flag) requires to be reviewed is submitted
+    (``CASE_REVIEW_NOT_REQUIRED``), and not once its review passed (``CASE_REVIEW_ALREADY_PASSED``)."""
+    if not required:
+        raise Conflict(_("本案不属于须法制审核的情形。"), code="CASE_REVIEW_NOT_REQUIRED", rule="APL-58")
+    if passed:
+        raise Conflict(_("本案已通过法制审核。"), code="CASE_REVIEW_ALREADY_PASSED", rule="APL-58")
+
+
+#: States in which a flag routes the case at once (the proposal is approved, no decision yet).
+FLAG_ROUTES_AT_ONCE = frozenset({"proposed", "notified", "hearing", "ready"})
+#: States in which a case may be flagged for review (APL-58: before the decision).
+FLAGGABLE_STATES = frozenset({"investigating", "investigated", "proposed", "notified", "hearing", "ready"})
+
+
+def flag_state_check(*, state: str) -> None:
+    """APL-58: legal review comes before the decision — a case is flagged while it is investigated
+    or before its decision is submitted (``REVIEW_FLAG_STATE``), never after."""
+    if state not in FLAGGABLE_STATES:
+        raise Conflict(
+            _(
+                "案件已进入决定或执行阶段，不能再提请法制审核（《行政处罚法》第五十八条：法制审核应在作出决定之前）。"
+            ),
+            code="REVIEW_FLAG_STATE",
+            rule="APL-58",
+        )
+
+
 def round_robin_pick(eligible: Sequence[int], last_assigned: int | None) -> int | None:
     """The next eligible reviewer after the one assigned last (ordered by account id)."""
     if not eligible:

@@ -4,10 +4,10 @@ Two kinds of entry points:
 
 * services a person calls — criteria of the 目录清单, flags, assignment, the opinion, the
   extension of the time limit;
-* hooks the case flow calls inside its own transaction (``cases.services``): ``route_case``
-  when a proposal is approved or a hearing held (APL-58), ``on_submit`` when the case is
-  submitted (opens a round), ``on_opinion`` when ``review_pass`` / ``review_send_back`` runs
-  (closes the round). The state of the case still changes only in ``case_transition``.
+* what review's hooks on the case flow (``gates.py``, registered in ``apps.ready``) carry out
+  inside the step's transaction: ``route_case`` when a proposal is approved or a hearing held
+  (APL-58), ``open_round`` when the case is submitted, ``close_round`` when ``review_pass`` /
+  ``review_send_back`` runs. The state of the case changes only in ``case_transition``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lawtrail.cases.deadlines import deadline_set
+from lawtrail.cases.engine import case_note, case_transition
 from lawtrail.cases.models import Approval, Case, CaseEvent, Evidence, Measure, Outcome
+from lawtrail.cases.rules import PenaltyKind
+from lawtrail.cases.selectors import case_get_for
 from lawtrail.core.calendar import selectors as calendar
 from lawtrail.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lawtrail.core.journal.services import journal_append, journal_snapshot
@@ -30,31 +34,14 @@ from lawtrail.registry.models import Agency, Division, Domain, RoleGrant, Staff
 from lawtrail.registry.selectors import user_covers_division, user_has_perm
 
 from . import rules
-from .models import CriterionOptOut, Review, ReviewAssignment, ReviewCriterion, ReviewFlag
+from .journal_actions import ReviewJournal
+from .models import CriterionOptOut, Review, ReviewAssignment, ReviewCriterion, ReviewFlag, ReviewRequirement
 
 # ----------------------------------------------------------------------------- helpers
 
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def _case_event(
-    case: Case, *, actor: Any, action: str, on: dt.date, note: str = "", data: dict | None = None
-) -> None:
-    """A recorded act on the case's 大事记 (no state change), journaled."""
-    event = CaseEvent.objects.create(
-        case=case,
-        action=action,
-        from_state=case.state,
-        to_state=case.state,
-        actor=actor if getattr(actor, "pk", None) else None,
-        at=timezone.now(),
-        on=on,
-        note=note[:2000],
-        data=data or {},
-    )
-    journal_append(actor=actor, action=f"cases:event:{action}", subject=event)
 
 
 def _decimal(value: Any, field: str) -> Decimal | None:
@@ -102,8 +89,6 @@ def _may_manage_criterion(actor: Any, c: ReviewCriterion) -> bool:
 
 
 def _apply_criterion(c: ReviewCriterion, fields: dict[str, Any]) -> None:
-    from lawtrail.cases.rules import PenaltyKind
-
     for key, value in fields.items():
         if key not in CRITERION_FIELDS:
             raise ValidationFailed(_("未知字段：%(f)s") % {"f": key}, code="REVIEW_FIELD_UNKNOWN")
@@ -166,7 +151,7 @@ def criterion_create(
     _apply_criterion(c, fields)
     with transaction.atomic():
         c.save()
-        journal_append(actor=actor, action="review:criterion:create", subject=c)
+        journal_append(actor=actor, action=ReviewJournal.CRITERION_CREATE, subject=c)
     return c
 
 
@@ -178,7 +163,7 @@ def criterion_update(*, actor: Any, criterion_id: int, **fields: Any) -> ReviewC
         before = journal_snapshot(c)
         _apply_criterion(c, fields)
         c.save()
-        journal_append(actor=actor, action="review:criterion:update", subject=c, before=before)
+        journal_append(actor=actor, action=ReviewJournal.CRITERION_UPDATE, subject=c, before=before)
     return c
 
 
@@ -199,7 +184,7 @@ def criterion_opt_out(*, actor: Any, agency_id: int, criterion_id: int, reason: 
         )
         if not created:
             raise Conflict(_("该事项已停用。"), code="REVIEW_ALREADY_OPTED_OUT")
-        journal_append(actor=actor, action="review:criterion:opt_out", subject=row)
+        journal_append(actor=actor, action=ReviewJournal.CRITERION_OPT_OUT, subject=row)
     return row
 
 
@@ -217,7 +202,7 @@ def criterion_opt_in(*, actor: Any, agency_id: int, criterion_id: int) -> None:
             raise NotFound(_("该事项未停用。"), code="NOT_FOUND")
         before = journal_snapshot(row)
         journal_append(
-            actor=actor, action="review:criterion:opt_in", subject=row, before=before, deleted=True
+            actor=actor, action=ReviewJournal.CRITERION_OPT_IN, subject=row, before=before, deleted=True
         )
         row.delete()
 
@@ -228,9 +213,7 @@ def criterion_opt_in(*, actor: Any, agency_id: int, criterion_id: int) -> None:
 def review_flag(*, actor: Any, case_id: int, kind: str, reason: str, on: dt.date | None = None) -> ReviewFlag:
     """A handler or a leader flags a case: 重大公共利益, 疑难复杂/多个法律关系, or another reason
     (APL-58(1)(3)(4), G118-12 重大社会影响). Routed at the next proposal approval — at once when
-    the proposal is already approved."""
-    from lawtrail.cases.selectors import case_get_for
-
+    the proposal is already approved and no decision is made yet (``FLAG_ROUTES_AT_ONCE``)."""
     on = on or _today()
     case = case_get_for(actor, case_id)
     if not (
@@ -244,19 +227,26 @@ def review_flag(*, actor: Any, case_id: int, kind: str, reason: str, on: dt.date
         raise ValidationFailed(_("请写明提请法制审核的理由。"), code="REASON_REQUIRED")
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
+        rules.flag_state_check(state=case.state)
         flag = ReviewFlag.objects.create(
             case=case, kind=kind, reason=reason.strip(), by=actor, at=timezone.now()
         )
-        journal_append(actor=actor, action="review:flag:create", subject=flag)
-        if case.state in ("proposed", "notified", "hearing", "ready"):
-            before = journal_snapshot(case)
+        journal_append(actor=actor, action=ReviewJournal.FLAG_CREATE, subject=flag)
+        if case.state in rules.FLAG_ROUTES_AT_ONCE:
             route_case(case, actor=actor, on=on, trigger="flag")
-            case.save()
-            journal_append(actor=actor, action="cases:case:review_route", subject=case, before=before)
     return flag
 
 
-def case_facts(case: Case, *, hearing_held: bool | None = None) -> rules.CaseFacts:
+def requirement_of(case: Case, *, lock: bool = False) -> ReviewRequirement:
+    """Review's facts about the case: whether review is required, why, and whether it passed
+    (an unsaved, not-required row when the case was never routed)."""
+    qs = ReviewRequirement.objects.select_for_update() if lock else ReviewRequirement.objects
+    return qs.filter(case=case).first() or ReviewRequirement(case=case)
+
+
+def case_facts(
+    case: Case, *, hearing_held: bool | None = None, handler_flag: bool = False
+) -> rules.CaseFacts:
     flags = {f.kind: f.reason for f in case.review_flags.all()}
     if hearing_held is None:
         hearing_held = case.events.filter(action="hearing_hold").exists()
@@ -272,25 +262,31 @@ def case_facts(case: Case, *, hearing_held: bool | None = None) -> rules.CaseFac
         hearing_held=hearing_held,
         complex_case=ReviewFlag.Kind.COMPLEX in flags,
         public_interest=ReviewFlag.Kind.PUBLIC_INTEREST in flags,
-        flagged=bool(case.review_required) or ReviewFlag.Kind.OTHER in flags,
+        flagged=handler_flag or ReviewFlag.Kind.OTHER in flags,
         flag_reason=flags.get(ReviewFlag.Kind.OTHER, "") or _("拟处理意见中标记须法制审核"),
     )
 
 
 def route_case(
-    case: Case, *, actor: Any, on: dt.date, trigger: str, hearing_held: bool | None = None
+    case: Case,
+    *,
+    actor: Any,
+    on: dt.date,
+    trigger: str,
+    hearing_held: bool | None = None,
+    handler_flag: bool = False,
 ) -> list[dict]:
-    """Hook (APL-58, G118-12): match the case against the agency's 目录清单 in force and set
-    ``review_required`` / ``review_reasons`` in memory (the caller saves the case in its
-    transaction). Routing only adds: a case once required stays required. The match is
-    recorded on the 大事记 (``review_route``) and in the journal."""
+    """APL-58, G118-12: match the case against the agency's 目录清单 in force and record what it
+    meets on the case's ``ReviewRequirement`` (journaled) and on its 大事记 (``review_route``).
+    Routing only adds: a case once required stays required. ``handler_flag``: the handler marked
+    the proposal as requiring review — a reason only when this routing is that proposal's."""
     from .selectors import criteria_in_force
 
     matched = rules.route(
         [criterion_facts(c) for c in criteria_in_force(case.agency)],
-        case_facts(case, hearing_held=hearing_held),
+        case_facts(case, hearing_held=hearing_held, handler_flag=handler_flag),
     )
-    if case.review_required and not matched:
+    if handler_flag and not matched:
         matched = [
             {
                 "criterion": None,
@@ -303,15 +299,19 @@ def route_case(
     def key(r: dict) -> object:
         return r.get("criterion") or r.get("reason")
 
-    known = {key(r) for r in case.review_reasons or [] if isinstance(r, dict)}
+    req = requirement_of(case, lock=True)
+    known = {key(r) for r in req.reasons or [] if isinstance(r, dict)}
     new = [m for m in matched if key(m) not in known]
     if not new:
         return []
-    case.review_reasons = [r for r in case.review_reasons or [] if isinstance(r, dict)] + new
-    if not case.review_required or trigger == "hearing":
-        case.review_passed = False  # a new reason after a hearing needs a (new) review
-    case.review_required = True
-    _case_event(
+    before = None if req._state.adding else journal_snapshot(req)
+    req.reasons = [r for r in req.reasons or [] if isinstance(r, dict)] + new
+    if not req.required or trigger == "hearing":
+        req.passed = None  # a new reason after a hearing needs a (new) review
+    req.required = True
+    req.save()
+    journal_append(actor=actor, action=ReviewJournal.REQUIREMENT_ROUTE, subject=req, before=before)
+    case_note(
         case,
         actor=actor,
         action="review_route",
@@ -437,26 +437,35 @@ def involvement(case: Case) -> dict[int, str]:
     return out
 
 
-def on_submit(case: Case, *, actor: Any, data: dict[str, Any], on: dt.date) -> Review:
-    """Hook of ``review_submit`` (G118-12/13/14): refuse when a required material is missing,
-    open the next round with the snapshot and what changed since the last round, assign a
-    reviewer by round robin (the head may reassign) and start the review time limit."""
-    from lawtrail.cases.services import deadline_set
-
-    snap = _snapshot(case)
-    rows, required = materials_of(case, snap)
-    rules.materials_check(required=required, present=[r["key"] for r in rows if r["present"]])
+def submission_check(case: Case) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """What ``review_submit`` may be refused for (G118-12/14, APL-58): review not required or
+    passed already, a round still open, a required material missing. Returns the snapshot and
+    the materials checklist the round will record."""
+    req = requirement_of(case)
+    rules.submission_check(required=req.required, passed=req.passed)
     previous = case.reviews.order_by("-round").first()
     if previous is not None and previous.status == Review.Status.OPEN:
         raise Conflict(_("本案已有审核中的送审。"), code="REVIEW_ALREADY_OPEN")
+    snap = _snapshot(case)
+    rows, required = materials_of(case, snap)
+    rules.materials_check(required=required, present=[r["key"] for r in rows if r["present"]])
+    return snap, rows
+
+
+def open_round(
+    case: Case, *, actor: Any, on: dt.date, snap: dict[str, Any], materials: list[dict[str, Any]]
+) -> Review:
+    """G118-12/13/14: open the next round with the snapshot and what changed since the last
+    round, assign a reviewer by round robin (the head may reassign) and start the time limit."""
+    previous = case.reviews.order_by("-round").first()
     review = Review.objects.create(
         case=case,
         round=(previous.round + 1) if previous else 1,
         submitted_by=actor,
         submitted_at=timezone.now(),
         submitted_on=on,
-        reasons=list(case.review_reasons or []),
-        materials=rows,
+        reasons=list(requirement_of(case).reasons or []),
+        materials=materials,
         snapshot=snap,
         changes=rules.resubmission_diff(previous.snapshot if previous else None, snap),
     )
@@ -479,32 +488,35 @@ def on_submit(case: Case, *, actor: Any, data: dict[str, Any], on: dt.date) -> R
     pick = rules.round_robin_pick(eligible_reviewers(case), last)
     review.reviewer_id = pick
     review.save()
-    journal_append(actor=actor, action="review:review:submit", subject=review)
+    journal_append(actor=actor, action=ReviewJournal.REVIEW_SUBMIT, subject=review)
     if pick:
         a = ReviewAssignment.objects.create(
             review=review, reviewer_id=pick, how="round_robin", by=None, at=timezone.now()
         )
-        journal_append(actor=actor, action="review:assignment:create", subject=a)
+        journal_append(actor=actor, action=ReviewJournal.ASSIGNMENT_CREATE, subject=a)
     return review
 
 
 # ----------------------------------------------------------------------------- the opinion
 
 
-def _open_round(case: Case) -> Review | None:
+def open_round_of(case: Case) -> Review | None:
     return Review.objects.select_for_update().filter(case=case, status=Review.Status.OPEN).first()
 
 
 def check_reviewer(case: Case, review: Review | None, actor: Any) -> None:
-    """APL-58: reviewer grant, qualification of a first-time reviewer, independence, assignment."""
+    """APL-58: reviewer grant, qualification of a first-time reviewer, independence (the one rule,
+    ``rules.reviewer_check``), and the head's assignment of the round."""
     staff = Staff.objects.filter(user=actor).first()
-    has_role = RoleGrant.objects.filter(user=actor, role=Role.REVIEWER, agency=case.agency).exists()
-    rules.reviewer_eligibility_check(
-        has_reviewer_role=has_role,
+    rules.reviewer_check(
+        reviewer_id=actor.pk,
+        has_reviewer_role=RoleGrant.objects.filter(
+            user=actor, role=Role.REVIEWER, agency=case.agency
+        ).exists(),
         legal_qualification=bool(staff and staff.legal_qualification),
         reviewed_before=bool(experienced_reviewers([actor.pk])),
+        involved=involvement(case),
     )
-    rules.reviewer_independence_check(reviewer_id=actor.pk, involved=involvement(case))
     if review is not None and review.reviewer_id and review.reviewer_id != actor.pk:
         # a head's assignment binds; a round-robin one is a proposal any eligible reviewer may take over
         last = review.assignments.order_by("-id").first()
@@ -512,29 +524,29 @@ def check_reviewer(case: Case, review: Review | None, actor: Any) -> None:
             raise PermissionDenied(_("本案已由负责人指定其他审核人员。"), code="REVIEW_NOT_ASSIGNED")
 
 
-def on_opinion(case: Case, *, actor: Any, data: dict[str, Any], on: dt.date, passed: bool) -> Review:
-    """Hook of ``review_pass`` / ``review_send_back``: close the open round with the opinion.
+def close_round(
+    case: Case,
+    *,
+    actor: Any,
+    on: dt.date,
+    passed: bool,
+    text: str,
+    checklist: dict[str, dict] | None,
+    categories: list[str],
+) -> Review:
+    """Close the open round with the opinion (``review_pass`` / ``review_send_back``) and record on
+    the case's requirement whether its review passed.
 
-    Through the review page or API the checklist and categories are given and checked
-    (``rules.opinion_check``); through the case API only the written opinion comes — the round
+    Through the review page or API the checklist and categories are given (checked by the gate,
+    ``rules.opinion_check``); through the case API only the written opinion comes — the round
     then records no itemised checklist, and a send-back counts as a finding of category 其他.
     """
-    review = _open_round(case)
+    review = open_round_of(case)
     if review is None:  # a case submitted before the review app existed: open its round now
-        review = on_submit(case, actor=case.handler, data={}, on=on)
-    check_reviewer(case, review, actor)
+        snap = _snapshot(case)
+        review = open_round(case, actor=case.handler, on=on, snap=snap, materials=materials_of(case, snap)[0])
     before = journal_snapshot(review)
-    text = str(data.get("opinion") or data.get("reason") or "")
-    checklist = data.get("checklist")
-    categories = list(data.get("categories") or [])
-    if checklist is not None:
-        rules.opinion_check(
-            opinion=rules.AGREE if passed else rules.FINDINGS_OPINION,
-            checklist=checklist,
-            categories=categories,
-            text=text,
-        )
-    elif not passed and not categories:
+    if checklist is None and not passed and not categories:
         categories = ["other"]
     if review.reviewer_id != actor.pk:  # unassigned, or taking over a round-robin assignment: recorded
         ReviewAssignment.objects.create(
@@ -555,17 +567,20 @@ def on_opinion(case: Case, *, actor: Any, data: dict[str, Any], on: dt.date, pas
     case.deadlines.filter(kind="review", active=True).update(active=False, met_on=on)
     journal_append(
         actor=actor,
-        action=f"review:review:{'agree' if passed else 'findings'}",
+        action=ReviewJournal.REVIEW_AGREE if passed else ReviewJournal.REVIEW_FINDINGS,
         subject=review,
         before=before,
     )
+    req = requirement_of(case, lock=True)
+    before_req = None if req._state.adding else journal_snapshot(req)
+    req.passed = passed
+    req.save()
+    journal_append(actor=actor, action=ReviewJournal.REQUIREMENT_OPINION, subject=req, before=before_req)
     return review
 
 
 def review_submit(*, actor: Any, case_id: int, on: dt.date | None = None) -> Review:
     """送审: the handler submits the case (``review_submit`` of the case table)."""
-    from lawtrail.cases.services import case_transition
-
     with transaction.atomic():
         case = case_transition(actor=actor, case_id=case_id, action="review_submit", on=on)
         return case.reviews.get(status=Review.Status.OPEN)
@@ -583,8 +598,6 @@ def review_opinion(
 ) -> Review:
     """The reviewer's opinion over the G118-13 points: 同意 passes the case (``review_pass``);
     存在问题 sends it back to the handler (``review_send_back``) — in this one transaction."""
-    from lawtrail.cases.services import case_transition
-
     from .selectors import review_get_for
 
     review = review_get_for(actor, review_id)
@@ -643,8 +656,8 @@ def review_assign(*, actor: Any, review_id: int, reviewer_id: int, reason: str =
         )
         review.reviewer_id = reviewer_id
         review.save(update_fields=["reviewer"])
-        journal_append(actor=actor, action="review:assignment:create", subject=a)
-        journal_append(actor=actor, action="review:review:assign", subject=review, before=before)
+        journal_append(actor=actor, action=ReviewJournal.ASSIGNMENT_CREATE, subject=a)
+        journal_append(actor=actor, action=ReviewJournal.REVIEW_ASSIGN, subject=review, before=before)
     return review
 
 
@@ -675,7 +688,7 @@ def review_extension_request(*, actor: Any, review_id: int, reason: str) -> Revi
         before = journal_snapshot(review)
         review.extension_status, review.extension_reason = "requested", reason.strip()
         review.save(update_fields=["extension_status", "extension_reason"])
-        journal_append(actor=actor, action="review:extension:request", subject=review, before=before)
+        journal_append(actor=actor, action=ReviewJournal.EXTENSION_REQUEST, subject=review, before=before)
     return review
 
 
@@ -683,8 +696,6 @@ def review_extension_decide(
     *, actor: Any, review_id: int, approve: bool, on: dt.date | None = None
 ) -> Review:
     """The head approves (the time limit moves by ``review.time_limit_extension`` WD) or refuses."""
-    from lawtrail.cases.services import deadline_set
-
     on = on or _today()
     with transaction.atomic():
         review = (
@@ -718,11 +729,11 @@ def review_extension_decide(
         review.save()
         journal_append(
             actor=actor,
-            action=f"review:extension:{'approve' if approve else 'reject'}",
+            action=ReviewJournal.EXTENSION_APPROVE if approve else ReviewJournal.EXTENSION_REJECT,
             subject=review,
             before=before,
         )
-        _case_event(
+        case_note(
             review.case,
             actor=actor,
             action="review_extension_" + ("approve" if approve else "reject"),

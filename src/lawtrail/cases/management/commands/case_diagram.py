@@ -1,4 +1,5 @@
-"""Write docs/case-states.md from the transition table (so the diagram cannot drift)."""
+"""Write docs/case-states.md from the transition table (so the diagram cannot drift), and the
+per-action error codes of the cases API (``cases/error_map.py``)."""
 
 from pathlib import Path
 
@@ -20,15 +21,23 @@ class Command(BaseCommand):
         parser.add_argument("--check", action="store_true", help="只检查文件是否为最新，不写入")
 
     def handle(self, *args, output: str, check: bool, **options):
-        path = Path(output)
-        text = states_markdown()
-        if check:
+        from lawtrail.cases import error_map_gen  # a developer's tool: reads the source
+
+        targets = [(Path(output), states_markdown())]
+        if output == str(DEFAULT_PATH):  # the per-action error codes of the API go with the table
+            targets.append((error_map_gen.PATH, error_map_gen.source()))
+        stale = False
+        for path, text in targets:
             current = path.read_text(encoding="utf-8") if path.exists() else ""
-            if current != text:
-                self.stderr.write(f"{path} 不是最新，请运行 python manage.py case_diagram")
-                raise SystemExit(1)
-            self.stdout.write(f"{path} 是最新的。")
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        self.stdout.write(f"已写入 {path}")
+            if check:
+                if current != text:
+                    self.stderr.write(f"{path} 不是最新，请运行 lawtrail case_diagram")
+                    stale = True
+                else:
+                    self.stdout.write(f"{path} 是最新的。")
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            self.stdout.write(f"已写入 {path}")
+        if stale:
+            raise SystemExit(1)

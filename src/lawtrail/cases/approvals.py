@@ -1,0 +1,230 @@
+"""Approval chains (逐级审批): who approves what, level by level.
+
+These functions decide and record — the approval row, its steps, their journal entries — and
+return how the approval ended (``Outcome``). They never apply the effect of the approved step:
+the engine (``engine._apply_outcome``) does, so the effect of a step has one home, its row.
+Everything here runs inside the caller's transaction (the engine's).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lawtrail.core.errors import Conflict, PermissionDenied, ValidationFailed
+from lawtrail.core.journal.services import journal_append, journal_snapshot
+from lawtrail.core.permissions import Perm, Role
+from lawtrail.registry.models import Agency, RoleGrant, Staff
+from lawtrail.registry.selectors import user_has_perm
+
+from . import rules, workflow
+from .journal_actions import CaseJournal
+from .models import Approval, ApprovalChain, ApprovalStep, Case, Measure
+
+APPROVER_ROLES = (Role.APPROVER_1, Role.APPROVER_2, Role.APPROVER_3)
+DECISIONS = ("approve", "send_back", "withdraw", "reassign")
+
+
+def approval_chain_for(agency: Agency, action: str) -> list[str]:
+    chain = ApprovalChain.objects.filter(agency=agency, action=action).first()
+    return list(chain.levels) if chain else list(workflow.DEFAULT_CHAINS[action])
+
+
+def approval_chain_set(*, actor: Any, agency: Agency, action: str, levels: list[str]) -> ApprovalChain:
+    """Configure the agency's chain for one approval action (e.g. 承办机构负责人 → 主要负责人).
+    The chains of extensions and measures end with the head (``rules.side_chain_check``)."""
+    if not user_has_perm(actor, Perm.CASE_CONFIGURE, agency):
+        raise PermissionDenied(_("您没有办理该案件此项操作的权限。"), code="PERMISSION_DENIED")
+    if action not in workflow.DEFAULT_CHAINS:
+        raise ValidationFailed(_("未知的审批事项。"), code="APPROVAL_ACTION_UNKNOWN")
+    if not levels or any(level not in APPROVER_ROLES for level in levels) or len(set(levels)) != len(levels):
+        raise ValidationFailed(
+            _("审批层级须为不重复的审批角色（承办机构负责人、分管领导、主要负责人）。"),
+            code="APPROVAL_CHAIN_INVALID",
+        )
+    rules.side_chain_check(action=action, levels=list(levels))
+    with transaction.atomic():
+        chain, created = ApprovalChain.objects.select_for_update().get_or_create(agency=agency, action=action)
+        before = None if created else journal_snapshot(chain)
+        chain.levels = levels
+        chain.save()
+        journal_append(actor=actor, action=CaseJournal.APPROVAL_CHAIN_SET, subject=chain, before=before)
+    return chain
+
+
+def open(  # noqa: A001 — approvals.open reads as the act it is
+    case: Case,
+    *,
+    actor: Any,
+    action: str,
+    payload: dict[str, Any],
+    on: dt.date,
+    measure_id: int | None = None,
+) -> Approval:
+    """Submit ``payload`` (the step's input as JSON) to the agency's chain for ``action``; the
+    chain in force now is copied onto the approval."""
+    approval = Approval.objects.create(
+        case=case,
+        action=action,
+        levels=approval_chain_for(case.agency, action),
+        level=0,
+        submitted_by=actor,
+        submitted_at=timezone.now(),
+        payload={**payload, "_on": on.isoformat()},
+        measure_id=measure_id,
+    )
+    journal_append(actor=actor, action=CaseJournal.APPROVAL_SUBMIT, subject=approval)
+    return approval
+
+
+def close(approval: Approval, *, actor: Any, reasons: str) -> None:
+    """End a side approval whose subject is gone (measure released, decision limit over)."""
+    before = journal_snapshot(approval)
+    ApprovalStep.objects.create(
+        approval=approval,
+        level=approval.level,
+        decision="close",
+        actor=actor,
+        at=timezone.now(),
+        reasons=reasons,
+    )
+    approval.status = Approval.Status.WITHDRAWN
+    approval.save()
+    journal_append(actor=actor, action=CaseJournal.APPROVAL_CLOSE, subject=approval, before=before)
+
+
+def close_pending(
+    case: Case, chain: str, *, actor: Any, reasons: str, measure: Measure | None = None
+) -> None:
+    """Close every pending side approval of ``chain`` (of ``measure`` when given)."""
+    qs = (measure.approvals if measure is not None else case.approvals).select_for_update()
+    for a in qs.filter(status=Approval.Status.PENDING, action=chain):
+        close(a, actor=actor, reasons=reasons)
+
+
+def pending(case: Case, approval_id: int | None = None) -> Approval:
+    """The pending approval to act on: ``approval_id``, or the only one (several: it must be named)."""
+    qs = case.approvals.select_for_update().filter(status=Approval.Status.PENDING).order_by("id")
+    if approval_id is not None:
+        approval = qs.filter(pk=approval_id).first()
+    else:
+        rows = list(qs[:2])
+        if len(rows) > 1:
+            raise ValidationFailed(
+                _("案件有多项待审批事项，请指明要办理的审批（approval_id）。"),
+                code="APPROVAL_ID_REQUIRED",
+                details={"approval_ids": list(qs.values_list("pk", flat=True))},
+            )
+        approval = rows[0] if rows else None
+    if approval is None:
+        raise Conflict(_("案件没有待审批事项，可能已被他人处理。"), code="APPROVAL_NOT_PENDING")
+    return approval
+
+
+def holds_level(actor: Any, agency: Agency, role: str) -> bool:
+    return RoleGrant.objects.filter(user=actor, role=role, agency=agency).exists()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one decision on an approval ended. ``ended``: the approval is over (approved by the
+    last level, sent back to the handler, or withdrawn) and the engine applies its effect."""
+
+    approval: Approval
+    decision: str
+    ended: bool
+    role: str
+    reasons: str
+
+    def record(self) -> dict[str, Any]:
+        """What the event records of the decision."""
+        out: dict[str, Any] = {
+            "approval": self.approval.action,
+            "approval_id": self.approval.pk,
+            "level": self.approval.level,
+            "role": self.role,
+        }
+        if self.approval.measure_id:
+            out["measure_id"] = self.approval.measure_id
+        return out
+
+
+def decide(
+    case: Case,
+    approval: Approval,
+    *,
+    actor: Any,
+    decision: str,
+    reasons: str = "",
+    to: str = "handler",
+    assignee_id: int | None = None,
+) -> Outcome:
+    """Record one decision on a locked case's pending approval and say how it ended."""
+    acting_level = approval.level  # the step records the level it acted at
+    role = approval.levels[acting_level]
+    before = journal_snapshot(approval)
+    side = approval.action in workflow.SIDE_APPROVALS
+    ended = False
+    if decision not in DECISIONS:
+        raise ValidationFailed(_("未知的审批操作。"), code="APPROVAL_DECISION_UNKNOWN")
+    if decision == "withdraw":
+        if actor.pk != approval.submitted_by_id:
+            raise PermissionDenied(_("只有提交人可以取回。"), code="APPROVAL_WITHDRAW_NOT_SUBMITTER")
+        if approval.steps.exists():
+            raise Conflict(_("审批人已经办理，不能取回。"), code="APPROVAL_ALREADY_ACTED")
+        if side and approval.measure_id and approval.measure.status == Measure.Status.TAKEN:
+            raise Conflict(
+                _(
+                    "紧急实施的强制措施须在24小时内补办批准，不能取回；不再需要的，应当立即解除（《行政强制法》第十九条）。"
+                ),
+                code="MEASURE_POST_APPROVAL_NO_WITHDRAW",
+                rule="ACL-19",
+            )
+        approval.status, ended = Approval.Status.WITHDRAWN, True
+    else:
+        if not holds_level(actor, case.agency, role):
+            raise PermissionDenied(
+                _("该审批事项当前由“%(role)s”办理。") % {"role": Role(role).label},
+                code="APPROVAL_NOT_YOUR_LEVEL",
+            )
+        if approval.assignee_id and approval.assignee_id != actor.pk:
+            raise PermissionDenied(_("该审批事项已指派给其他审批人。"), code="APPROVAL_ASSIGNED_TO_OTHER")
+        if actor.pk == approval.submitted_by_id:
+            raise PermissionDenied(_("不能审批本人提交的事项。"), code="APPROVAL_SELF")
+        if decision == "approve":
+            if approval.level + 1 < len(approval.levels):
+                approval.level += 1
+                approval.assignee = None
+            else:
+                approval.status, ended = Approval.Status.APPROVED, True
+        elif decision == "send_back":
+            if not reasons.strip():
+                raise ValidationFailed(_("退回须写明理由。"), code="REASON_REQUIRED")
+            if to == "previous" and approval.level > 0:
+                approval.level -= 1
+                approval.assignee = None
+            else:
+                approval.status, ended = Approval.Status.SENT_BACK, True
+        else:  # reassign
+            target = Staff.objects.filter(user_id=assignee_id, agency=case.agency).first()
+            if target is None or not holds_level(target.user, case.agency, role):
+                raise ValidationFailed(
+                    _("改派对象须为本机关同一审批层级的人员。"), code="APPROVAL_REASSIGN_INVALID"
+                )
+            approval.assignee_id = assignee_id
+    ApprovalStep.objects.create(
+        approval=approval,
+        level=acting_level,
+        decision=decision,
+        actor=actor,
+        at=timezone.now(),
+        reasons=reasons,
+    )
+    approval.save()
+    journal_append(actor=actor, action=CaseJournal.approval(decision), subject=approval, before=before)
+    return Outcome(approval=approval, decision=decision, ended=ended, role=role, reasons=reasons)

@@ -1,0 +1,104 @@
+"""立案、处理意见、处罚决定 and their service; closing and archiving (APL-54/57/60/61, APL-47)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+
+from .. import approvals, rules
+from ..deadlines import deadline_meet, deadline_set, decision_deadline, is_working
+from ..models import CasePeriod, Deadline, Outcome, State
+from ..numbers import case_number_format, case_number_next
+from .limits import period_close
+
+
+def filing_approved(ctx) -> None:
+    """The last level approved the filing (立案): the case gets its number and the APL-60 limit."""
+    case, on = ctx.case, ctx.on
+    year = on.year
+    case.year, case.seq = year, case_number_next(agency=case.agency, year=year)
+    case.number = case_number_format(case.agency, year, case.seq, on)
+    case.filed_on = on
+    decision_deadline(case)
+
+
+def proposal_approved(ctx) -> None:
+    """The proposal (拟处理意见) as approved becomes the case's proposal; only a proposed penalty is
+    notified (APL-44): the other outcomes go straight to 待作出决定."""
+    case, inp = ctx.case, ctx.input
+    case.proposed_outcome = inp.outcome
+    case.proposed_kinds = list(inp.kinds)
+    case.proposed_amount = inp.amount
+    case.benchmark_tier = inp.tier
+    case.tier_deviation_reason = inp.deviation_reason
+    if case.proposed_outcome != Outcome.PENALTY:
+        ctx.target = State.READY
+
+
+def decision_made(ctx) -> None:
+    """The last level approved the decision: outcome, penalty and the APL-61 service deadline."""
+    case, inp, on = ctx.case, ctx.input, ctx.on
+    if inp.amount is not None:  # lowered after 复核 (the guard refused any increase)
+        case.proposed_amount = inp.amount
+    if inp.kinds:
+        case.proposed_kinds = list(inp.kinds)
+    case.outcome = case.proposed_outcome
+    case.penalty_kinds = case.proposed_kinds
+    case.fine_amount = case.proposed_amount if case.outcome == Outcome.PENALTY else None
+    case.decided_on = on
+    for p in case.periods.filter(purpose=CasePeriod.Purpose.DECISION, end__isnull=True):
+        period_close(p, actor=ctx.actor, end=on - dt.timedelta(days=1))  # the decision ends every pause
+    deadline_meet(case, "decision", on)
+    extension_close(case, actor=ctx.actor, reasons=_("已作出处罚决定，延长办案期限的申请不再审批"))
+    deadline_set(
+        case,
+        kind="service",
+        label=_("送达处罚决定书期限"),
+        rule="APL-61",
+        started_on=on,
+        compute=lambda: rules.service_due(decided_on=on, is_working=is_working),
+    )
+
+
+def decision_serve(ctx) -> None:
+    case = ctx.case
+    case.served_on = ctx.input.served_on or ctx.on
+    case.service_method = ctx.input.method
+    case.e_service_consent = bool(ctx.input.consent or case.e_service_consent)
+    deadline_meet(case, "service", ctx.on)
+    if case.outcome == Outcome.PENALTY and case.fine_amount:
+        served = case.served_on
+        deadline_set(
+            case,
+            kind="payment",
+            label=_("缴纳罚款期限"),
+            rule="APL-67",
+            started_on=served,
+            compute=lambda: rules.payment_due(served_on=served, is_working=is_working),
+        )
+
+
+def close(ctx) -> None:
+    ctx.case.closed_on = ctx.on
+    Deadline.objects.filter(case=ctx.case, active=True).update(active=False)
+
+
+def archive(ctx) -> None:
+    ctx.case.archived_on = ctx.on
+
+
+def end(ctx) -> None:
+    """不予立案 / 终止调查: the case ends; a measure's own deadline keeps running, since the
+    property is still held until released (ACL-28)."""
+    Deadline.objects.filter(case=ctx.case, active=True).exclude(kind__startswith="measure").update(
+        active=False
+    )
+    extension_close(ctx.case, actor=ctx.actor, reasons=_("案件已办结，延长办案期限的申请不再审批"))
+
+
+def extension_close(case, *, actor, reasons: str) -> None:
+    """The decision limit no longer runs (decided, declined, terminated, transferred): a pending
+    extension request ends unapproved."""
+    approvals.close_pending(case, "extension", actor=actor, reasons=reasons)
+    case.extension_requested_days = None

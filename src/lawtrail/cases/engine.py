@@ -1,0 +1,432 @@
+"""The engine of the case flow: the only code that changes ``Case.state``.
+
+``case_transition`` takes one row of ``workflow.TABLE``: it parses the row's typed input once,
+locks the case, checks the actor's permission and the state, then runs — in one transaction —
+the row's guards, the hooks' guards (``cases.hooks``), the row's effect and the hooks' effects,
+and writes the ``CaseEvent`` (with its typed tag), the journal entries and the outbox deliveries
+(``cases.outbox``, dispatched after commit). Two people acting on the same step at once: the
+second waits for the lock, then finds the state changed and gets a 409, and nothing of theirs is
+written.
+
+``approval_act`` is the other door of a person into the flow: one level of an approval chain
+acts. ``approvals.decide`` records the decision and says how it ended; this module applies the
+effect (the row's, for the last level's approval).
+
+Follow one request: API view → ``case_transition`` → ``workflow.TABLE`` row (its ``guards``,
+``effect`` and ``input``) → ``hooks.hooks_for(action)`` → ``_event`` → journal and outbox.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lawtrail.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lawtrail.core.journal.services import journal_append, journal_snapshot
+from lawtrail.core.permissions import Perm
+from lawtrail.registry.selectors import user_has_perm
+
+from . import approvals, hooks, inputs, outbox, workflow
+from .context import StepContext
+from .journal_actions import CaseJournal
+from .models import Approval, Case, CaseEvent, State
+from .tags import APPROVAL_STEP_TAGS, APPROVED_TAGS, STEP_TAGS, EventTag
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def step_context(
+    case: Case, *, actor: Any, on: dt.date, row: workflow.Transition, data: Mapping[str, Any] | None
+) -> StepContext:
+    """A context for ``row`` with ``data`` parsed into the row's input and the hooks' inputs."""
+    return StepContext(
+        case=case,
+        actor=actor,
+        on=on,
+        row=row,
+        input=inputs.parse(row.input, data),
+        extra={app: inputs.parse(tp, data) for app, tp in hooks.extra_input_types(row.action)},
+    )
+
+
+# ----------------------------------------------------------------------------- events
+
+
+def _plain_value(v: Any) -> Any:
+    if isinstance(v, dt.datetime):
+        return v.isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if hasattr(v, "as_tuple"):  # Decimal
+        return str(v)
+    if isinstance(v, Mapping):
+        return {str(k): _plain_value(x) for k, x in v.items()}
+    if isinstance(v, list | tuple | set | frozenset):
+        return [_plain_value(x) for x in v]
+    return v
+
+
+def plain(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A mapping as JSON (dates, datetimes and amounts as text, at any depth)."""
+    return {str(k): _plain_value(v) for k, v in data.items()}
+
+
+def given(value: Any) -> dict[str, Any]:
+    """The fields of a typed input that were given (different from their defaults), as JSON."""
+    if value is None:
+        return {}
+    out: dict[str, Any] = {}
+    for fld in dataclasses.fields(value):
+        v = getattr(value, fld.name)
+        default = fld.default if fld.default is not dataclasses.MISSING else None
+        if v != default and v not in (None, "", ()):
+            out[fld.name] = v
+        elif isinstance(v, bool) and v != default:
+            out[fld.name] = v
+    return plain(out)
+
+
+def step_record(ctx: StepContext) -> dict[str, Any]:
+    """What the event records of a step: the input given, the hooks' inputs, and the outputs."""
+    data = given(ctx.input)
+    for extra in ctx.extra.values():
+        data.update(given(extra))
+    data.update(plain(ctx.out))
+    return data
+
+
+def _event(
+    case: Case,
+    *,
+    actor: Any,
+    action: str,
+    tag: EventTag | str,
+    from_state: str,
+    to_state: str,
+    on: dt.date,
+    note: str = "",
+    data: dict | None = None,
+) -> CaseEvent:
+    event = CaseEvent.objects.create(
+        case=case,
+        action=action,
+        tag=str(tag),
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor if getattr(actor, "pk", None) else None,
+        at=timezone.now(),
+        on=on,
+        note=note[:2000],
+        data=data or {},
+    )
+    journal_append(actor=actor, action=CaseJournal.event(action), subject=event)
+    outbox.enqueue(event)
+    return event
+
+
+def case_note(
+    case: Case, *, actor: Any, action: str, on: dt.date, note: str = "", data: dict | None = None
+) -> CaseEvent:
+    """A capability's entry on the case's 大事记 (no state change), journaled, tagged
+    ``cases:note:recorded``: e.g. legal review recording that a case was routed to review.
+    Runs in the caller's transaction."""
+    return _event(
+        case,
+        actor=actor,
+        action=action,
+        tag=EventTag.NOTE_RECORDED,
+        from_state=case.state,
+        to_state=case.state,
+        on=on,
+        note=note,
+        data=plain(data or {}),
+    )
+
+
+# ----------------------------------------------------------------------------- transitions
+
+
+def lock(case_id: int) -> Case:
+    case = (
+        Case.objects.select_for_update()
+        .select_related("agency__division", "domain", "region")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise NotFound(_("案件不存在或您无权查看。"), code="CASE_NOT_FOUND")
+    return case
+
+
+def require(actor: Any, perm: Perm, agency: Any) -> None:
+    if not user_has_perm(actor, perm, agency):
+        raise PermissionDenied(_("您没有办理该案件此项操作的权限。"), code="PERMISSION_DENIED")
+
+
+def _state_conflict(case: Case, t: workflow.Transition) -> Conflict:
+    return Conflict(
+        _("案件当前状态为“%(state)s”，不能“%(action)s”。")
+        % {"state": State(case.state).label, "action": t.label},
+        code="CASE_STATE_CONFLICT",
+        details={"state": case.state, "action": t.action},
+    )
+
+
+def run_guards(t: workflow.Transition, ctx: StepContext, *, skip_chain_level: bool = False) -> None:
+    """The row's guards, then every hook's guard (in registration order)."""
+    for guard in t.guards:
+        if skip_chain_level and getattr(guard, "chain_level", False):
+            continue
+        guard(ctx)
+    for hook in hooks.hooks_for(t.action):
+        if hook.guard is not None:
+            hook.guard(ctx)
+
+
+def apply_effect(t: workflow.Transition, ctx: StepContext) -> None:
+    """The row's effect, then every hook's effect."""
+    if t.effect is not None:
+        t.effect(ctx)
+    for hook in hooks.hooks_for(t.action):
+        if hook.effect is not None:
+            hook.effect(ctx)
+
+
+def _note(ctx: StepContext) -> str:
+    d = ctx.data
+    return str(d.get("reason") or d.get("text") or d.get("conclusion") or "")
+
+
+def case_transition(
+    *, actor: Any, case_id: int, action: str, data: Mapping[str, Any] | None = None, on: dt.date | None = None
+) -> Case:
+    """Take one step of the table on a case (see ``workflow.TABLE`` and the module docstring)."""
+    t = workflow.transition_for(action)
+    if t is None:
+        raise ValidationFailed(
+            _("未知的办案操作：%(action)s") % {"action": action}, code="CASE_ACTION_UNKNOWN"
+        )
+    on = on or _today()
+    with transaction.atomic():
+        case = lock(case_id)
+        ctx = step_context(case, actor=actor, on=on, row=t, data=data)
+        if t.scope == "case":
+            if not user_has_perm(actor, Perm.CASE_VIEW, case.agency):
+                raise NotFound(_("案件不存在或您无权查看。"), code="CASE_NOT_FOUND")
+            require(actor, t.perm, case.agency)
+        else:
+            # the agency asked for assistance acts on its request without seeing the case
+            from .guards import assistance_of  # guards import the engine's context type
+
+            acting = assistance_of(ctx).to_agency
+            if not user_has_perm(actor, Perm.CASE_VIEW, acting):
+                raise NotFound(_("协查请求不存在或您无权查看。"), code="CASE_ASSISTANCE_NOT_FOUND")
+            require(actor, t.perm, acting)
+        if case.state not in t.sources:
+            raise _state_conflict(case, t)
+        if (
+            t.scope == "case"
+            and not t.acts_on
+            and case.approvals.filter(
+                status=Approval.Status.PENDING, action__in=workflow.BLOCKING_APPROVALS
+            ).exists()
+        ):
+            raise Conflict(_("案件有待审批事项，审批结束前不能办理其他操作。"), code="CASE_APPROVAL_PENDING")
+        run_guards(t, ctx)
+        if (
+            case.officers_recheck
+            and t.scope == "case"
+            and t.perm == Perm.CASE_HANDLE
+            and not t.action.startswith("recusal")
+        ):
+            # APL-42 after a recusal or a new officer: the next handling step checks the officers again
+            from .guards import officers_qualified  # guards import the engine's context type
+
+            officers_qualified(ctx)
+            case.officers_recheck = False
+        before = journal_snapshot(case)
+        from_state = case.state
+        event_action, tag = action, STEP_TAGS[action]
+        if t.approval:
+            payload = {**given(ctx.input), **{k: v for e in ctx.extra.values() for k, v in given(e).items()}}
+            approval = approvals.open(case, actor=actor, action=t.approval, payload=payload, on=on)
+            ctx.out["approval_id"] = approval.pk
+            case.state = t.via
+        elif t.acts_on:
+            # the old one-step names act at the side approval's current level (guard chain_level)
+            decision = "approve" if action == workflow.SIDE_APPROVALS[t.acts_on][0] else "send_back"
+            outcome = approvals.decide(
+                case,
+                ctx.facts["approval"],
+                actor=actor,
+                decision=decision,
+                reasons=str(ctx.data.get("reason") or ""),
+            )
+            _apply_outcome(case, outcome, actor=actor, on=on, ctx=ctx)
+            ctx.out.update(outcome.record())
+            if not outcome.ended:  # an intermediate level: the 大事记 says so, the effect is still to come
+                event_action, tag = f"approval_{decision}", APPROVAL_STEP_TAGS[decision]
+        else:
+            apply_effect(t, ctx)
+            if action == "resume":
+                case.state, case.resume_state = case.resume_state or State.INVESTIGATING, ""
+            elif action == "suspend":
+                case.resume_state, case.state = case.state, State.SUSPENDED
+            elif t.target is not None:
+                case.state = ctx.target or t.target
+            if t.opens:
+                measure_id = ctx.out.get("measure_id") or ctx.data.get("measure_id")
+                payload = {**given(ctx.input), **plain(ctx.out)}
+                approval = approvals.open(
+                    case, actor=actor, action=t.opens, payload=payload, on=on, measure_id=measure_id
+                )
+                ctx.out["approval_id"] = approval.pk
+        case.save()
+        journal_append(actor=actor, action=CaseJournal.case(action), subject=case, before=before)
+        _event(
+            case,
+            actor=actor,
+            action=event_action,
+            tag=tag,
+            from_state=from_state,
+            to_state=case.state,
+            on=on,
+            note=_note(ctx),
+            data=step_record(ctx),
+        )
+    return case
+
+
+# ----------------------------------------------------------------------------- approvals
+
+
+def _side_row_context(
+    case: Case, approval: Approval, row: workflow.Transition, *, actor: Any, on: dt.date, reasons: str
+) -> StepContext:
+    return step_context(
+        case,
+        actor=actor,
+        on=on,
+        row=row,
+        data={"measure_id": approval.measure_id, "reason": reasons, "approval_id": approval.pk},
+    )
+
+
+def _apply_outcome(
+    case: Case,
+    outcome: approvals.Outcome,
+    *,
+    actor: Any,
+    on: dt.date,
+    ctx: StepContext | None = None,
+) -> StepContext | None:
+    """Apply how an approval ended: the case reaches the row's target (with the row's effect and
+    its hooks' effects, run on the input as submitted) or goes back; a side approval applies its
+    approve row's effect, or its reject row's when sent back or withdrawn (ACL-19: an emergency
+    measure is then released). Returns the context of the effect that ran, if any."""
+    if not outcome.ended or outcome.decision == "reassign":
+        return None
+    approval = outcome.approval
+    side = workflow.SIDE_APPROVALS.get(approval.action)
+    if side:
+        row = workflow.transition_for(side[0] if outcome.decision == "approve" else side[1])
+        effect_ctx = _side_row_context(case, approval, row, actor=actor, on=on, reasons=outcome.reasons)
+        if ctx is not None:
+            effect_ctx.facts.update(ctx.facts)
+        apply_effect(row, effect_ctx)
+        if ctx is not None:
+            ctx.out.update(effect_ctx.out)
+        return effect_ctx
+    row = next(t for t in workflow.TABLE if t.approval == approval.action)
+    if outcome.decision != "approve":
+        case.state = row.sources[0]
+        return None
+    payload = {k: v for k, v in approval.payload.items() if not k.startswith("_")}
+    effect_ctx = step_context(case, actor=actor, on=on, row=row, data=payload)
+    effect_ctx.facts["approval"] = approval
+    apply_effect(row, effect_ctx)
+    case.state = effect_ctx.target or row.target
+    return effect_ctx
+
+
+def _side_approve_check(case: Case, approval: Approval, *, actor: Any, on: dt.date) -> None:
+    """Each level of a side approval approves only what may still be approved: the approve row's
+    states and guards (the measure still awaits approval, within 24 hours for an emergency one —
+    ACL-19; the extension is asked before the limit ends — APL-60). The level is checked apart."""
+    t = workflow.transition_for(workflow.SIDE_APPROVALS[approval.action][0])
+    if case.state not in t.sources:
+        raise _state_conflict(case, t)
+    ctx = _side_row_context(case, approval, t, actor=actor, on=on, reasons="")
+    run_guards(t, ctx, skip_chain_level=True)
+
+
+def _approval_tag(outcome: approvals.Outcome) -> EventTag:
+    approval = outcome.approval
+    if outcome.ended and outcome.decision != "reassign":
+        side = workflow.SIDE_APPROVALS.get(approval.action)
+        if side:
+            return STEP_TAGS[side[0] if outcome.decision == "approve" else side[1]]
+        if outcome.decision == "approve":
+            return APPROVED_TAGS[approval.action]
+    return APPROVAL_STEP_TAGS[outcome.decision]
+
+
+def approval_act(
+    *,
+    actor: Any,
+    case_id: int,
+    decision: str,
+    reasons: str = "",
+    to: str = "handler",
+    assignee_id: int | None = None,
+    expected_level: int | None = None,
+    approval_id: int | None = None,
+    on: dt.date | None = None,
+) -> Case:
+    """Act on a pending approval of the case: ``approve``, ``send_back`` (to the previous level or
+    to the handler, with reasons), ``withdraw`` (取回, by the submitter before the next level acts)
+    or ``reassign`` (改派 the current level to another approver of that level). ``approval_id``
+    names the approval when the case has several pending (an extension or a measure beside the
+    case's own approval); without it the only pending one is meant."""
+    on = on or _today()
+    with transaction.atomic():
+        case = lock(case_id)
+        if not user_has_perm(actor, Perm.CASE_VIEW, case.agency):
+            raise NotFound(_("案件不存在或您无权查看。"), code="CASE_NOT_FOUND")
+        approval = approvals.pending(case, approval_id)
+        if expected_level is not None and expected_level != approval.level:
+            raise Conflict(_("审批已被他人处理，请刷新后重试。"), code="APPROVAL_STALE")
+        if decision == "approve" and approval.action in workflow.SIDE_APPROVALS:
+            _side_approve_check(case, approval, actor=actor, on=on)
+        before_case = journal_snapshot(case)
+        outcome = approvals.decide(
+            case, approval, actor=actor, decision=decision, reasons=reasons, to=to, assignee_id=assignee_id
+        )
+        effect_ctx = _apply_outcome(case, outcome, actor=actor, on=on)
+        data = outcome.record()
+        if effect_ctx is not None:
+            data.update(plain(effect_ctx.out))
+        case.save()
+        journal_append(
+            actor=actor, action=CaseJournal.case(f"approval_{decision}"), subject=case, before=before_case
+        )
+        _event(
+            case,
+            actor=actor,
+            action=f"approval_{decision}",
+            tag=_approval_tag(outcome),
+            from_state=before_case["state"],
+            to_state=case.state,
+            on=on,
+            note=reasons,
+            data=plain(data),
+        )
+    return case

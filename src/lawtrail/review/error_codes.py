@@ -1,0 +1,73 @@
+"""Error codes of 法制审核 (review), declared: see ``lawtrail.core.errors.Catalogue``."""
+
+from lawtrail.core.errors import Catalogue
+
+CATALOGUE = Catalogue(
+    "review",
+    "法制审核",
+    {
+        "CASE_REVIEWER_RECUSED": (409, "您已在本案中决定回避，不能审核本案（《行政处罚法》第四十三条）。"),
+        "CASE_REVIEW_ALREADY_PASSED": (409, "本案已通过法制审核。"),
+        "CASE_REVIEW_NOT_PASSED": (
+            400,
+            "法制审核未通过，不得作出决定；请按审核意见处理后重新提交审核（《行政处罚法》第五十八条）。",
+        ),
+        "CASE_REVIEW_NOT_REQUIRED": (409, "本案不属于须法制审核的情形。"),
+        "CASE_REVIEW_REQUIRED": (
+            400,
+            "本案属于应当进行法制审核的情形，未经法制审核的，不得作出决定（《行政处罚法》第五十八条）。",
+        ),
+        "REVIEWER_INVOLVED": (
+            400,
+            "法制审核人员不得审核本人参与办理的案件（本案中担任：%(how)s；办理与审核相分离）。",
+        ),
+        "REVIEWER_ROLE_REQUIRED": (403, "只有本机关法制审核机构的审核人员可以进行法制审核。"),
+        "REVIEWER_UNQUALIFIED": (
+            400,
+            "初次从事行政处罚决定法制审核的人员，应当通过国家统一法律职业资格考试取得法律职业资格（《行政处罚法》第五十八条）。",
+        ),
+        "REVIEW_AGREE_WITH_FINDINGS": (400, "审核要点存在问题的，审核意见不能为“同意”。"),
+        "REVIEW_ALREADY_DECIDED": (409, "本轮审核已经作出意见。"),
+        "REVIEW_ALREADY_EXTENDED": (409, "法制审核期限只能延长一次。"),
+        "REVIEW_ALREADY_OPEN": (409, "本案已有审核中的送审。"),
+        "REVIEW_ALREADY_OPTED_OUT": (409, "该事项已停用。"),
+        "REVIEW_AMOUNT_INVALID": (400, "%(field)s 不是有效的金额。"),
+        "REVIEW_ASSIGN_NOT_HEAD": (403, "只有本机关主要负责人可以指定或改派审核人员。"),
+        "REVIEW_CATEGORY_INVALID": (400, "未知的问题类别。"),
+        "REVIEW_CATEGORY_UNKNOWN": (400, "目录清单事项类别无效。"),
+        "REVIEW_CHECKLIST_INCOMPLETE": (400, "请逐项填写审核要点：%(list)s。"),
+        "REVIEW_DATE_INVALID": (400, "日期格式应为 YYYY-MM-DD。"),
+        "REVIEW_DOMAIN_UNKNOWN": (400, "执法领域不存在。"),
+        "REVIEW_EXTENSION_NOT_ALLOWED": (409, "本机关未设置法制审核期限延长。"),
+        "REVIEW_EXTENSION_NOT_HEAD": (403, "只有本机关主要负责人可以批准延期。"),
+        "REVIEW_EXTENSION_NOT_REQUESTED": (409, "没有待批准的延期申请。"),
+        "REVIEW_EXTENSION_PENDING": (409, "延期申请正在等待批准。"),
+        "REVIEW_FIELD_UNKNOWN": (400, "未知字段：%(f)s"),
+        "REVIEW_FINDINGS_REQUIRED": (
+            400,
+            "审核意见为“存在问题”的，应至少指出一项审核要点的问题并选择问题类别。",
+        ),
+        "REVIEW_FINDING_TEXT_REQUIRED": (400, "审核要点“%(point)s”未通过的，应写明问题。"),
+        "REVIEW_FLAG_KIND_INVALID": (400, "提请审核的情形无效。"),
+        "REVIEW_FLAG_STATE": (
+            409,
+            "案件已进入决定或执行阶段，不能再提请法制审核（《行政处罚法》第五十八条：法制审核应在作出决定之前）。",
+        ),
+        "REVIEW_LEVEL_INVALID": (400, "执法层级无效。"),
+        "REVIEW_MATERIALS_MISSING": (400, "送审材料不全，缺少：%(list)s。"),
+        "REVIEW_MEASURE_KIND_INVALID": (400, "强制措施种类无效。"),
+        "REVIEW_MEASURE_KIND_REQUIRED": (400, "请选择强制措施种类。"),
+        "REVIEW_NOT_ASSIGNED": (403, "本案已由负责人指定其他审核人员。"),
+        "REVIEW_NOT_INHERITED": (400, "只能停用从上级行政区划继承的事项。"),
+        "REVIEW_OPINION_INVALID": (400, "审核意见应为“同意”或“存在问题”。"),
+        "REVIEW_OPINION_TEXT_REQUIRED": (400, "请填写法制审核意见书内容。"),
+        "REVIEW_OWNER_REQUIRED": (400, "请指定执法机关或行政区划之一。"),
+        "REVIEW_PENALTY_KIND_INVALID": (400, "处罚种类应为法定处罚种类。"),
+        "REVIEW_PENALTY_KIND_REQUIRED": (400, "请选择处罚种类。"),
+        "REVIEW_PERIOD_INVALID": (400, "起始日期不能晚于截止日期。"),
+        "REVIEW_REVIEWER_UNKNOWN": (400, "审核人员不存在。"),
+        "REVIEW_SAME_REVIEWER": (409, "已是本轮的审核人员。"),
+        "REVIEW_THRESHOLD_REQUIRED": (400, "涉案金额类事项须至少设定一个金额标准（公民或法人）。"),
+        "REVIEW_TITLE_REQUIRED": (400, "请填写事项名称。"),
+    },
+)
