@@ -91,8 +91,8 @@ def main() -> int:
         step(case, "filing_submit")
         approve(case, a1)
         approve(case, a2)
-        step(case, "evidence_add", kind="record", title="现场检查笔录", collected_on=day)
-        step(case, "evidence_add", kind="statement", title="询问笔录", collected_on=day)
+        step(case, "evidence_add", evidence_kind="record", title="现场检查笔录", collected_on=day)
+        step(case, "evidence_add", evidence_kind="statement", title="询问笔录", collected_on=day)
         ids = list(case.evidence.values_list("pk", flat=True))
         step(case, "evidence_examine", evidence_ids=ids, record="当事人无异议。")
         step(case, "investigation_end", report="事实清楚，证据确凿。")
@@ -131,9 +131,10 @@ def main() -> int:
     def bare_sql() -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                'INSERT INTO cases_caseevent (case_id, action, from_state, to_state, actor_id, at, "on", note, data)'
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                [bench_case.pk, "bench", "lead", "lead", officer.pk, timezone.now(), day, "", "{}"],
+                "INSERT INTO cases_caseevent"
+                ' (case_id, action, tag, from_state, to_state, actor_id, at, "on", note, data)'
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [bench_case.pk, "bench", "", "lead", "lead", officer.pk, timezone.now(), day, "", "{}"],
             )
 
     for n in range(3):  # warm-up: caches, prepared plans, the journal's first rows

@@ -17,6 +17,8 @@ from __future__ import annotations
 import os
 import sys
 
+from django.core.management import execute_from_command_line
+
 # Short names for the operator commands; anything else is passed to Django as is.
 ALIASES = {
     "serve": "runserver",
@@ -38,7 +40,6 @@ def main(argv: list[str] | None = None) -> None:
         print(__doc__)
         return
     args[0] = ALIASES.get(args[0], args[0])
-    from django.core.management import execute_from_command_line
 
     execute_from_command_line(["lawtrail", *args])
 

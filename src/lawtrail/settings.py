@@ -37,8 +37,8 @@ INSTALLED_APPS = [
     "lawtrail.core",
     "lawtrail.core.journal",
     "lawtrail.core.calendar",  # label: workcalendar
-    "lawtrail.core.profiles",
     "lawtrail.registry",
+    "lawtrail.profiles",  # rule profiles: defined over the registry's divisions and agencies
     "lawtrail.cases",
     "lawtrail.review",
     "lawtrail.web",
@@ -94,6 +94,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # the scope of role grants: how the kernel's has_perm(actor, perm, obj) is answered
+    "lawtrail.registry.auth.ScopeBackend",
+]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:portal"
@@ -182,7 +187,7 @@ SPECTACULAR_SETTINGS = {
         "PowerItemKindEnum": "lawtrail.registry.models.PowerItem.Kind",
         "LegalBasisRoleEnum": "lawtrail.registry.models.LegalBasis.Role",
         "RoleEnum": "lawtrail.core.permissions.Role",
-        "ProfileLevelEnum": "lawtrail.core.profiles.models.Profile.Level",
+        "ProfileLevelEnum": "lawtrail.profiles.models.Profile.Level",
         "DayKindEnum": "lawtrail.core.calendar.models.Day.Kind",
     },
 }

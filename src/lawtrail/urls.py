@@ -10,7 +10,7 @@ admin.site.index_title = "行政执法综合管理监督平台"
 api_v1 = [
     path("", include("lawtrail.core.api_urls")),
     path("calendar/", include("lawtrail.core.calendar.api_urls")),
-    path("profiles/", include("lawtrail.core.profiles.api_urls")),
+    path("profiles/", include("lawtrail.profiles.api_urls")),
     path("journal/", include("lawtrail.core.journal.api_urls")),
     path("registry/", include("lawtrail.registry.api_urls")),
     path("cases/", include("lawtrail.cases.api_urls")),
@@ -23,7 +23,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include(api_v1)),
     path("backoffice/calendar/", include("lawtrail.core.calendar.urls")),
-    path("backoffice/profiles/", include("lawtrail.core.profiles.urls")),
+    path("backoffice/profiles/", include("lawtrail.profiles.urls")),
     path("backoffice/registry/", include("lawtrail.registry.urls")),
     path("backoffice/cases/", include("lawtrail.cases.urls")),
     path("backoffice/review/", include("lawtrail.review.urls")),

@@ -10,7 +10,7 @@ from lawtrail.cases import services as svc
 from lawtrail.cases.models import CaseEvent
 from lawtrail.core.errors import ApplicationError
 from lawtrail.core.journal.models import Entry
-from lawtrail.core.profiles.services import profile_ensure, profile_value_set
+from lawtrail.profiles.services import profile_ensure, profile_value_set
 from tests.factories import make_credit_code, make_id_number
 
 

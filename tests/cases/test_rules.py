@@ -1163,3 +1163,109 @@ def test_acl45_46_enforcement_after_thirty_days_of_surcharge(as_of, pauses, dema
         refused(code, "ACL-45/46", r.enforcement_after_surcharge_check, **kw)
     else:
         r.enforcement_after_surcharge_check(**kw)
+
+
+# --- APL-51/52 on-the-spot grounds, form and filing; APL-47 closing; ACL-35 demand; ACL-24 --------
+
+
+@pytest.mark.parametrize(
+    ("facts", "basis", "violations", "code"),
+    [
+        ("经营过期食品", "", 1, None),
+        ("经营过期食品", "《食品安全法》第一百二十四条", 0, None),
+        ("  ", "依据", 1, "CASE_FACTS_REQUIRED"),
+        ("事实", " ", 0, "CASE_ON_THE_SPOT_BASIS_REQUIRED"),
+    ],
+)
+def test_apl51_on_the_spot_grounds(facts, basis, violations, code):
+    kw = dict(facts=facts, basis=basis, violation_count=violations)
+    if code:
+        refused(code, "APL-51", r.on_the_spot_grounds_check, **kw)
+    else:
+        r.on_the_spot_grounds_check(**kw)
+
+
+@pytest.mark.parametrize(
+    ("shown", "serial", "signed", "noted", "code"),
+    [
+        (True, "No.0001", True, False, None),
+        (True, "No.0001", False, True, None),  # refusal to sign noted on the form
+        (False, "No.0001", True, False, "CASE_CREDENTIALS_NOT_SHOWN"),
+        (True, "No.0001", False, False, "CASE_ON_THE_SPOT_SIGNATURE"),
+        (True, " ", True, False, "CASE_FORM_SERIAL_REQUIRED"),
+    ],
+)
+def test_apl52_on_the_spot_form(shown, serial, signed, noted, code):
+    kw = dict(credentials_shown=shown, form_serial=serial, party_signed=signed, refusal_noted=noted)
+    if code:
+        refused(code, "APL-52", r.on_the_spot_form_check, **kw)
+    else:
+        r.on_the_spot_form_check(**kw)
+
+
+@pytest.mark.parametrize(
+    ("on_the_spot", "filed", "closing", "code"),
+    [
+        (True, None, False, None),
+        (True, D(2026, 9, 2), False, "CASE_ON_THE_SPOT_FILED"),
+        (False, None, False, "CASE_NOT_ON_THE_SPOT"),
+        (True, None, True, "CASE_ON_THE_SPOT_NOT_FILED"),
+        (True, D(2026, 9, 2), True, None),
+        (False, None, True, None),
+    ],
+)
+def test_apl52_on_the_spot_filing(on_the_spot, filed, closing, code):
+    kw = dict(on_the_spot=on_the_spot, filed_on=filed, closing=closing)
+    if code:
+        refused(code, "APL-52", r.on_the_spot_filing_check, exc=Conflict, **kw)
+    else:
+        r.on_the_spot_filing_check(**kw)
+
+
+@pytest.mark.parametrize(
+    ("unexecuted", "on_the_spot", "filed", "measures", "code", "rule"),
+    [
+        (False, False, None, 0, None, None),
+        (True, False, None, 0, "CASE_NOT_EXECUTED", "APL-47"),
+        (False, True, None, 0, "CASE_ON_THE_SPOT_NOT_FILED", "APL-52"),
+        (False, False, None, 1, "CASE_MEASURES_OPEN", "ACL-25/27/28"),
+    ],
+)
+def test_apl47_closing(unexecuted, on_the_spot, filed, measures, code, rule):
+    kw = dict(penalty_unexecuted=unexecuted, on_the_spot=on_the_spot, filed_on=filed, open_measures=measures)
+    if code:
+        refused(code, rule, r.closing_check, exc=Conflict, **kw)
+    else:
+        r.closing_check(**kw)
+
+
+@pytest.mark.parametrize(
+    ("due", "served", "perform_by", "code", "exc"),
+    [
+        (D(2026, 9, 16), D(2026, 9, 17), None, None, None),
+        (D(2026, 9, 16), D(2026, 9, 17), D(2026, 9, 27), None, None),
+        (D(2026, 9, 16), D(2026, 9, 16), None, "CASE_DEMAND_PREMATURE", Conflict),  # the last day to pay
+        (D(2026, 9, 16), D(2026, 9, 17), D(2026, 9, 16), "CASE_DATE_INVALID", ValidationFailed),
+    ],
+)
+def test_acl35_demand(due, served, perform_by, code, exc):
+    kw = dict(payment_due=due, served_on=served, perform_by=perform_by)
+    if code:
+        refused(code, "ACL-35", r.demand_check, exc=exc, **kw)
+    else:
+        r.demand_check(**kw)
+
+
+@pytest.mark.parametrize(
+    ("items", "reason", "code", "rule"),
+    [
+        ("食品 20 箱", "防止证据灭失", None, None),
+        (" ", "防止证据灭失", "MEASURE_ITEMS_REQUIRED", "ACL-24"),
+        ("食品 20 箱", "", "REASON_REQUIRED", "ACL-17/18"),
+    ],
+)
+def test_acl24_measure_request(items, reason, code, rule):
+    if code:
+        refused(code, rule, r.measure_request_check, items=items, reason=reason)
+    else:
+        r.measure_request_check(items=items, reason=reason)

@@ -85,7 +85,7 @@ def open(  # noqa: A001 — approvals.open reads as the act it is
 def close(approval: Approval, *, actor: Any, reasons: str) -> None:
     """End a side approval whose subject is gone (measure released, decision limit over)."""
     before = journal_snapshot(approval)
-    ApprovalStep.objects.create(
+    step = ApprovalStep.objects.create(
         approval=approval,
         level=approval.level,
         decision="close",
@@ -93,6 +93,7 @@ def close(approval: Approval, *, actor: Any, reasons: str) -> None:
         at=timezone.now(),
         reasons=reasons,
     )
+    journal_append(actor=actor, action=CaseJournal.APPROVAL_STEP, subject=step)
     approval.status = Approval.Status.WITHDRAWN
     approval.save()
     journal_append(actor=actor, action=CaseJournal.APPROVAL_CLOSE, subject=approval, before=before)
@@ -217,7 +218,7 @@ def decide(
                     _("改派对象须为本机关同一审批层级的人员。"), code="APPROVAL_REASSIGN_INVALID"
                 )
             approval.assignee_id = assignee_id
-    ApprovalStep.objects.create(
+    step = ApprovalStep.objects.create(
         approval=approval,
         level=acting_level,
         decision=decision,
@@ -225,6 +226,7 @@ def decide(
         at=timezone.now(),
         reasons=reasons,
     )
+    journal_append(actor=actor, action=CaseJournal.APPROVAL_STEP, subject=step)
     approval.save()
     journal_append(actor=actor, action=CaseJournal.approval(decision), subject=approval, before=before)
     return Outcome(approval=approval, decision=decision, ended=ended, role=role, reasons=reasons)

@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from lawtrail.core.errors import ValidationFailed
-from lawtrail.core.profiles.selectors import profile_value
+from lawtrail.profiles.selectors import profile_value
 
 from . import inputs
 from .models import Case, State

@@ -9,14 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lawtrail.core.calendar import selectors as calendar
 from lawtrail.core.errors import ValidationFailed
-from lawtrail.core.profiles.selectors import profile_value
+from lawtrail.core.journal.services import journal_append, journal_append_many, journal_snapshot
+from lawtrail.profiles.selectors import profile_value
 
 from . import rules
+from .journal_actions import CaseJournal
 from .models import Approval, Case, CasePeriod, Deadline, Measure
 
 is_working = calendar.is_working_day
@@ -36,7 +39,7 @@ def deadline_set(
     is not entered yet, the deadline is stored without a date and flagged (WD-1: never guessed).
     ``paused``: the clock is stopped (e.g. an excluded period is running) — stored without a
     date, with that reason, and recomputed when the pause ends."""
-    Deadline.objects.filter(case=case, kind=kind, active=True).update(active=False)
+    deadlines_stop(Deadline.objects.filter(case=case, kind=kind, active=True))
     if paused:
         due, pending = None, paused
     else:
@@ -46,7 +49,7 @@ def deadline_set(
             if exc.code != "CALENDAR_YEAR_MISSING":
                 raise
             due, pending = None, exc.message
-    return Deadline.objects.create(
+    row = Deadline.objects.create(
         case=case,
         kind=kind,
         label=label,
@@ -55,10 +58,31 @@ def deadline_set(
         due_on=due,
         pending_reason=pending,
     )
+    journal_append(actor=None, action=CaseJournal.DEADLINE_SET, subject=row)
+    return row
+
+
+def deadlines_stop(rows: QuerySet[Deadline], *, met_on: dt.date | None = None) -> int:
+    """Stop running deadlines — met on ``met_on``, or replaced/ended when None — each row journaled.
+    (The step that stops them journals who acted; these entries record what changed.)"""
+    stopped = list(rows.filter(active=True))
+    befores = [journal_snapshot(d) for d in stopped]
+    for d in stopped:
+        d.active = False
+        if met_on is not None:
+            d.met_on = met_on
+    Deadline.objects.bulk_update(stopped, ["active", "met_on"])
+    journal_append_many(
+        actor=None,
+        action=CaseJournal.DEADLINE_MEET if met_on else CaseJournal.DEADLINE_STOP,
+        subjects=stopped,
+        befores=befores,
+    )
+    return len(stopped)
 
 
 def deadline_meet(case: Case, kind: str, on: dt.date) -> None:
-    Deadline.objects.filter(case=case, kind=kind, active=True).update(active=False, met_on=on)
+    deadlines_stop(Deadline.objects.filter(case=case, kind=kind, active=True), met_on=on)
 
 
 def decision_extensions(case: Case) -> list[int]:

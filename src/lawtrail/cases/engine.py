@@ -18,7 +18,6 @@ Follow one request: API view → ``case_transition`` → ``workflow.TABLE`` row 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
@@ -34,6 +33,8 @@ from lawtrail.registry.selectors import user_has_perm
 
 from . import approvals, hooks, inputs, outbox, workflow
 from .context import StepContext
+from .guards import assistance_of, officers_qualified
+from .inputs import given, plain
 from .journal_actions import CaseJournal
 from .models import Approval, Case, CaseEvent, State
 from .tags import APPROVAL_STEP_TAGS, APPROVED_TAGS, STEP_TAGS, EventTag
@@ -58,40 +59,6 @@ def step_context(
 
 
 # ----------------------------------------------------------------------------- events
-
-
-def _plain_value(v: Any) -> Any:
-    if isinstance(v, dt.datetime):
-        return v.isoformat()
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if hasattr(v, "as_tuple"):  # Decimal
-        return str(v)
-    if isinstance(v, Mapping):
-        return {str(k): _plain_value(x) for k, x in v.items()}
-    if isinstance(v, list | tuple | set | frozenset):
-        return [_plain_value(x) for x in v]
-    return v
-
-
-def plain(data: Mapping[str, Any]) -> dict[str, Any]:
-    """A mapping as JSON (dates, datetimes and amounts as text, at any depth)."""
-    return {str(k): _plain_value(v) for k, v in data.items()}
-
-
-def given(value: Any) -> dict[str, Any]:
-    """The fields of a typed input that were given (different from their defaults), as JSON."""
-    if value is None:
-        return {}
-    out: dict[str, Any] = {}
-    for fld in dataclasses.fields(value):
-        v = getattr(value, fld.name)
-        default = fld.default if fld.default is not dataclasses.MISSING else None
-        if v != default and v not in (None, "", ()):
-            out[fld.name] = v
-        elif isinstance(v, bool) and v != default:
-            out[fld.name] = v
-    return plain(out)
 
 
 def step_record(ctx: StepContext) -> dict[str, Any]:
@@ -224,7 +191,6 @@ def case_transition(
             require(actor, t.perm, case.agency)
         else:
             # the agency asked for assistance acts on its request without seeing the case
-            from .guards import assistance_of  # guards import the engine's context type
 
             acting = assistance_of(ctx).to_agency
             if not user_has_perm(actor, Perm.CASE_VIEW, acting):
@@ -248,7 +214,6 @@ def case_transition(
             and not t.action.startswith("recusal")
         ):
             # APL-42 after a recusal or a new officer: the next handling step checks the officers again
-            from .guards import officers_qualified  # guards import the engine's context type
 
             officers_qualified(ctx)
             case.officers_recheck = False

@@ -12,15 +12,21 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lawtrail.core.calendar import selectors as calendar
-from lawtrail.core.errors import Conflict, ValidationFailed
-from lawtrail.registry.models import BenchmarkTier, Credential, Staff
+from lawtrail.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lawtrail.core.permissions import Perm, Role
+from lawtrail.registry.models import Agency, BenchmarkTier, Credential, RoleGrant, Staff
+from lawtrail.registry.models import Staff as _Staff
+from lawtrail.registry.selectors import user_has_perm
 
 from . import rules
 from .context import StepContext
-from .models import Case, CasePeriod, Deadline, Measure, Outcome, Party, Procedure
+from .deadlines import decision_extensions
+from .models import Approval, Case, CasePeriod, Deadline, Measure, Outcome, Party, Procedure, Recusal
 
 #: Measures still holding property or evidence (ACL-28: released or disposed before the case closes).
 OPEN_MEASURES = (Measure.Status.TAKEN,)
@@ -332,7 +338,6 @@ def hearing_done(ctx: GuardContext) -> None:
 
 def attendees_valid(ctx: GuardContext) -> None:
     """APL-57: 负责人集体讨论 — attendees are accounts of the agency's leaders, at least three."""
-    from lawtrail.core.permissions import Role
 
     ids = {int(i) for i in ctx.data.get("attendee_ids") or []} | {ctx.actor.pk}
     leaders = set(
@@ -446,22 +451,15 @@ def payment_valid(ctx: GuardContext) -> None:
 
 
 def payment_overdue(ctx: GuardContext) -> None:
+    """ACL-35: a demand once the time to pay has run out."""
     case = ctx.case
     if not case.fine_amount or case.served_on is None:
         raise Conflict(_("本案没有应缴罚款。"), code="CASE_NOTHING_OWED")
-    due = payment_due_of(case)
-    served = _date(ctx, "served_on", default=ctx.on)
-    perform_by = ctx.data.get("perform_by")
-    if perform_by and _date(ctx, "perform_by") < served:
-        raise ValidationFailed(
-            _("催告书载明的履行期限不得早于送达日期。"), code="CASE_DATE_INVALID", rule="ACL-35–38"
-        )
-    if served <= due:
-        raise Conflict(
-            _("缴款期限（%(due)s）尚未届满，不能催告（行政强制法第三十五条）。") % {"due": due},
-            code="CASE_DEMAND_PREMATURE",
-            rule="ACL-35",
-        )
+    rules.demand_check(
+        payment_due=payment_due_of(case),
+        served_on=_date(ctx, "served_on", default=ctx.on),
+        perform_by=ctx.input.perform_by,
+    )
 
 
 def court_application_allowed(ctx: GuardContext) -> None:
@@ -493,23 +491,14 @@ def nothing_owed(ctx: GuardContext) -> None:
 
 
 def closable(ctx: GuardContext) -> None:
+    """APL-47, APL-52: carried out, the on-the-spot copy filed, no measure still holding property."""
     case = ctx.case
-    if case.state == "served" and case.outcome == Outcome.PENALTY:
-        raise Conflict(_("处罚决定尚未执行完毕，不能结案。"), code="CASE_NOT_EXECUTED", rule="APL-47")
-    if case.procedure == Procedure.ON_THE_SPOT and case.filed_copy_on is None:
-        raise Conflict(
-            _("当场处罚决定书尚未报所属行政机关备案，不能结案（《行政处罚法》第五十二条）。"),
-            code="CASE_ON_THE_SPOT_NOT_FILED",
-            rule="APL-52",
-        )
-    if case.measures.filter(status__in=OPEN_MEASURES).exists():
-        raise Conflict(
-            _(
-                "案件尚有未解除或未处理的强制措施、先行登记保存，不能结案（《行政强制法》第二十八条、《行政处罚法》第五十六条）。"
-            ),
-            code="CASE_MEASURES_OPEN",
-            rule="ACL-25/27/28",
-        )
+    rules.closing_check(
+        penalty_unexecuted=case.state == "served" and case.outcome == Outcome.PENALTY,
+        on_the_spot=case.procedure == Procedure.ON_THE_SPOT,
+        filed_on=case.filed_copy_on,
+        open_measures=case.measures.filter(status__in=OPEN_MEASURES).count(),
+    )
 
 
 # ----------------------------------------------------------------------------- on-the-spot procedure
@@ -517,10 +506,9 @@ def closable(ctx: GuardContext) -> None:
 
 def on_the_spot_fileable(ctx: GuardContext) -> None:
     """APL-52: the copy of an on-the-spot decision is filed with the agency, once."""
-    if ctx.case.procedure != Procedure.ON_THE_SPOT:
-        raise Conflict(_("本案不是当场处罚案件。"), code="CASE_NOT_ON_THE_SPOT", rule="APL-52")
-    if ctx.case.filed_copy_on is not None:
-        raise Conflict(_("当场处罚决定书已备案。"), code="CASE_ON_THE_SPOT_FILED", rule="APL-52")
+    rules.on_the_spot_filing_check(
+        on_the_spot=ctx.case.procedure == Procedure.ON_THE_SPOT, filed_on=ctx.case.filed_copy_on
+    )
 
 
 def cash_handover_valid(ctx: GuardContext) -> None:
@@ -557,8 +545,6 @@ def cash_handover_valid(ctx: GuardContext) -> None:
 
 
 def _roles(ctx: GuardContext, user: Any = None) -> set[str]:
-    from lawtrail.registry.models import RoleGrant
-
     user = user or ctx.actor
     return set(RoleGrant.objects.filter(user=user, agency=ctx.case.agency).values_list("role", flat=True))
 
@@ -588,7 +574,6 @@ def leader_approves(what: str, rule: str):
 def side_approval_of(ctx: GuardContext, chain: str):
     """The pending side approval (``workflow.SIDE_APPROVALS``) of this case for ``chain``; for a
     measure, the one of the measure named by ``measure_id``."""
-    from .models import Approval
 
     qs = ctx.case.approvals.select_for_update().filter(status=Approval.Status.PENDING, action=chain)
     if chain == "measure":
@@ -605,8 +590,6 @@ def chain_level(chain: str, what: str, rule: str):
     """A guard of the rows acting on a side approval (``extension_approve``, ``measure_reject`` …):
     the actor holds the level at which the pending approval waits. The last level is always the
     head (``rules.side_chain_check``), so the head's approval (APL-60, ACL-17/18, APL-56) is the act."""
-    from lawtrail.core.errors import PermissionDenied
-    from lawtrail.core.permissions import Role
 
     def guard(ctx: GuardContext) -> None:
         approval = side_approval_of(ctx, chain)
@@ -631,8 +614,6 @@ def chain_level(chain: str, what: str, rule: str):
 
 
 def _datetime(ctx: GuardContext, name: str, *, default: dt.datetime | None = None) -> dt.datetime:
-    from django.utils import timezone
-
     value = ctx.data.get(name) or default
     if value is None:
         raise ValidationFailed(
@@ -685,16 +666,7 @@ def _measure_kind(ctx: GuardContext) -> str:
 def measure_request_valid(ctx: GuardContext) -> None:
     """ACL-24 / APL-56: the request names the kind, the property (清单) and the reasons."""
     _measure_kind(ctx)
-    if not str(ctx.data.get("items") or "").strip():
-        raise ValidationFailed(
-            _("请填写查封、扣押、冻结或登记保存的财物清单（《行政强制法》第二十四条）。"),
-            code="MEASURE_ITEMS_REQUIRED",
-            rule="ACL-24",
-        )
-    if not str(ctx.data.get("reason") or "").strip():
-        raise ValidationFailed(
-            _("请写明实施的理由和依据（《行政强制法》第十八条）。"), code="REASON_REQUIRED", rule="ACL-17/18"
-        )
+    rules.measure_request_check(items=ctx.input.items, reason=ctx.input.reason)
 
 
 def is_enforcement_holiday(ctx: GuardContext, day: dt.date) -> bool:
@@ -722,7 +694,6 @@ def measure_take_valid(ctx: GuardContext) -> None:
 
     Either an approved measure (``measure_id``) or, in an emergency, a new one approved
     afterwards within 24 hours (ACL-19; never for 先行登记保存, APL-56)."""
-    from lawtrail.registry.models import Staff as _Staff
 
     data = ctx.data
     emergency = bool(data.get("emergency"))
@@ -772,7 +743,6 @@ def measure_take_valid(ctx: GuardContext) -> None:
 
 def measure_approve_valid(ctx: GuardContext) -> None:
     """ACL-17/18 prior approval, or ACL-19 post-approval within 24 hours of an emergency measure."""
-    from django.utils import timezone
 
     m = measure_of(ctx, Measure.Status.REQUESTED, Measure.Status.TAKEN)
     if m.status == Measure.Status.TAKEN:
@@ -879,8 +849,6 @@ def extension_request_valid(ctx: GuardContext) -> None:
 
 
 def _extension_check(ctx: GuardContext, days: Any) -> None:
-    from .deadlines import decision_extensions
-
     try:
         days = int(days or 0)
     except (TypeError, ValueError):
@@ -965,14 +933,10 @@ def exclusion_end_valid(ctx: GuardContext) -> None:
 
 
 def recused_ids(case: Case) -> set[int]:
-    from .models import Recusal
-
     return set(case.recusals.filter(status=Recusal.Status.GRANTED).values_list("account_id", flat=True))
 
 
 def _account(ctx: GuardContext, name: str):
-    from django.contrib.auth import get_user_model
-
     try:
         pk = int(ctx.data.get(name) or 0)
     except (TypeError, ValueError):
@@ -988,10 +952,6 @@ def _account(ctx: GuardContext, name: str):
 def recusal_request_valid(ctx: GuardContext) -> None:
     """APL-43: a party's request (recorded by a handler) or an own-motion withdrawal, naming an
     account that has that role in this case, with reasons."""
-    from lawtrail.core.permissions import Perm
-    from lawtrail.registry.selectors import user_has_perm
-
-    from .models import Recusal
 
     account = _account(ctx, "account_id")
     role = ctx.data.get("role") or ""
@@ -1026,8 +986,6 @@ def recusal_request_valid(ctx: GuardContext) -> None:
 
 
 def recusal_of(ctx: GuardContext):
-    from .models import Recusal
-
     try:
         rid = int(ctx.data.get("recusal_id") or 0)
     except (TypeError, ValueError):
@@ -1211,8 +1169,6 @@ def _agency(ctx: GuardContext, name: str):
 
 
 def _agency_by_id(ctx: GuardContext, pk: int, name: str):
-    from lawtrail.registry.models import Agency
-
     agency = Agency.objects.filter(pk=pk).first()
     if agency is None or agency.pk == ctx.case.agency_id:
         raise ValidationFailed(
@@ -1226,7 +1182,6 @@ def transfer_target_valid(ctx: GuardContext) -> None:
     (``to_organ``); a transfer to a judicial organ (涉嫌犯罪) names the organ and later records its
     receipt. ``to_name`` (a name) is accepted too: an agency of that name, else an organ. What it
     resolves to goes to the effect as ``facts["to_agency"]`` / ``facts["to_organ"]``."""
-    from lawtrail.registry.models import Agency
 
     inp = ctx.input
     to_agency_id, to_organ = inp.to_agency_id, inp.to_organ.strip()
@@ -1280,7 +1235,6 @@ def assistance_request_valid(ctx: GuardContext) -> None:
 
 def assistance_of(ctx: GuardContext):
     """The assistance request named by ``assistance_id`` in this case (NotFound otherwise)."""
-    from lawtrail.core.errors import NotFound
 
     try:
         aid = int(ctx.data.get("assistance_id") or 0)

@@ -70,7 +70,7 @@ def register(
 ) -> Hook:
     """Register a hook on ``action``. An unknown action, a hook without guard or effect, or an
     input field that collides with the row's are startup errors (``ImproperlyConfigured``)."""
-    from . import workflow  # the table imports the effects, which import models: read it late
+    from . import workflow  # noqa: PLC0415 — cycle: workflow imports hooks (Transition.fields)
 
     row = workflow.transition_for(action)
     if row is None:

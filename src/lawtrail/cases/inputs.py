@@ -232,6 +232,40 @@ def as_dict(value: Any) -> dict[str, Any]:
     return {fld.name: getattr(value, fld.name) for fld in dataclasses.fields(value)}
 
 
+def _plain_value(v: Any) -> Any:
+    if isinstance(v, dt.datetime):
+        return v.isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if hasattr(v, "as_tuple"):  # Decimal
+        return str(v)
+    if isinstance(v, Mapping):
+        return {str(k): _plain_value(x) for k, x in v.items()}
+    if isinstance(v, list | tuple | set | frozenset):
+        return [_plain_value(x) for x in v]
+    return v
+
+
+def plain(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A mapping as JSON (dates, datetimes and amounts as text, at any depth)."""
+    return {str(k): _plain_value(v) for k, v in data.items()}
+
+
+def given(value: Any) -> dict[str, Any]:
+    """The fields of a typed input that were given (different from their defaults), as JSON."""
+    if value is None:
+        return {}
+    out: dict[str, Any] = {}
+    for fld in dataclasses.fields(value):
+        v = getattr(value, fld.name)
+        default = fld.default if fld.default is not dataclasses.MISSING else None
+        if v != default and v not in (None, "", ()):
+            out[fld.name] = v
+        elif isinstance(v, bool) and v != default:
+            out[fld.name] = v
+    return plain(out)
+
+
 def names(cls: type) -> tuple[str, ...]:
     return tuple(fld.name for fld in dataclasses.fields(cls))
 

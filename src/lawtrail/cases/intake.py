@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lawtrail.core.errors import Conflict, NotFound, ValidationFailed
-from lawtrail.core.journal.services import journal_append, journal_snapshot
+from lawtrail.core.journal.services import journal_append, journal_append_many, journal_snapshot
 from lawtrail.core.permissions import Perm
-from lawtrail.core.profiles.selectors import profile_value
+from lawtrail.profiles.selectors import profile_value
 from lawtrail.registry import rules as registry_rules
 from lawtrail.registry.models import Agency, Division, Domain, Staff, Violation
 from lawtrail.registry.selectors import user_has_perm
@@ -89,7 +89,7 @@ def case_create(
             life_or_finance=life_or_finance,
         )
         case.officers.set(officer_ids)
-        CaseViolation.objects.bulk_create([CaseViolation(case=case, violation=v) for v in violations])
+        _violations_add(case, actor=actor, violations=violations)
         journal_append(actor=actor, action=CaseJournal.CASE_REGISTER, subject=case)
         _event(
             case,
@@ -102,6 +102,13 @@ def case_create(
             note=title,
         )
     return case
+
+
+def _violations_add(case: Case, *, actor: Any, violations: list[Violation]) -> None:
+    rows = CaseViolation.objects.bulk_create([CaseViolation(case=case, violation=v) for v in violations])
+    if any(r.pk is None for r in rows):  # a backend that returns no ids from bulk inserts
+        rows = list(CaseViolation.objects.filter(case=case))
+    journal_append_many(actor=actor, action=CaseJournal.VIOLATION_ADD, subjects=rows)
 
 
 def _party_identity(
@@ -235,39 +242,16 @@ def case_on_the_spot(
     require(actor, Perm.CASE_HANDLE, agency)
     kinds = [str(k) for k in kinds]
     fine = inputs.parse_amount(amount, "amount") or Decimal(0)
-    if not credentials_shown:
-        raise ValidationFailed(
-            _("当场作出行政处罚决定的，执法人员应当向当事人出示执法证件（《行政处罚法》第五十二条）。"),
-            code="CASE_CREDENTIALS_NOT_SHOWN",
-            rule="APL-52",
-        )
-    if not str(facts).strip():
-        raise ValidationFailed(
-            _("适用简易程序须违法事实确凿，请填写违法事实（《行政处罚法》第五十一条）。"),
-            code="CASE_FACTS_REQUIRED",
-            rule="APL-51",
-        )
-    if not str(basis).strip() and not list(violation_ids):
-        raise ValidationFailed(
-            _("适用简易程序须有法定依据，请选择违法行为或填写处罚依据（《行政处罚法》第五十一条）。"),
-            code="CASE_ON_THE_SPOT_BASIS_REQUIRED",
-            rule="APL-51",
-        )
-    if not party_signed and not refusal_noted:
-        raise ValidationFailed(
-            _(
-                "当场处罚决定书应当由当事人签收；当事人拒绝签收的，应当在决定书上注明（《行政处罚法》第五十二条、第六十一条）。"
-            ),
-            code="CASE_ON_THE_SPOT_SIGNATURE",
-            rule="APL-52",
-        )
+    rules.on_the_spot_form_check(
+        credentials_shown=credentials_shown,
+        form_serial=str(form_serial or ""),
+        party_signed=party_signed,
+        refusal_noted=refusal_noted,
+    )
+    rules.on_the_spot_grounds_check(
+        facts=str(facts), basis=str(basis), violation_count=len(list(violation_ids))
+    )
     form_serial = str(form_serial or "").strip()
-    if not form_serial:
-        raise ValidationFailed(
-            _("请填写预定格式、编有号码的当场处罚决定书编号（《行政处罚法》第五十二条）。"),
-            code="CASE_FORM_SERIAL_REQUIRED",
-            rule="APL-52",
-        )
     if act_date > on:
         raise ValidationFailed(_("违法行为发生日不能晚于今天。"), code="CASE_DATE_IN_FUTURE")
     if not region.path.startswith(agency.division.path) and not agency.division.path.startswith(region.path):
@@ -355,7 +339,7 @@ def case_on_the_spot(
                 rule="APL-52",
             ) from None
         case.officers.set(officers)
-        CaseViolation.objects.bulk_create([CaseViolation(case=case, violation=v) for v in violations])
+        _violations_add(case, actor=actor, violations=violations)
         journal_append(actor=actor, action=CaseJournal.CASE_ON_THE_SPOT, subject=case)
         _party_save(
             case,

@@ -129,7 +129,7 @@ def enqueue(event: CaseEvent) -> list[int]:
 def dispatch(ids: list[int]) -> None:
     """After commit: hand the deliveries to a worker (or deliver now, when tasks run eagerly).
     A broker that cannot be reached leaves them pending for the sweep."""
-    from .tasks import outbox_deliver_task  # the task module imports this one
+    from .tasks import outbox_deliver_task  # noqa: PLC0415 — cycle: the task module imports the outbox
 
     try:
         outbox_deliver_task.delay(ids)

@@ -1,6 +1,6 @@
 """Rule-profile keys that case handling adds (ARCHITECTURE.md, "Rule profiles")."""
 
-from lawtrail.core.profiles.keys import KEYS, ProfileKey, register
+from lawtrail.profiles.keys import KEYS, ProfileKey, register
 
 
 def _pattern_error(value) -> str | None:

@@ -5,7 +5,7 @@ No database, no request, no settings. Three kinds of input:
 * numbers the law fixes are module constants below, each with its article;
 * numbers the law leaves to local rules (hearing thresholds, on-the-spot limits, the
   statement period …) are parameters: the caller reads them with
-  ``profile_value(agency, key, on=date)`` (keys in ``lawtrail.core.profiles.keys``) and
+  ``profile_value(agency, key, on=date)`` (keys in ``lawtrail.profiles.keys``) and
   passes them in;
 * working days come from an ``is_working(date) -> bool`` callable (WD-1). In production
   pass ``lawtrail.core.calendar.selectors.CalendarView().is_working`` (it fails closed for a
@@ -684,6 +684,73 @@ def on_the_spot_check(
         )
 
 
+def on_the_spot_grounds_check(*, facts: str, basis: str, violation_count: int) -> None:
+    """APL-51 (APL Art. 51): the simple procedure needs facts that are clear (written down,
+    ``CASE_FACTS_REQUIRED``) and a legal basis (a violation of the catalogue or the basis written,
+    ``CASE_ON_THE_SPOT_BASIS_REQUIRED``)."""
+    if not facts.strip():
+        raise _refuse(
+            "CASE_FACTS_REQUIRED",
+            _("适用简易程序须违法事实确凿，请填写违法事实（《行政处罚法》第五十一条）。"),
+            "APL-51",
+        )
+    if not basis.strip() and violation_count == 0:
+        raise _refuse(
+            "CASE_ON_THE_SPOT_BASIS_REQUIRED",
+            _("适用简易程序须有法定依据，请选择违法行为或填写处罚依据（《行政处罚法》第五十一条）。"),
+            "APL-51",
+        )
+
+
+def on_the_spot_form_check(
+    *, credentials_shown: bool, form_serial: str, party_signed: bool, refusal_noted: bool
+) -> None:
+    """APL-52 (APL Art. 52): on the spot the officer shows the credential
+    (``CASE_CREDENTIALS_NOT_SHOWN``), fills a pre-numbered form of the set format
+    (``CASE_FORM_SERIAL_REQUIRED``) and hands it to the party, who signs it or whose refusal is
+    noted on it (``CASE_ON_THE_SPOT_SIGNATURE``). Each serial is used once (a constraint of the
+    case table, ``CASE_FORM_SERIAL_USED``); the copy is filed with the agency
+    (``on_the_spot_filing_check``)."""
+    if not credentials_shown:
+        raise _refuse(
+            "CASE_CREDENTIALS_NOT_SHOWN",
+            _("当场作出行政处罚决定的，执法人员应当向当事人出示执法证件（《行政处罚法》第五十二条）。"),
+            "APL-52",
+        )
+    if not party_signed and not refusal_noted:
+        raise _refuse(
+            "CASE_ON_THE_SPOT_SIGNATURE",
+            _(
+                "当场处罚决定书应当由当事人签收；当事人拒绝签收的，应当在决定书上注明（《行政处罚法》第五十二条、第六十一条）。"
+            ),
+            "APL-52",
+        )
+    if not form_serial.strip():
+        raise _refuse(
+            "CASE_FORM_SERIAL_REQUIRED",
+            _("请填写预定格式、编有号码的当场处罚决定书编号（《行政处罚法》第五十二条）。"),
+            "APL-52",
+        )
+
+
+def on_the_spot_filing_check(*, on_the_spot: bool, filed_on: dt.date | None, closing: bool = False) -> None:
+    """APL-52 (APL Art. 52 para. 2): the copy of an on-the-spot decision is filed (备案) with the
+    agency — once (``CASE_NOT_ON_THE_SPOT``, ``CASE_ON_THE_SPOT_FILED``); ``closing``: a case
+    whose copy is not filed cannot be closed (``CASE_ON_THE_SPOT_NOT_FILED``)."""
+    if closing:
+        if on_the_spot and filed_on is None:
+            raise _conflict(
+                "CASE_ON_THE_SPOT_NOT_FILED",
+                _("当场处罚决定书尚未报所属行政机关备案，不能结案（《行政处罚法》第五十二条）。"),
+                "APL-52",
+            )
+        return
+    if not on_the_spot:
+        raise _conflict("CASE_NOT_ON_THE_SPOT", _("本案不是当场处罚案件。"), "APL-52")
+    if filed_on is not None:
+        raise _conflict("CASE_ON_THE_SPOT_FILED", _("当场处罚决定书已备案。"), "APL-52")
+
+
 def on_the_spot_collection_check(
     *,
     fine: Decimal | int,
@@ -741,6 +808,59 @@ def collection_handover(
         to_bank_due=cal.add_working_days(base, AGENCY_TO_BANK_WD, is_working)[0],
         to_agency_late=handed_to_agency_on is not None and handed_to_agency_on > to_agency_due,
     )
+
+
+# =============================================================================================
+# APL-47 closing the case; ACL-35 the demand (催告); ACL-24 the inventory of a measure
+# =============================================================================================
+
+
+def closing_check(
+    *, penalty_unexecuted: bool, on_the_spot: bool, filed_on: dt.date | None, open_measures: int
+) -> None:
+    """APL-47 (APL Art. 47; with APL-52, ACL-28, APL-56): a case is closed (结案) once what it
+    decided has been carried out (``CASE_NOT_EXECUTED``), an on-the-spot decision's copy is filed
+    (``on_the_spot_filing_check``) and no compulsory measure or preservation still holds property
+    (``CASE_MEASURES_OPEN``); the archive (归档) then keeps the whole record."""
+    if penalty_unexecuted:
+        raise _conflict("CASE_NOT_EXECUTED", _("处罚决定尚未执行完毕，不能结案。"), "APL-47")
+    on_the_spot_filing_check(on_the_spot=on_the_spot, filed_on=filed_on, closing=True)
+    if open_measures:
+        raise _conflict(
+            "CASE_MEASURES_OPEN",
+            _(
+                "案件尚有未解除或未处理的强制措施、先行登记保存，不能结案（《行政强制法》第二十八条、《行政处罚法》第五十六条）。"
+            ),
+            "ACL-25/27/28",
+        )
+
+
+def demand_check(*, payment_due: dt.date, served_on: dt.date, perform_by: dt.date | None) -> None:
+    """ACL-35 (ACL Art. 35): a written demand (催告) is served only once the time to pay has run
+    out (``CASE_DEMAND_PREMATURE``), and the time it gives to perform is not before its own
+    service (``CASE_DATE_INVALID``)."""
+    if perform_by is not None and perform_by < served_on:
+        raise _refuse("CASE_DATE_INVALID", _("催告书载明的履行期限不得早于送达日期。"), "ACL-35")
+    if served_on <= payment_due:
+        raise _conflict(
+            "CASE_DEMAND_PREMATURE",
+            _("缴款期限（%(due)s）尚未届满，不能催告（行政强制法第三十五条）。") % {"due": payment_due},
+            "ACL-35",
+        )
+
+
+def measure_request_check(*, items: str, reason: str) -> None:
+    """ACL-24 (ACL Art. 24; APL-56): a measure names the property it takes (the 清单 delivered on
+    the spot, ``MEASURE_ITEMS_REQUIRED``) and the reasons and basis (ACL-17/18,
+    ``REASON_REQUIRED``)."""
+    if not items.strip():
+        raise _refuse(
+            "MEASURE_ITEMS_REQUIRED",
+            _("请填写查封、扣押、冻结或登记保存的财物清单（《行政强制法》第二十四条）。"),
+            "ACL-24",
+        )
+    if not reason.strip():
+        raise _refuse("REASON_REQUIRED", _("请写明实施的理由和依据（《行政强制法》第十八条）。"), "ACL-17/18")
 
 
 # =============================================================================================

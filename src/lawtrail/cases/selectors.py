@@ -6,17 +6,29 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lawtrail.core.errors import NotFound
+from lawtrail.core.errors import NotFound, ValidationFailed
 from lawtrail.core.permissions import Perm
-from lawtrail.registry.models import RoleGrant
+from lawtrail.registry.models import Division, Domain, RoleGrant, Staff
 from lawtrail.registry.selectors import agencies_in_scope, user_has_perm
 
 from . import workflow
-from .models import FINAL_STATES, Approval, Case, CaseEvent, Deadline, State, state_label
+from .models import (
+    FINAL_STATES,
+    Approval,
+    ApprovalChain,
+    Assistance,
+    Case,
+    CaseEvent,
+    Deadline,
+    Recusal,
+    State,
+    Transfer,
+    state_label,
+)
 
 ACTIVE_STATES = [s for s in State if s not in FINAL_STATES and s != State.CLOSED]
 
@@ -185,7 +197,6 @@ def _head_tasks(actor: Any, scope: QuerySet[Case], agencies: list[int], limit: i
     """What waits for the agency head (主要负责人) outside the approval chains: recusals to decide
     (APL-43). Measures (ACL-17/18, ACL-19) and extensions (APL-60) are approvals: they reach the
     head through ``Approval.current_role`` like every chain, at the head's level only."""
-    from .models import Recusal
 
     if not agencies:
         return []
@@ -258,7 +269,6 @@ def todo_for(actor: Any, *, today: dt.date | None = None, limit: int = 200) -> l
 
 def case_page_for(actor: Any, case_id: int) -> Case:
     """The case page: ``case_get_for`` plus the legal basis of each violation item."""
-    from django.db.models import prefetch_related_objects
 
     case = case_get_for(actor, case_id)
     prefetch_related_objects([case], "violations__violation__bases")
@@ -284,7 +294,6 @@ def handle_agencies_for(actor: Any) -> QuerySet:
 def staff_accounts_for(actor: Any, agency_ids: list[int]) -> list[tuple[int, str]]:
     """(user id, name) of the active staff with a login account in agencies the actor may see cases of:
     the people a step may name (co-officers, hearing host, attendees, assignee)."""
-    from lawtrail.registry.models import Staff
 
     visible = agencies_in_scope(actor, Perm.CASE_VIEW).filter(pk__in=agency_ids).values("pk")
     rows = (
@@ -302,8 +311,6 @@ def case_refs_for(actor: Any, *, agency_id: int | None, domain: str, region: str
     """(agency, domain, region) for a new lead. The agency is one the actor may see cases of
     (404 otherwise; whether they may register leads there is the service's check); without
     ``agency_id`` it is the agency the actor works in."""
-    from lawtrail.core.errors import ValidationFailed
-    from lawtrail.registry.models import Division, Domain, Staff
 
     visible = agencies_in_scope(actor, Perm.CASE_VIEW).select_related("division")
     if agency_id is None:
@@ -333,7 +340,6 @@ def case_agency_for(actor: Any, agency_id: int) -> Any:
 
 def approval_chains_for(actor: Any, agency_id: int) -> list[dict[str, Any]]:
     """The agency's approval chain for each approval action (the default where none is set)."""
-    from .models import ApprovalChain
 
     agency = case_agency_for(actor, agency_id)
     configured = dict(ApprovalChain.objects.filter(agency=agency).values_list("action", "levels"))
@@ -352,7 +358,6 @@ def assistance_for(actor: Any) -> QuerySet:
     """协查: the requests sent to the agencies the actor may see (they do not see the case itself,
     only the request: case number, title, what is asked). Reply with
     ``case_transition(action="assistance_reply", data={"assistance_id": ..., "reply": ...})``."""
-    from .models import Assistance
 
     agencies = agencies_in_scope(actor, Perm.CASE_VIEW)
     return (
@@ -364,7 +369,6 @@ def assistance_for(actor: Any) -> QuerySet:
 
 def transfers_received_for(actor: Any) -> QuerySet:
     """移送: the cases other agencies transferred to the agencies the actor may see."""
-    from .models import Transfer
 
     agencies = agencies_in_scope(actor, Perm.CASE_VIEW)
     return (

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from lawtrail.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lawtrail.core.permissions import Perm, Role
-from lawtrail.core.profiles.selectors import profile_value
+from lawtrail.profiles.selectors import profile_value
 from lawtrail.registry.models import Domain
 from lawtrail.registry.selectors import agencies_in_scope, agency_list_for, user_has_perm
 

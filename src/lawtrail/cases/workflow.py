@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from lawtrail.core.permissions import Perm
 
 from . import guards as g
-from . import hooks
+from . import hooks, outbox
 from . import inputs as inp
 from .effects import decision as fx_decision
 from .effects import execution as fx_execution
@@ -863,7 +863,6 @@ def _hook_text(h: hooks.Hook) -> str:
 
 def _outbox_markdown() -> list[str]:
     """The outbox's consumers by tag (``lawtrail.cases.outbox``): what reacts after a step commits."""
-    from . import outbox  # the outbox imports the models only; read late like the hooks
 
     regs = outbox.consumers()
     out = [

@@ -9,11 +9,14 @@ never becomes a 500 and always carries its code.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.module_loading import module_has_submodule
 from rest_framework import exceptions as drf_exc
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_default_handler
@@ -56,10 +59,6 @@ CATALOGUES: dict[str, Catalogue] = {}
 
 def catalogues() -> dict[str, Catalogue]:
     """Every app's catalogue (importing each app's ``errors`` module)."""
-    import importlib
-
-    from django.apps import apps
-    from django.utils.module_loading import module_has_submodule
 
     for config in apps.get_app_configs():
         if config.name.startswith("lawtrail") and module_has_submodule(config.module, "error_codes"):

@@ -11,6 +11,7 @@ which permission.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -95,3 +96,30 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
 
 def role_has(role: Role | str, perm: Perm) -> bool:
     return perm in ROLE_PERMISSIONS[Role(role)]
+
+
+# ----------------------------------------------------------------------------- the kernel's one question
+
+
+class _Everywhere:
+    """``has_perm(actor, perm, EVERYWHERE)``: a grant covering the whole deployment (a global admin)."""
+
+    def __repr__(self) -> str:
+        return "EVERYWHERE"
+
+
+EVERYWHERE = _Everywhere()
+
+
+def has_perm(actor: Any, perm: Perm, obj: Any = None) -> bool:
+    """May ``actor`` do ``perm`` on ``obj`` — an agency, a division, ``EVERYWHERE``, or None (for
+    anything anywhere)? ``actor=None`` is the system (commands, the demo loader, beat tasks).
+
+    The kernel asks only this; the answer comes from the authentication backends
+    (``AUTHENTICATION_BACKENDS``), where the registry installs the scope of role grants
+    (``lawtrail.registry.auth.ScopeBackend``). So the kernel never imports the registry."""
+    if actor is None:
+        return True
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    return bool(actor.has_perm(str(perm), obj))

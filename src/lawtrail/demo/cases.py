@@ -46,7 +46,7 @@ from lawtrail.core.calendar import selectors as calendar
 from lawtrail.core.errors import ApplicationError
 from lawtrail.core.models import User
 from lawtrail.core.permissions import Role
-from lawtrail.core.profiles.selectors import profile_value
+from lawtrail.profiles.selectors import profile_value
 from lawtrail.registry import rules as registry_rules
 from lawtrail.registry.models import Agency, BenchmarkTier, Credential, Division, RoleGrant, Staff, Violation
 

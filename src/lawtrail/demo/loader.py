@@ -18,9 +18,10 @@ from django.utils import timezone
 from lawtrail.core.journal.services import journal_append, journal_snapshot
 from lawtrail.core.models import User
 from lawtrail.core.permissions import Role
-from lawtrail.core.profiles.selectors import profile_value
+from lawtrail.profiles.selectors import profile_value
 from lawtrail.registry import rules as registry_rules
 from lawtrail.registry import services as reg
+from lawtrail.registry.journal_actions import RegistryJournal
 from lawtrail.registry.models import Agency, Credential, Division, Domain, Staff
 from lawtrail.registry.reference import divisions_seed
 
@@ -233,7 +234,7 @@ class DemoLoader:
         before = journal_snapshot(admin)
         admin.is_staff = admin.is_superuser = True  # the Django admin pages
         admin.save(update_fields=["is_staff", "is_superuser"])
-        journal_append(actor=None, action="registry:user:make_admin", subject=admin, before=before)
+        journal_append(actor=None, action=RegistryJournal.USER_MAKE_ADMIN, subject=admin, before=before)
 
     # ------------------------------------------------------------------ catalogue
     def load_catalog(self) -> None:

@@ -13,6 +13,8 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
+
 from lawtrail.cases.models import Case, State
 from lawtrail.core.errors import ApplicationError
 from lawtrail.registry.models import Division
@@ -137,7 +139,6 @@ def load_demo_reviews(
             if reviewer_id is None:
                 out.skipped.append((case.pk, "NO_REVIEWER"))
                 continue
-            from django.contrib.auth import get_user_model
 
             reviewer = get_user_model().objects.get(pk=reviewer_id)
             if case.agency.name == HOME_AGENCY:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -721,8 +722,6 @@ class RoleGrantListView(_View):
         summary="授予角色",
     )
     def post(self, request):
-        from django.contrib.auth import get_user_model
-
         data = _data(RoleGrantIn, request)
         user = get_user_model().objects.filter(username=data.pop("username")).first()
         if user is None:

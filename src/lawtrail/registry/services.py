@@ -20,10 +20,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from lawtrail.core.errors import Conflict, PermissionDenied, ValidationFailed
-from lawtrail.core.journal.services import journal_append, journal_snapshot
+from lawtrail.core.journal.services import journal_append, journal_append_many, journal_snapshot
 from lawtrail.core.permissions import AGENCY_SCOPED_ROLES, Perm, Role
 
 from . import rules, selectors
+from .journal_actions import RegistryJournal
 from .models import (
     Agency,
     Benchmark,
@@ -135,7 +136,7 @@ def division_create(
         division.path = division.compute_path()
         _clean(division, default_code="DIVISION_INVALID", exclude=["path"])
         _save(division)
-        journal_append(actor=actor, action="registry:division:create", subject=division)
+        journal_append(actor=actor, action=RegistryJournal.DIVISION_CREATE, subject=division)
     return division
 
 
@@ -145,7 +146,7 @@ def domain_create(*, actor: Any, code: str, name: str, sort: int = 0) -> Domain:
         domain = Domain(code=code.strip(), name=name.strip(), sort=sort)
         _clean(domain, default_code="DOMAIN_INVALID")
         _save(domain)
-        journal_append(actor=actor, action="registry:domain:create", subject=domain)
+        journal_append(actor=actor, action=RegistryJournal.DOMAIN_CREATE, subject=domain)
     return domain
 
 
@@ -200,7 +201,7 @@ def agency_create(
         domains = list(domains)
         if domains:
             agency.domains.set(domains)
-        journal_append(actor=actor, action="registry:agency:create", subject=agency)
+        journal_append(actor=actor, action=RegistryJournal.AGENCY_CREATE, subject=agency)
     return agency
 
 
@@ -221,7 +222,7 @@ def agency_update(
         _save(agency)
         if domains is not None:
             agency.domains.set(list(domains))
-        journal_append(actor=actor, action="registry:agency:update", subject=agency, before=before)
+        journal_append(actor=actor, action=RegistryJournal.AGENCY_UPDATE, subject=agency, before=before)
     return agency
 
 
@@ -273,7 +274,7 @@ def staff_create(
         _derive_from_id(staff)
         _clean(staff, default_code="STAFF_INVALID", exclude=["user"])
         _save(staff)
-        journal_append(actor=actor, action="registry:staff:create", subject=staff)
+        journal_append(actor=actor, action=RegistryJournal.STAFF_CREATE, subject=staff)
     return staff
 
 
@@ -291,7 +292,7 @@ def staff_update(*, actor: Any, staff: Staff, **changes: Any) -> Staff:
         _derive_from_id(staff)
         _clean(staff, default_code="STAFF_INVALID")
         _save(staff)
-        journal_append(actor=actor, action="registry:staff:update", subject=staff, before=before)
+        journal_append(actor=actor, action=RegistryJournal.STAFF_UPDATE, subject=staff, before=before)
     return staff
 
 
@@ -316,11 +317,11 @@ def staff_user_link(*, actor: Any, staff: Staff, username: str, password: str | 
                 user.set_unusable_password()
             _clean(user, default_code="USER_INVALID", exclude=["password"])
             _save(user)
-            journal_append(actor=actor, action="registry:user:create", subject=user)
+            journal_append(actor=actor, action=RegistryJournal.USER_CREATE, subject=user)
         before = journal_snapshot(staff)
         staff.user = user
         staff.save(update_fields=["user"])
-        journal_append(actor=actor, action="registry:staff:link_user", subject=staff, before=before)
+        journal_append(actor=actor, action=RegistryJournal.STAFF_LINK_USER, subject=staff, before=before)
     return user
 
 
@@ -328,7 +329,8 @@ def staff_user_link(*, actor: Any, staff: Staff, username: str, password: str | 
 
 
 def _change(cred: Credential, kind: str, from_status: str, actor: Any, reason: str = "") -> CredentialChange:
-    return CredentialChange.objects.create(
+    """One row of the credential's history, journaled (a history row edited in SQL is tampering)."""
+    change = CredentialChange.objects.create(
         credential=cred,
         kind=kind,
         from_status=from_status,
@@ -337,6 +339,8 @@ def _change(cred: Credential, kind: str, from_status: str, actor: Any, reason: s
         reason=reason[:200],
         actor=actor if getattr(actor, "pk", None) else None,
     )
+    journal_append(actor=actor, action=RegistryJournal.CREDENTIAL_CHANGE, subject=change)
+    return change
 
 
 def credential_issue(
@@ -369,7 +373,7 @@ def credential_issue(
         _clean(cred, default_code="CREDENTIAL_INVALID")
         _save(cred)
         _change(cred, CredentialChange.Kind.ISSUE, "", actor)
-        journal_append(actor=actor, action="registry:credential:issue", subject=cred)
+        journal_append(actor=actor, action=RegistryJournal.CREDENTIAL_ISSUE, subject=cred)
     return cred
 
 
@@ -400,7 +404,7 @@ def _transition(
         cred.save()
         _change(cred, action, from_status, actor, reason)
         journal_append(
-            actor=actor, action=f"registry:credential:{action}", subject=cred, before=before, note=reason
+            actor=actor, action=RegistryJournal.credential(action), subject=cred, before=before, note=reason
         )
     credential.refresh_from_db()
     return cred
@@ -471,7 +475,7 @@ def role_grant(
         grant = RoleGrant(user=user, role=role, agency=agency, division=division)
         _clean(grant, default_code="ROLE_SCOPE_INVALID", exclude=["user"])
         _save(grant)
-        journal_append(actor=actor, action="registry:role:grant", subject=grant)
+        journal_append(actor=actor, action=RegistryJournal.ROLE_GRANT, subject=grant)
     selectors.forget_grants(user)
     return grant
 
@@ -485,7 +489,9 @@ def role_revoke(*, actor: Any, grant: RoleGrant) -> None:
         raise Conflict("不能撤销自己的系统管理员角色。", code="ROLE_REVOKE_SELF_ADMIN")
     with transaction.atomic():
         before = journal_snapshot(grant)
-        journal_append(actor=actor, action="registry:role:revoke", subject=grant, before=before, deleted=True)
+        journal_append(
+            actor=actor, action=RegistryJournal.ROLE_REVOKE, subject=grant, before=before, deleted=True
+        )
         grant.delete()
     selectors.forget_grants(grant.user)
 
@@ -524,7 +530,7 @@ def power_create(
         )
         _clean(power, default_code="POWER_INVALID")
         _save(power)
-        journal_append(actor=actor, action="registry:power:create", subject=power)
+        journal_append(actor=actor, action=RegistryJournal.POWER_CREATE, subject=power)
     return power
 
 
@@ -536,7 +542,7 @@ def power_update(*, actor: Any, power: PowerItem, **changes: Any) -> PowerItem:
         _apply(power, changes, _POWER_FIELDS)
         _clean(power, default_code="POWER_INVALID")
         _save(power)
-        journal_append(actor=actor, action="registry:power:update", subject=power, before=before)
+        journal_append(actor=actor, action=RegistryJournal.POWER_UPDATE, subject=power, before=before)
     return power
 
 
@@ -570,7 +576,7 @@ def violation_create(
         )
         _clean(violation, default_code="VIOLATION_INVALID")
         _save(violation)
-        journal_append(actor=actor, action="registry:violation:create", subject=violation)
+        journal_append(actor=actor, action=RegistryJournal.VIOLATION_CREATE, subject=violation)
     return violation
 
 
@@ -598,7 +604,7 @@ def legal_basis_add(
         )
         _clean(basis, default_code="LEGAL_BASIS_OWNER_INVALID")
         _save(basis)
-        journal_append(actor=actor, action="registry:legal_basis:add", subject=basis)
+        journal_append(actor=actor, action=RegistryJournal.LEGAL_BASIS_ADD, subject=basis)
     return basis
 
 
@@ -660,10 +666,13 @@ def benchmark_create(
         rows = [BenchmarkTier(benchmark=benchmark, **t) for t in clean_tiers]
         for row in rows:
             _clean(row, default_code="BENCHMARK_TIER_INVALID", exclude=["benchmark"])
-        BenchmarkTier.objects.bulk_create(rows)
+        rows = BenchmarkTier.objects.bulk_create(rows)
+        if any(r.pk is None for r in rows):  # a backend that returns no ids from bulk inserts
+            rows = list(benchmark.tiers.order_by("id"))
+        journal_append_many(actor=actor, action=RegistryJournal.BENCHMARK_TIER_CREATE, subjects=rows)
         journal_append(
             actor=actor,
-            action="registry:benchmark:create",
+            action=RegistryJournal.BENCHMARK_CREATE,
             subject=benchmark,
             note="、".join(str(BenchmarkTier.Tier(t["tier"]).label) for t in clean_tiers),
         )
@@ -675,7 +684,7 @@ def benchmark_create(
 
 def catalog_import(*, actor: Any, fileobj: IO[bytes]) -> dict[str, int]:
     """Import the catalogue workbook, all or nothing (``IMPORT_INVALID`` lists every error)."""
-    from .excel import import_catalog
+    from .excel import import_catalog  # noqa: PLC0415 — cycle: excel imports services
 
     _require_catalog(actor)
     return import_catalog(actor=actor, fileobj=fileobj)
@@ -683,7 +692,7 @@ def catalog_import(*, actor: Any, fileobj: IO[bytes]) -> dict[str, int]:
 
 def staff_import(*, actor: Any, fileobj: IO[bytes]) -> dict[str, int]:
     """Import staff and credentials, all or nothing (``IMPORT_INVALID`` lists every error)."""
-    from .excel import import_staff
+    from .excel import import_staff  # noqa: PLC0415 — cycle: excel imports services
 
     if not selectors.user_has_perm(actor, Perm.STAFF_MANAGE):
         raise PermissionDenied("您没有导入工作人员的权限。", code="PERMISSION_DENIED")

@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lawtrail.cases.models import CaseEvent
+from lawtrail.cases.selectors import case_get_for
 from lawtrail.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lawtrail.core.permissions import Perm, Role
-from lawtrail.core.profiles.selectors import profile_value
+from lawtrail.profiles.selectors import profile_value
 from lawtrail.registry.models import Agency, Division, RoleGrant, Staff
 from lawtrail.registry.selectors import agencies_in_scope, user_has_perm
 
@@ -93,8 +94,6 @@ def review_get_for(actor: Any, review_id: int) -> Review:
 
 
 def review_history_for(actor: Any, case_id: int) -> list[Review]:
-    from lawtrail.cases.selectors import case_get_for
-
     case = case_get_for(actor, case_id)
     return list(
         Review.objects.filter(case=case)
@@ -144,7 +143,7 @@ def review_queue_for(
 
 def reviewers_for_case(actor: Any, review: Review) -> list[tuple[int, str]]:
     """Eligible reviewers the head may assign (for the form)."""
-    from .services import eligible_reviewers
+    from .services import eligible_reviewers  # noqa: PLC0415 — cycle: services import selectors
 
     ids = eligible_reviewers(review.case)
     return [(s.user_id, s.name) for s in Staff.objects.filter(user_id__in=ids).order_by("user_id")]

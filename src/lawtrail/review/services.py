@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lawtrail.cases.deadlines import deadline_set
+from lawtrail.cases.deadlines import deadline_set, deadlines_stop
 from lawtrail.cases.engine import case_note, case_transition
 from lawtrail.cases.models import Approval, Case, CaseEvent, Evidence, Measure, Outcome
 from lawtrail.cases.rules import PenaltyKind
@@ -29,13 +29,14 @@ from lawtrail.core.calendar import selectors as calendar
 from lawtrail.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lawtrail.core.journal.services import journal_append, journal_snapshot
 from lawtrail.core.permissions import Perm, Role
-from lawtrail.core.profiles.selectors import profile_value
+from lawtrail.profiles.selectors import profile_value
 from lawtrail.registry.models import Agency, Division, Domain, RoleGrant, Staff
 from lawtrail.registry.selectors import user_covers_division, user_has_perm
 
 from . import rules
 from .journal_actions import ReviewJournal
 from .models import CriterionOptOut, Review, ReviewAssignment, ReviewCriterion, ReviewFlag, ReviewRequirement
+from .selectors import criteria_in_force, inherited_criteria, review_get_for
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -169,7 +170,6 @@ def criterion_update(*, actor: Any, criterion_id: int, **fields: Any) -> ReviewC
 
 def criterion_opt_out(*, actor: Any, agency_id: int, criterion_id: int, reason: str) -> CriterionOptOut:
     """An agency switches off an entry inherited from its division's list, with a reason."""
-    from .selectors import inherited_criteria
 
     agency = Agency.objects.select_related("division").filter(pk=agency_id).first()
     if agency is None or not user_has_perm(actor, Perm.CASE_CONFIGURE, agency):
@@ -280,7 +280,6 @@ def route_case(
     meets on the case's ``ReviewRequirement`` (journaled) and on its 大事记 (``review_route``).
     Routing only adds: a case once required stays required. ``handler_flag``: the handler marked
     the proposal as requiring review — a reason only when this routing is that proposal's."""
-    from .selectors import criteria_in_force
 
     matched = rules.route(
         [criterion_facts(c) for c in criteria_in_force(case.agency)],
@@ -549,7 +548,7 @@ def close_round(
     if checklist is None and not passed and not categories:
         categories = ["other"]
     if review.reviewer_id != actor.pk:  # unassigned, or taking over a round-robin assignment: recorded
-        ReviewAssignment.objects.create(
+        claim = ReviewAssignment.objects.create(
             review=review,
             reviewer=actor,
             previous_id=review.reviewer_id,
@@ -557,6 +556,7 @@ def close_round(
             by=actor,
             at=timezone.now(),
         )
+        journal_append(actor=actor, action=ReviewJournal.ASSIGNMENT_CREATE, subject=claim)
         review.reviewer = actor
     review.status = Review.Status.AGREED if passed else Review.Status.FINDINGS
     review.checklist = checklist or {}
@@ -564,7 +564,7 @@ def close_round(
     review.opinion_text = text
     review.decided_by, review.decided_at, review.decided_on = actor, timezone.now(), on
     review.save()
-    case.deadlines.filter(kind="review", active=True).update(active=False, met_on=on)
+    deadlines_stop(case.deadlines.filter(kind="review", active=True), met_on=on)
     journal_append(
         actor=actor,
         action=ReviewJournal.REVIEW_AGREE if passed else ReviewJournal.REVIEW_FINDINGS,
@@ -598,7 +598,6 @@ def review_opinion(
 ) -> Review:
     """The reviewer's opinion over the G118-13 points: 同意 passes the case (``review_pass``);
     存在问题 sends it back to the handler (``review_send_back``) — in this one transaction."""
-    from .selectors import review_get_for
 
     review = review_get_for(actor, review_id)
     if review.status != Review.Status.OPEN:

@@ -16,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from lawtrail.cases.models import Measure
+from lawtrail.cases.rules import PenaltyKind
 from lawtrail.core.errors import Conflict, ValidationFailed
 from lawtrail.core.permissions import Perm
 from lawtrail.registry.selectors import agencies_in_scope
@@ -201,8 +203,6 @@ def criteria(request, agency_id: int):
             return redirect("review:criteria", agency_id=agency_id)
         except FIXABLE as exc:
             error = exc
-    from lawtrail.cases.models import Measure
-    from lawtrail.cases.rules import PenaltyKind
 
     return render(
         request,

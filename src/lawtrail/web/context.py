@@ -3,6 +3,8 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from lawtrail.registry.selectors import user_has_perm
+
 # (label, url name, permission needed or None). Apps add their entries here.
 BACKOFFICE_NAV: list[tuple[str, str, str | None]] = [
     (_("工作台"), "web:home", None),
@@ -24,8 +26,6 @@ def navigation(request):
     items = []
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        from lawtrail.registry.selectors import user_has_perm
-
         for label, name, perm in BACKOFFICE_NAV:
             if perm and not user_has_perm(user, perm):
                 continue

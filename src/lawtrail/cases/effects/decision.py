@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 from .. import approvals, rules
-from ..deadlines import deadline_meet, deadline_set, decision_deadline, is_working
+from ..deadlines import deadline_meet, deadline_set, deadlines_stop, decision_deadline, is_working
 from ..models import CasePeriod, Deadline, Outcome, State
 from ..numbers import case_number_format, case_number_next
 from .limits import period_close
@@ -81,7 +81,7 @@ def decision_serve(ctx) -> None:
 
 def close(ctx) -> None:
     ctx.case.closed_on = ctx.on
-    Deadline.objects.filter(case=ctx.case, active=True).update(active=False)
+    deadlines_stop(Deadline.objects.filter(case=ctx.case, active=True))
 
 
 def archive(ctx) -> None:
@@ -91,9 +91,7 @@ def archive(ctx) -> None:
 def end(ctx) -> None:
     """不予立案 / 终止调查: the case ends; a measure's own deadline keeps running, since the
     property is still held until released (ACL-28)."""
-    Deadline.objects.filter(case=ctx.case, active=True).exclude(kind__startswith="measure").update(
-        active=False
-    )
+    deadlines_stop(Deadline.objects.filter(case=ctx.case, active=True).exclude(kind__startswith="measure"))
     extension_close(ctx.case, actor=ctx.actor, reasons=_("案件已办结，延长办案期限的申请不再审批"))
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lawtrail.core.journal.services import journal_append, journal_snapshot
 
 from .. import approvals, rules
-from ..deadlines import deadline_meet, deadline_set, is_working, measure_deadline
+from ..deadlines import deadline_meet, deadline_set, deadlines_stop, is_working, measure_deadline
+from ..inputs import given
 from ..journal_actions import CaseJournal
 from ..models import Deadline, Measure
 
@@ -55,9 +55,10 @@ def measure_reject(ctx) -> None:
     if m.status == Measure.Status.TAKEN:  # ACL-19: not approved → released at once
         m.status, m.released_on = Measure.Status.RELEASED, ctx.on
         m.release_reason = _("紧急实施后未获批准，立即解除：%(r)s") % {"r": ctx.input.reason}
-        Deadline.objects.filter(
-            case=ctx.case, kind__in=[f"measure:{m.pk}", f"measure_approval:{m.pk}"]
-        ).update(active=False, met_on=ctx.on)
+        deadlines_stop(
+            Deadline.objects.filter(case=ctx.case, kind__in=[f"measure:{m.pk}", f"measure_approval:{m.pk}"]),
+            met_on=ctx.on,
+        )
     else:
         m.status = Measure.Status.REJECTED
     m.approver = ctx.actor
@@ -107,13 +108,11 @@ def measure_take(ctx) -> None:
             compute=lambda: timezone.localtime(due).date(),
         )
         if before is None:  # ACL-19: the post-approval runs through the agency's measure chain
-            from .. import engine  # the engine imports the table, which imports this module
-
             approval = approvals.open(
                 case,
                 actor=actor,
                 action="measure",
-                payload={**engine.given(inp), "measure_id": m.pk},
+                payload={**given(inp), "measure_id": m.pk},
                 on=ctx.on,
                 measure_id=m.pk,
             )
@@ -163,11 +162,12 @@ def measure_release(ctx) -> None:
     day = ctx.input.released_on or ctx.on
     m.status, m.released_on, m.release_reason = Measure.Status.RELEASED, day, ctx.input.reason.strip()
     m.save()
-    Deadline.objects.filter(
-        Q(kind__in=[f"measure:{m.pk}", f"measure_approval:{m.pk}", f"freeze_notice:{m.pk}"]),
-        case=ctx.case,
-        active=True,
-    ).update(active=False, met_on=day)
+    deadlines_stop(
+        Deadline.objects.filter(
+            case=ctx.case, kind__in=[f"measure:{m.pk}", f"measure_approval:{m.pk}", f"freeze_notice:{m.pk}"]
+        ),
+        met_on=day,
+    )
     approvals.close_pending(ctx.case, "measure", actor=ctx.actor, reasons=_("措施已解除"), measure=m)
     journal_append(actor=ctx.actor, action=CaseJournal.MEASURE_RELEASE, subject=m, before=before)
 

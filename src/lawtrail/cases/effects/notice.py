@@ -6,11 +6,10 @@ from django.utils.translation import gettext as _
 
 from .. import rules
 from ..deadlines import deadline_meet, deadline_set, is_working
+from ..guards import hearing_right
 
 
 def notice_serve(ctx) -> None:
-    from ..guards import hearing_right  # guards import the engine's context type
-
     case, served_on = ctx.case, ctx.date("served_on")
     amount = ctx.input.amount if ctx.input.amount is not None else case.proposed_amount
     case.notice_served_on = served_on

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import CalendarYear
+from .selectors import calendar_special_days
 
 _LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\s*[~～至]\s*(\d{4}-\d{2}-\d{2}))?\s*(.*)$")
 
@@ -69,8 +70,6 @@ class CalendarYearDefineForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:  # editing: start from the year's current special days
-            from .selectors import calendar_special_days
-
             days = calendar_special_days(self.instance.year)
             self.initial["holidays"] = "\n".join(
                 f"{d.date} {d.holiday_name}".strip() for d in days if d.kind == "holiday"

@@ -11,14 +11,18 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+import chinese_calendar
+from chinese_calendar import constants
+from chinese_calendar.constants import Holiday
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lawtrail.core.errors import Conflict, PermissionDenied, ValidationFailed
-from lawtrail.core.journal.services import journal_append, journal_snapshot
-from lawtrail.core.permissions import Perm
+from lawtrail.core.journal.services import journal_append, journal_append_many, journal_snapshot
+from lawtrail.core.permissions import EVERYWHERE, Perm, has_perm
 
 from . import rules
+from .journal_actions import CalendarJournal
 from .models import CalendarYear, Day, Source
 from .selectors import calendar_cache_clear
 
@@ -26,9 +30,7 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def _require_manager(actor: Any) -> None:
-    from lawtrail.registry.selectors import user_covers_division
-
-    if not user_covers_division(actor, Perm.CALENDAR_MANAGE, None):
+    if not has_perm(actor, Perm.CALENDAR_MANAGE, EVERYWHERE):
         raise PermissionDenied(_("只有系统管理员可以维护工作日历。"), code="PERMISSION_DENIED")
 
 
@@ -47,16 +49,12 @@ def _dates_of(year: int) -> list[dt.date]:
 
 def package_years() -> list[int]:
     """Years the installed ``chinese-calendar`` package has data for."""
-    from chinese_calendar import constants
 
     dates = list(constants.holidays) + list(constants.workdays)
     return list(range(min(dates).year, max(dates).year + 1))
 
 
 def _package_days(year: int) -> list[Day]:
-    import chinese_calendar
-    from chinese_calendar.constants import Holiday
-
     chinese_name = {h.value: h.chinese for h in Holiday}
     days = []
     for d in _dates_of(year):
@@ -87,12 +85,14 @@ def calendar_year_seed(*, actor: Any = None, year: int) -> CalendarYear | None:
     _check_year(year)
     if CalendarYear.objects.filter(year=year).exists():
         return None
-    days = _package_days(year)
-    Day.objects.bulk_create(days)
+    days = Day.objects.bulk_create(_package_days(year))
+    if any(d.pk is None for d in days):  # a backend that returns no ids from bulk inserts
+        days = list(Day.objects.filter(date__year=year).order_by("date"))
+    journal_append_many(actor=actor, action=CalendarJournal.DAY_SEED, subjects=days)
     cal_year = CalendarYear.objects.create(
         year=year, source=Source.PACKAGE, note=_("由 chinese-calendar 数据包导入"), defined_by=_user(actor)
     )
-    journal_append(actor=actor, action="calendar:year:seed", subject=cal_year, note=_summary(days))
+    journal_append(actor=actor, action=CalendarJournal.YEAR_SEED, subject=cal_year, note=_summary(days))
     transaction.on_commit(calendar_cache_clear)
     return cal_year
 
@@ -164,8 +164,19 @@ def calendar_year_define(
     for d in _dates_of(year):
         kind = rules.day_kind(d, holiday=d in off, makeup=d in on)
         days.append(Day(date=d, kind=kind, holiday_name=off.get(d) or on.get(d) or "", source=Source.ADMIN))
-    Day.objects.filter(date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31)).delete()
-    Day.objects.bulk_create(days)
+    old = list(Day.objects.filter(date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31)))
+    journal_append_many(
+        actor=actor,
+        action=CalendarJournal.DAY_REMOVE,
+        subjects=old,
+        befores=[journal_snapshot(d) for d in old],
+        deleted=True,
+    )
+    Day.objects.filter(pk__in=[d.pk for d in old]).delete()
+    days = Day.objects.bulk_create(days)
+    if any(d.pk is None for d in days):
+        days = list(Day.objects.filter(date__year=year).order_by("date"))
+    journal_append_many(actor=actor, action=CalendarJournal.DAY_DEFINE, subjects=days)
 
     if existing is None:
         cal_year = CalendarYear.objects.create(
@@ -178,7 +189,7 @@ def calendar_year_define(
         cal_year.save()
     journal_append(
         actor=actor,
-        action="calendar:year:define" if before is None else "calendar:year:redefine",
+        action=CalendarJournal.YEAR_DEFINE if before is None else CalendarJournal.YEAR_REDEFINE,
         subject=cal_year,
         before=before,
         note=_summary(days),
@@ -210,6 +221,6 @@ def calendar_day_set(*, actor: Any, day: dt.date, kind: str, holiday_name: str =
     row.save()
     cal_year.stamp = uuid.uuid4()
     cal_year.save(update_fields=["stamp", "updated_at"])
-    journal_append(actor=actor, action="calendar:day:set", subject=row, before=before)
+    journal_append(actor=actor, action=CalendarJournal.DAY_SET, subject=row, before=before)
     transaction.on_commit(calendar_cache_clear)
     return row

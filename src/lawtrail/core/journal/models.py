@@ -14,6 +14,9 @@ from . import merkle
 class Entry(models.Model):
     """One leaf of the log. ``seq`` (the leaf index) is assigned by the sequencer after commit."""
 
+    #: not a journal subject (every other row is one: tests/demo checks it), with the reason
+    JOURNAL_EXEMPT = "the log itself"
+
     seq = models.BigIntegerField(_("序号"), null=True)
     at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(
@@ -55,6 +58,9 @@ class Node(models.Model):
     ``pos = merkle.node_pos(level, index)`` is a bijection of (level, index); see ``merkle``.
     """
 
+    #: not a journal subject (every other row is one: tests/demo checks it), with the reason
+    JOURNAL_EXEMPT = "derived: stored Merkle subtree hashes, recomputed by verify"
+
     pos = models.BigIntegerField(primary_key=True)
     hash = models.BinaryField(max_length=32)
 
@@ -68,6 +74,9 @@ class Node(models.Model):
 
 class TreeState(models.Model):
     """Singleton (id=1): how many entries the sequencer has integrated. Locked while it runs."""
+
+    #: not a journal subject (every other row is one: tests/demo checks it), with the reason
+    JOURNAL_EXEMPT = "derived: the sequencer's counter, checked against the entries by verify"
 
     size = models.BigIntegerField(default=0)
     root_hash = models.CharField(max_length=64, default=merkle.EMPTY_ROOT.hex())
@@ -83,6 +92,9 @@ class TreeState(models.Model):
 
 class Checkpoint(models.Model):
     """A signed tree head: C2SP checkpoint text (origin, size, base64 root, time) + Ed25519 signature."""
+
+    #: not a journal subject (every other row is one: tests/demo checks it), with the reason
+    JOURNAL_EXEMPT = "the log's signed output, checked by verify"
 
     size = models.BigIntegerField(_("树大小"))
     root_hash = models.CharField(_("根哈希"), max_length=64)

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from lawtrail.core.errors import NotFound, PermissionDenied, ValidationFailed
-from lawtrail.core.permissions import ROLE_PERMISSIONS, Perm, Role
+from lawtrail.core.permissions import Perm, has_perm
 
 from . import merkle
 from .models import Checkpoint, Entry, TreeState
@@ -15,16 +15,11 @@ from .services import entry_leaf_data, journal_integrate, stored_hashes
 
 
 def journal_has_perm(user: Any, perm: Perm) -> bool:
-    """Until the registry's scope selectors exist: superusers, or any role grant carrying ``perm``.
-
-    The journal is one log for the whole deployment, so a grant anywhere is enough.
-    """
-    if user is None or not getattr(user, "is_authenticated", False):
+    """A grant carrying ``perm`` anywhere (the journal is one log for the whole deployment).
+    ``None`` here is an anonymous reader, not the system."""
+    if user is None:
         return False
-    if user.is_superuser:
-        return True
-    roles = user.role_grants.values_list("role", flat=True)
-    return any(perm in ROLE_PERMISSIONS.get(Role(r), ()) for r in roles if r in Role.values)
+    return has_perm(user, perm)
 
 
 def entry_list_for(

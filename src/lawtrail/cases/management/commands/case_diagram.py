@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from lawtrail.cases import error_map_gen
 from lawtrail.cases.workflow import states_markdown
 
 DEFAULT_PATH = Path(settings.BASE_DIR) / "docs" / "case-states.md"
@@ -21,8 +22,6 @@ class Command(BaseCommand):
         parser.add_argument("--check", action="store_true", help="只检查文件是否为最新，不写入")
 
     def handle(self, *args, output: str, check: bool, **options):
-        from lawtrail.cases import error_map_gen  # a developer's tool: reads the source
-
         targets = [(Path(output), states_markdown())]
         if output == str(DEFAULT_PATH):  # the per-action error codes of the API go with the table
             targets.append((error_map_gen.PATH, error_map_gen.source()))

@@ -1,8 +1,10 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from lawtrail.core.models import User
 from lawtrail.demo.cases import load_demo_cases
 from lawtrail.demo.loader import DEMO_PASSWORD, DemoLoader
+from lawtrail.demo.reviews import load_demo_reviews
 from lawtrail.registry.models import Agency
 
 
@@ -31,14 +33,11 @@ class Command(BaseCommand):
         accounts = DemoLoader(stdout=self.stdout).load()
         if cases:
             load_demo_cases(n=cases, today=timezone.localdate(), stdout=self.stdout)
-            from lawtrail.demo.reviews import load_demo_reviews  # 法制审核: 目录清单 and opinions
 
             load_demo_reviews(today=timezone.localdate(), stdout=self.stdout)
         self._print_accounts(accounts)
 
     def _print_accounts(self, accounts=None):
-        from lawtrail.core.models import User
-
         names = [
             "admin",
             "officer",

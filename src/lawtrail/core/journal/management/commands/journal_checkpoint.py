@@ -1,3 +1,5 @@
+import base64
+
 from django.core.management.base import BaseCommand
 
 from lawtrail.core.journal.services import journal_checkpoint
@@ -11,8 +13,6 @@ class Command(BaseCommand):
         parser.add_argument("--if-grown", action="store_true", help="日志未增长时不新建检查点")
 
     def handle(self, *args, **options):
-        import base64
-
         cp = journal_checkpoint(only_if_grown=options["if_grown"])
         self.stdout.write(
             signed_note(cp.text, cp.origin, bytes.fromhex(cp.key_id), base64.b64decode(cp.signature))

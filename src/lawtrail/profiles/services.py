@@ -27,23 +27,21 @@ from django.utils.translation import gettext as _
 from lawtrail.core.errors import Conflict, PermissionDenied, ValidationFailed
 from lawtrail.core.journal.services import journal_append, journal_snapshot
 from lawtrail.core.permissions import Perm
+from lawtrail.profiles.journal_actions import ProfileJournal
 from lawtrail.registry.models import Agency, Division
+from lawtrail.registry.selectors import user_covers_division, user_has_perm
 
 from . import rules
 from .models import Profile, ProfileValue
 
 
 def _may_manage(actor: Any, profile: Profile) -> bool:
-    from lawtrail.registry.selectors import user_covers_division, user_has_perm
-
     if profile.level == Profile.Level.AGENCY:
         return user_has_perm(actor, Perm.PROFILE_MANAGE, profile.agency)
     return user_covers_division(actor, Perm.PROFILE_MANAGE, profile.division)
 
 
 def _may_backdate(actor: Any, profile: Profile) -> bool:
-    from lawtrail.registry.selectors import user_covers_division
-
     division = profile.agency.division if profile.level == Profile.Level.AGENCY else profile.division
     return user_covers_division(actor, Perm.PROFILE_MANAGE, division)
 
@@ -77,7 +75,7 @@ def profile_ensure(
         raise _deny()
     profile.full_clean()
     profile.save()
-    journal_append(actor=actor, action="profiles:profile:create", subject=profile)
+    journal_append(actor=actor, action=ProfileJournal.PROFILE_CREATE, subject=profile)
     return profile
 
 
@@ -140,6 +138,10 @@ def profile_value_set(
             created_by=_user(actor),
         )
     journal_append(
-        actor=actor, action="profiles:value:set", subject=row, before=before, note=f"{key}@{effective_from}"
+        actor=actor,
+        action=ProfileJournal.VALUE_SET,
+        subject=row,
+        before=before,
+        note=f"{key}@{effective_from}",
     )
     return row

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from lawtrail.core.errors import PermissionDenied
-from lawtrail.core.profiles.models import Profile
-from lawtrail.core.profiles.services import profile_ensure, profile_value_set
+from lawtrail.profiles.models import Profile
+from lawtrail.profiles.services import profile_ensure, profile_value_set
 
 FUTURE = dt.date(2099, 1, 1)
 

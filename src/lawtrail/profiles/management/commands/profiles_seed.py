@@ -5,10 +5,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from lawtrail.core.journal.services import journal_append
-from lawtrail.core.profiles import seed
-from lawtrail.core.profiles.keys import KEYS, NATIONAL_EFFECTIVE_FROM
-from lawtrail.core.profiles.models import Profile, ProfileValue
-from lawtrail.core.profiles.services import profile_ensure, profile_value_set
+from lawtrail.profiles import seed
+from lawtrail.profiles.keys import KEYS, NATIONAL_EFFECTIVE_FROM
+from lawtrail.profiles.models import Profile, ProfileValue
+from lawtrail.profiles.services import profile_ensure, profile_value_set
+from lawtrail.registry.journal_actions import RegistryJournal
 from lawtrail.registry.models import Division
 
 
@@ -45,6 +46,6 @@ class Command(BaseCommand):
         if division is None:
             division = Division.objects.create(code=code, name=name, level=Division.Level.PROVINCE)
             journal_append(
-                actor=None, action="registry:division:create", subject=division, note="profiles_seed"
+                actor=None, action=RegistryJournal.DIVISION_CREATE, subject=division, note="profiles_seed"
             )
         return division

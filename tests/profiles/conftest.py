@@ -1,8 +1,8 @@
 import pytest
 
 from lawtrail.core.permissions import Role
-from lawtrail.core.profiles.models import Profile
-from lawtrail.core.profiles.services import profile_ensure
+from lawtrail.profiles.models import Profile
+from lawtrail.profiles.services import profile_ensure
 from lawtrail.registry import rules as registry_rules
 from lawtrail.registry.models import Agency, Division, RoleGrant
 

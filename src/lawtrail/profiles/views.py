@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from lawtrail.core.errors import PermissionDenied
 from lawtrail.core.permissions import Perm
+from lawtrail.registry.selectors import user_has_perm
 
 from . import selectors
 from .forms import EffectiveForm
@@ -15,8 +16,6 @@ from .forms import EffectiveForm
 
 @login_required
 def effective(request):
-    from lawtrail.registry.selectors import user_has_perm
-
     if not user_has_perm(request.user, Perm.PROFILE_VIEW):
         raise PermissionDenied("只有工作人员可以查看规则配置。", code="PERMISSION_DENIED")
     form = EffectiveForm(request.GET if "agency" in request.GET else None)

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class ProfilesConfig(AppConfig):
-    name = "lawtrail.core.profiles"
+    name = "lawtrail.profiles"
     label = "profiles"
     verbose_name = "规则配置"

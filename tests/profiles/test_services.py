@@ -6,10 +6,10 @@ from django.core.management import call_command
 
 from lawtrail.core.errors import Conflict, PermissionDenied, ValidationFailed
 from lawtrail.core.journal.models import Entry
-from lawtrail.core.profiles.keys import KEYS
-from lawtrail.core.profiles.models import Profile, ProfileValue
-from lawtrail.core.profiles.selectors import profile_explain, profile_value
-from lawtrail.core.profiles.services import profile_ensure, profile_value_set
+from lawtrail.profiles.keys import KEYS
+from lawtrail.profiles.models import Profile, ProfileValue
+from lawtrail.profiles.selectors import profile_explain, profile_value
+from lawtrail.profiles.services import profile_ensure, profile_value_set
 from lawtrail.registry.models import Agency, Division
 
 D = dt.date
@@ -185,7 +185,7 @@ def test_profiles_seed_is_idempotent_and_sets_the_provinces(db):
     nmg = Division.objects.get(code="150000")
     cq = Division.objects.get(code="500000")
     assert nmg.level == cq.level == "province"
-    from tests.core.profiles.conftest import credit_code
+    from tests.profiles.conftest import credit_code
 
     def agency_in(division, n):
         return Agency.objects.create(

@@ -4,8 +4,8 @@ import decimal
 import pytest
 
 from lawtrail.core.errors import ValidationFailed
-from lawtrail.core.profiles import rules
-from lawtrail.core.profiles.keys import KEYS
+from lawtrail.profiles import rules
+from lawtrail.profiles.keys import KEYS
 
 D = dt.date
 

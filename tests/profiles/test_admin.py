@@ -1,7 +1,7 @@
 import datetime as dt
 
 from lawtrail.core.journal.models import Entry
-from lawtrail.core.profiles.models import ProfileValue
+from lawtrail.profiles.models import ProfileValue
 
 
 def test_admin_sets_a_value_through_the_service(client, chain, django_user_model):

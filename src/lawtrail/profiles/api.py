@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from lawtrail.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lawtrail.core.permissions import Perm
 from lawtrail.registry.models import Agency
+from lawtrail.registry.selectors import user_has_perm
 
 from . import selectors
 from .keys import KEYS
@@ -125,8 +126,6 @@ class EffectiveView(APIView):
         },
     )
     def get(self, request):
-        from lawtrail.registry.selectors import user_has_perm
-
         if not user_has_perm(request.user, Perm.PROFILE_VIEW):
             raise PermissionDenied(_("只有工作人员可以查看单位的规则配置。"), code="PERMISSION_DENIED")
         params = EffectiveInput.parse(request.query_params)

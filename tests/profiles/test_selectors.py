@@ -6,12 +6,12 @@ import pytest
 import time_machine
 
 from lawtrail.core.errors import ValidationFailed
-from lawtrail.core.profiles.selectors import (
+from lawtrail.profiles.selectors import (
     profile_effective_table,
     profile_explain,
     profile_value,
 )
-from lawtrail.core.profiles.services import profile_value_set
+from lawtrail.profiles.services import profile_value_set
 
 D = dt.date
 KEY = "review.time_limit"

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from lawtrail.core.profiles.keys import KEYS
+from lawtrail.profiles.keys import KEYS
 
 
 def test_keys_endpoint_is_public(client, db):
@@ -28,7 +28,7 @@ def test_effective_endpoint_refuses_non_staff(client, chain, nobody):
 
 
 def test_effective_endpoint_for_staff(client, chain, officer):
-    from lawtrail.core.profiles.services import profile_value_set
+    from lawtrail.profiles.services import profile_value_set
 
     profile_value_set(
         actor=None,

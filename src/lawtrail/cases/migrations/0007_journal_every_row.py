@@ -1,0 +1,19 @@
+"""Issue 7: every row of LawTrail's apps is a journal subject. Rows written before their model was
+journaled get an entry now (``journal:schema:migrate``), so ``lawtrail verify`` checks them."""
+
+from django.db import migrations
+
+from lawtrail.core.journal.migration import rejournal
+
+MODELS = "CaseViolation,Deadline,ApprovalStep".split(",")
+
+
+def journal_rows(apps, schema_editor):
+    for model in MODELS:
+        rejournal(apps, "cases", model, note="issue 7: journaled from now on")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("cases", "0006_review_facts_and_outbox"), ("journal", "0001_initial")]
+
+    operations = [migrations.RunPython(journal_rows, migrations.RunPython.noop)]
