@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "lawtrail.core",
     "lawtrail.core.journal",
     "lawtrail.core.calendar",  # label: workcalendar
+    "lawtrail.core.vault",  # content-addressed file store (evidence, documents, archives)
     "lawtrail.registry",
     "lawtrail.profiles",  # rule profiles: defined over the registry's divisions and agencies
     "lawtrail.cases",
@@ -145,7 +146,30 @@ STORAGES = {
         else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     ),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # The vault (lawtrail.core.vault): content-addressed, never overwritten. Local disk under
+    # var/vault by default; the S3-compatible bucket (MinIO in production) when one is set.
+    "vault": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": _S3_BUCKET,
+                "location": env_str("LAWTRAIL_VAULT_S3_PREFIX", "vault"),
+                "endpoint_url": env_str("LAWTRAIL_S3_ENDPOINT_URL", "") or None,
+                "access_key": env_str("LAWTRAIL_S3_ACCESS_KEY", ""),
+                "secret_key": env_str("LAWTRAIL_S3_SECRET_KEY", ""),
+                "region_name": env_str("LAWTRAIL_S3_REGION", "") or None,
+                "file_overwrite": False,
+            },
+        }
+        if _S3_BUCKET
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(VAR_DIR / "vault"), "file_permissions_mode": 0o444},
+        }
+    ),
 }
+# Files being uploaded or put before they have a content address (local disk, constant memory).
+LAWTRAIL_VAULT_STAGING_DIR = Path(env_str("LAWTRAIL_VAULT_STAGING_DIR", str(VAR_DIR / "vault-staging")))
 
 _REDIS_URL = env_str("REDIS_URL", "")
 CACHES = {

@@ -5,7 +5,10 @@
   badge in the 标记 row), ``actions`` (below the step forms), ``sections`` (after the facts) —
   with the context it needs, or nothing when it has nothing to show for this case and user;
 - ``detail_fields``: fields of the case detail in the API (``GET /api/v1/cases/{id}``), with
-  their serializer fields for the schema.
+  their serializer fields for the schema;
+- ``case_file_items``: the files a capability holds for a case (evidence, issued documents,
+  笔录 …), each a vault blob with its title and date, so the case file (一案一卷) — its 卷内目录
+  and the archive package — gathers every capability's files through one door.
 
 So the case page and the case API show what legal review, recording, documents … know about a
 case without ``cases`` importing any of them.
@@ -13,8 +16,9 @@ case without ``cases`` importing any of them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -76,3 +80,57 @@ def detail_fields(
 
 def registered_detail_fields() -> list[DetailFields]:
     return list(_DETAIL)
+
+
+# ----------------------------------------------------------------------------- the case file (一案一卷)
+
+
+@dataclass(frozen=True)
+class CaseFileItem:
+    """One file of a case's file: a vault blob (``lawtrail.core.vault``) and what the 卷内目录 says
+    of it. ``ref`` is the owner's stable name of the item (``evidence-file:12``, ``document:7/2``),
+    unique within the app; ``app`` is filled in by the door."""
+
+    kind: str  # what it is, for grouping: "evidence", "document", "transcript" …
+    title: str  # the 卷内目录 line (Chinese)
+    blob: Any  # lawtrail.core.vault.models.Blob
+    ref: str
+    on: dt.date | None = None  # the item's date (capture, issue): the order in the 卷内目录
+    filename: str = ""  # a file name for the item inside an archive (extension included)
+    meta: dict[str, Any] = field(default_factory=dict)  # plain JSON values the manifest carries
+    app: str = ""
+
+
+@dataclass(frozen=True)
+class CaseFileSource:
+    app: str
+    items: Callable[[Any], list[CaseFileItem]]  # case → its items held by the app
+
+
+_CASE_FILE: list[CaseFileSource] = []
+
+
+def case_file_items(*, app: str, items: Callable[[Any], list[CaseFileItem]]) -> None:
+    """Register what ``app`` contributes to a case's file (one source per app)."""
+    if any(src.app == app for src in _CASE_FILE):
+        if any(src.app == app and src.items is items for src in _CASE_FILE):
+            return
+        raise ImproperlyConfigured(f"case file items of {app!r} registered twice")
+    _CASE_FILE.append(CaseFileSource(app=app, items=items))
+
+
+def case_file_for(case: Any) -> list[CaseFileItem]:
+    """Every registered app's files of ``case``, ordered by date (undated last), app and ref."""
+    out: list[CaseFileItem] = []
+    for src in _CASE_FILE:
+        out.extend(replace(item, app=src.app) for item in src.items(case))
+    return sorted(out, key=lambda i: (i.on is None, i.on or dt.date.min, i.app, i.ref))
+
+
+def case_file_sources() -> list[CaseFileSource]:
+    return list(_CASE_FILE)
+
+
+def unregister_case_file_items(app: str) -> None:
+    """Tests only."""
+    _CASE_FILE[:] = [src for src in _CASE_FILE if src.app != app]

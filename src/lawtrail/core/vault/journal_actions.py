@@ -1,0 +1,10 @@
+"""The journal action tags of the vault (``vault:<subject>:<verb>``)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class VaultJournal(StrEnum):
+    BLOB_PUT = "vault:blob:put"
+    BLOB_DISPOSE = "vault:blob:dispose"
