@@ -36,3 +36,34 @@ for _name in CAST_NAMES:
 def anon():
     """An API client that is not logged in."""
     return api_client_for(None)
+
+
+@pytest.fixture(autouse=True)
+def _security_defaults(settings):
+    """Tests run as a deployment would: no demo exemption from the second factor."""
+    settings.LAWTRAIL_DEMO_2FA_EXEMPT = False
+
+
+def _force_login_both_factors(self, user, backend=None):
+    """The test client's ``force_login`` stands for a completed login, second factor
+    included (a confirmed TOTP device, marked verified in the session). The login flow
+    itself — password, then the code — is tested through the pages in
+    tests/core/accounts/ and tests/browser/test_accounts.py."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _original_force_login(self, user, backend)
+    if user is None or not getattr(user, "pk", None):
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test", confirmed=True
+    )
+    session = self.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+from django.test import Client as _Client  # noqa: E402
+
+_original_force_login = _Client.force_login
+_Client.force_login = _force_login_both_factors

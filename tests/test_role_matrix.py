@@ -369,6 +369,8 @@ OTHERS: dict[tuple[str, str], tuple[Target, Any]] = {
         lambda c, s: ("/api/v1/auth/token", {"username": "alice", "password": TEST_PASSWORD}),
         PUBLIC,
     ),
+    # revokes the token of the request; a session has none to revoke (204 either way)
+    ("api-token", "delete"): (lambda c, s: ("/api/v1/auth/token", None), everyone(204, anon=401)),
     ("profiles-effective", "get"): (
         lambda c, s: (f"/api/v1/profiles/effective?agency={agency(c, s).pk}", None),
         everyone(200),

@@ -8,9 +8,12 @@ Embedded default (no environment at all): SQLite under ``var/``, local files und
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from lawtrail.config import env_bool, env_int, env_list, env_str
 
@@ -19,7 +22,14 @@ VAR_DIR = Path(env_str("LAWTRAIL_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("LAWTRAIL_DEBUG", True)
-SECRET_KEY = env_str("LAWTRAIL_SECRET_KEY", "insecure-embedded-default-change-me")
+INSECURE_DEFAULT_SECRET_KEY = "insecure-embedded-default-change-me"
+SECRET_KEY = env_str("LAWTRAIL_SECRET_KEY", INSECURE_DEFAULT_SECRET_KEY)
+if not DEBUG and SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY:
+    # Sessions, CSRF tokens and password-reset links are signed with it: never serve with
+    # the published default outside debugging (docs/security.md).
+    raise ImproperlyConfigured(
+        "LAWTRAIL_SECRET_KEY 仍是公开的默认值：DEBUG 关闭时拒绝启动。请设置一个随机密钥（至少 50 个字符）。"
+    )
 ALLOWED_HOSTS = env_list("LAWTRAIL_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("LAWTRAIL_CSRF_TRUSTED_ORIGINS", [])
 
@@ -31,11 +41,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "lawtrail.core",
     "lawtrail.core.journal",
+    "lawtrail.core.accounts",
     "lawtrail.core.calendar",  # label: workcalendar
     "lawtrail.core.vault",  # content-addressed file store (evidence, documents, archives)
     "lawtrail.registry",
@@ -48,16 +63,25 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lawtrail.core.accounts.middleware.ServerHeaderMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # before anything parses the input: NUL and other control characters are refused here
+    "lawtrail.core.inputs.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # idle timeout, second factor and password-change gates for every page and session API call
+    "lawtrail.core.accounts.middleware.SessionSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lawtrail.core.errors.ApplicationErrorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lawtrail.urls"
@@ -67,8 +91,9 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # app templates, each <script> given the response's CSP nonce (see core/templates.py)
+            "loaders": [("django.template.loaders.cached.Loader", ["lawtrail.core.templates.NonceLoader"])],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -93,6 +118,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# The embedded default exempts its printed demo accounts from the second factor (a banner
+# says so); nowhere else (docs/security.md). ``check --deploy`` warns when it is on.
+LAWTRAIL_DEMO_2FA_EXEMPT = env_bool(
+    "LAWTRAIL_DEMO_2FA_EXEMPT", DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
@@ -104,10 +135,52 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:portal"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+# --- logging in (docs/security.md) ----------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "lawtrail.core.accounts.authentication.LockoutBackend",  # first: refuses locked-out accounts and addresses
+    "django.contrib.auth.backends.ModelBackend",
 ]
+# 等保 2.0 三级 身份鉴别: at least 10 characters from at least 3 of 4 classes, not common,
+# not like the account's name. Checked on every path that sets a password.
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("LAWTRAIL_PASSWORD_MIN_LENGTH", 10)},
+    },
+    {"NAME": "lawtrail.core.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+]
+LAWTRAIL_PASSWORD_MAX_AGE_DAYS = env_int("LAWTRAIL_PASSWORD_MAX_AGE_DAYS", 90)  # 0 = passwords never expire
+LAWTRAIL_PASSWORD_CHANGE_AT_FIRST_LOGIN = env_bool("LAWTRAIL_PASSWORD_CHANGE_AT_FIRST_LOGIN", True)
+
+# Lockout (django-axes): after AXES_FAILURE_LIMIT failures for one account, or from one source
+# address, further attempts are refused for the cool-off period (each refused attempt
+# restarts it). Applies to the login page, the API token endpoint and the admin alike.
+AXES_FAILURE_LIMIT = env_int("LAWTRAIL_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LAWTRAIL_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # our own AuthEvent (journaled) is the access record
+AXES_LOCKOUT_CALLABLE = "lawtrail.core.accounts.views.lockout_response"
+AXES_IPWARE_PROXY_COUNT = env_int("LAWTRAIL_PROXY_COUNT", 0) or None  # trusted reverse proxies in front
+AXES_VERBOSE = False
+
+# Sessions end after LAWTRAIL_SESSION_IDLE_MINUTES without a request, and at the latest
+# after LAWTRAIL_SESSION_MAX_HOURS, and when the browser closes.
+LAWTRAIL_SESSION_IDLE_MINUTES = env_int("LAWTRAIL_SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = env_int("LAWTRAIL_SESSION_MAX_HOURS", 12) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+LAWTRAIL_API_TOKEN_TTL_HOURS = env_int("LAWTRAIL_API_TOKEN_TTL_HOURS", 24)
+LAWTRAIL_AUTH_EVENT_RETENTION_DAYS = env_int("LAWTRAIL_AUTH_EVENT_RETENTION_DAYS", 400)
+
+# Second factor (TOTP, django-otp): mandatory for these roles and for admin-site accounts,
+# available to everyone. The embedded demo may exempt its printed demo accounts (a banner
+# says so on every page); any other deployment must leave the exemption off.
+LAWTRAIL_2FA_REQUIRED_ROLES = env_list("LAWTRAIL_2FA_REQUIRED_ROLES", ["admin", "agency_admin", "supervisor"])
+OTP_TOTP_ISSUER = "LawTrail 行政执法平台"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -188,13 +261,17 @@ CELERY_TIMEZONE = TIME_ZONE
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "lawtrail.core.accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "lawtrail.core.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"auth": env_str("LAWTRAIL_AUTH_RATE", "30/min")},
+    # OPTIONS answers every endpoint with its name, methods and media types; the inputs
+    # are described by the OpenAPI schema, not by introspecting serializers per request.
+    "DEFAULT_METADATA_CLASS": "lawtrail.core.api_metadata.PlainMetadata",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -221,6 +298,55 @@ SPECTACULAR_SETTINGS = {
 LAWTRAIL_JOURNAL_KEY = env_str("LAWTRAIL_JOURNAL_KEY", "")
 LAWTRAIL_JOURNAL_KEY_FILE = Path(env_str("LAWTRAIL_JOURNAL_KEY_FILE", str(VAR_DIR / "journal-ed25519.key")))
 LAWTRAIL_JOURNAL_LOG_ORIGIN = env_str("LAWTRAIL_JOURNAL_LOG_ORIGIN", "lawtrail.local/journal")
+
+# --- secure defaults (docs/security.md) -------------------------------------------------------
+# One switch for deployments behind TLS (nginx terminates it and sets X-Forwarded-Proto).
+LAWTRAIL_HTTPS = env_bool("LAWTRAIL_HTTPS", False)
+if LAWTRAIL_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("LAWTRAIL_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes from inside the host speak plain HTTP
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp). Scripts only from our own origin or with this
+# response's nonce; the template loader gives every <script> written in a template the
+# nonce (lawtrail.core.templates), so text rendered into a page can never run. Inline
+# style attributes remain allowed (they cannot run code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY = {
+    # field recording pages may use the phone's camera, microphone and position; nothing else
+    "camera": ["self"],
+    "microphone": ["self"],
+    "geolocation": ["self"],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "bluetooth": [],
+    "midi": [],
+    "display-capture": [],
+    "interest-cohort": [],
+}
 
 LOGGING = {
     "version": 1,

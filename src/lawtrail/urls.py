@@ -1,6 +1,16 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from lawtrail.core.accounts import views as account_views
+
+# Swagger UI's assets come from drf-spectacular's CDN setting: allowed on this page only.
+_SWAGGER_CDN = "https://cdn.jsdelivr.net"
+_docs_view = csp_update(
+    {"script-src": [_SWAGGER_CDN], "style-src": [_SWAGGER_CDN], "img-src": [_SWAGGER_CDN]}
+)(SpectacularSwaggerView.as_view(url_name="schema"))
 
 admin.site.site_header = "LawTrail 系统管理"
 admin.site.site_title = "LawTrail 系统管理"
@@ -18,9 +28,13 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # the admin has no login of its own: one login page (lockout, second factor) for every way in
+    path("admin/login/", RedirectView.as_view(url="/login/", query_string=True)),
     path("admin/", admin.site.urls),
+    path("account/", include("lawtrail.core.accounts.urls")),
+    path("backoffice/security/events/", account_views.auth_events, name="auth-events"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", _docs_view, name="api-docs"),
     path("api/v1/", include(api_v1)),
     path("backoffice/calendar/", include("lawtrail.core.calendar.urls")),
     path("backoffice/profiles/", include("lawtrail.profiles.urls")),

@@ -41,3 +41,31 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def log_in(page, live_server, username: str, next_path: str, password: str | None = None) -> None:
+    """Log in through the login page; an account that needs a second factor gets a TOTP
+    device (created here, as if enrolled before) and types its current code."""
+    from django.contrib.auth import get_user_model
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from lawtrail.core.accounts import twofactor
+    from tests.factories import TEST_PASSWORD
+
+    user = get_user_model().objects.get(username=username)
+    device = None
+    if twofactor.required_for(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="test", confirmed=True
+        )
+    page.goto(live_server.url + next_path)
+    assert "/login/" in page.url
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password or TEST_PASSWORD)
+    page.click("button[type=submit]")
+    if device is not None:
+        page.wait_for_url("**/account/2fa/**")
+        page.fill("input[name=token]", f"{totp(device.bin_key):06d}")
+        page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + next_path)

@@ -5,19 +5,11 @@ on the staff form is refused inline, in Chinese."""
 import pytest
 
 from lawtrail.registry.models import Credential, Staff
+from tests.browser.conftest import log_in
 from tests.cast import build_cast
-from tests.factories import TEST_PASSWORD, make_id_number
+from tests.factories import make_id_number
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, username: str, next_path: str) -> None:
-    page.goto(live_server.url + next_path)
-    assert "/login/" in page.url
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(live_server.url + next_path)
 
 
 def test_agency_admin_issues_then_suspends_and_visitor_verifies(live_server, page, browser):

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from lawtrail.core.journal.services import journal_verify
-from lawtrail.demo.loader import DemoLoader
+from lawtrail.demo.loader import DEMO_PASSWORD, DemoLoader
 from lawtrail.registry.models import Agency, BenchmarkTier, Credential, Domain, LegalBasis, PowerItem, Staff
 
 TODAY = dt.date(2026, 11, 26)
@@ -39,7 +39,7 @@ def test_demo_city_meets_the_foundation_minimums(demo):
 def test_demo_accounts_can_log_in(demo, client):
     usernames = {a.username for a in demo}
     assert {"admin", "officer", "approver1", "reviewer", "supervisor"} <= usernames
-    assert client.login(username="officer", password="Demo@2026")
+    assert client.login(username="officer", password=DEMO_PASSWORD)
 
 
 def test_demo_benchmark_tiers_follow_the_profile_bands(demo):

@@ -27,7 +27,7 @@ from lawtrail.registry.reference import divisions_seed
 
 from . import data
 
-DEMO_PASSWORD = "Demo@2026"
+DEMO_PASSWORD = "Demo@2026lt"  # meets the password rules: ≥ 10 characters, 3 of 4 classes
 SEED = 20260101
 
 

@@ -104,6 +104,14 @@ def agencies_in_scope(user: Any, perm: Perm | str) -> QuerySet[Agency]:
     return qs if q is None else qs.filter(q)
 
 
+def agency_ids_in_scope(user: Any, perm: Perm | str) -> set[int] | None:
+    """Ids of the agencies ``user`` holds ``perm`` for; None = every agency (the kernel's scope door)."""
+    q = _scope_q(user, Perm(perm))
+    if q is None:
+        return None
+    return set(Agency.objects.filter(q).values_list("pk", flat=True))
+
+
 def divisions_in_scope(user: Any, perm: Perm | str) -> QuerySet[Division]:
     """Divisions covered by a division-scoped grant carrying ``perm``."""
     perm = Perm(perm)

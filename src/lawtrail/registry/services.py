@@ -15,10 +15,13 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
+from lawtrail.core.accounts.services import validate_new_password
 from lawtrail.core.errors import Conflict, PermissionDenied, ValidationFailed
 from lawtrail.core.journal.services import journal_append, journal_append_many, journal_snapshot
 from lawtrail.core.permissions import AGENCY_SCOPED_ROLES, Perm, Role
@@ -312,7 +315,14 @@ def staff_user_link(*, actor: Any, staff: Staff, username: str, password: str | 
         if user is None:
             user = User(username=username, display_name=staff.name)
             if password:
+                # the same rules as every other path that sets a password (等保 口令复杂度)
+                validate_new_password(password, user)
                 user.set_password(password)
+                user.password_changed_at = timezone.now()
+                # a person handing out a password: the holder changes it at first login
+                user.must_change_password = (
+                    actor is not None and settings.LAWTRAIL_PASSWORD_CHANGE_AT_FIRST_LOGIN
+                )
             else:
                 user.set_unusable_password()
             _clean(user, default_code="USER_INVALID", exclude=["password"])

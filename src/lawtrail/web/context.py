@@ -19,6 +19,8 @@ BACKOFFICE_NAV: list[tuple[str, str, str | None]] = [
     (_("移送受理"), "cases:transfers", "cases.view"),
     (_("法制审核"), "review:queue", "cases.review"),
     (_("审核统计"), "review:figures", "cases.view"),
+    (_("登录安全日志"), "auth-events", "journal.view"),
+    (_("账号安全"), "accounts:account", None),
 ]
 
 
@@ -33,4 +35,7 @@ def navigation(request):
                 items.append({"label": label, "url": reverse(name)})
             except NoReverseMatch:
                 continue
-    return {"nav_items": items}
+    from lawtrail.core.accounts.twofactor import demo_exempt, required_for
+
+    exempt = bool(user is not None and user.is_authenticated and required_for(user) and demo_exempt(user))
+    return {"nav_items": items, "demo_2fa_exempt": exempt}

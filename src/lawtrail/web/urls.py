@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from lawtrail.core.accounts import views as account_views
+
 from . import views
 
 app_name = "web"
@@ -8,6 +10,6 @@ app_name = "web"
 urlpatterns = [
     path("", views.portal, name="portal"),
     path("backoffice/", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

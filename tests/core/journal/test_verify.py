@@ -141,18 +141,32 @@ def test_unsequenced_entries_are_integrated_before_verifying(make_domain):
 
 
 @pytest.mark.django_db
-def test_login_and_password_rehash_are_not_tampering(superuser):
+def test_password_hash_and_login_time_written_behind_the_apps_back_are_tampering(superuser):
+    """Issue 13: the password hash is an authentication column — a hash set in SQL is named."""
     from django.db import transaction
-    from django.utils import timezone
 
     from lawtrail.core.journal.services import journal_append
 
     with transaction.atomic():
         journal_append(actor=None, action="registry:user:create", subject=superuser)
-    raw(
-        "UPDATE core_user SET last_login = %s, password = 'rehashed' WHERE id = %s",
-        [timezone.now(), superuser.pk],
-    )
     assert journal_verify().ok
-    raw("UPDATE core_user SET is_superuser = %s WHERE id = %s", [False, superuser.pk])
+    raw("UPDATE core_user SET password = 'pbkdf2_sha256$1$x$forged' WHERE id = %s", [superuser.pk])
     assert journal_verify().problems == [f"core.user id={superuser.pk} 与日志条目 #0 记录的状态不符"]
+
+
+@pytest.mark.django_db
+def test_a_login_through_the_application_is_journaled_not_tampering(superuser, client):
+    """A login sets last_login (and may re-hash the password): the login event journals the
+    user's new state, so verify stays clean."""
+    from django.db import transaction
+
+    from lawtrail.core.journal.services import journal_append
+    from tests.factories import TEST_PASSWORD
+
+    superuser.set_password(TEST_PASSWORD)
+    superuser.save()
+    with transaction.atomic():
+        journal_append(actor=None, action="registry:user:create", subject=superuser)
+    assert client.login(username=superuser.username, password=TEST_PASSWORD)
+    assert journal_verify().ok
+    assert Entry.objects.filter(action="accounts:user:auth_state", subject_id=str(superuser.pk)).exists()

@@ -26,7 +26,6 @@ import json
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
@@ -62,13 +61,23 @@ def _plain(value: Any) -> Any:
     return value
 
 
+#: Columns that third-party code rewrites as a matter of course (a TOTP device's last
+#: time step and drift on every code, its throttling counters): left out of the snapshot.
+#: The user's password hash and last login are *not* here: they change only through
+#: ``lawtrail.core.accounts`` (logins, password changes), which journals the user's state,
+#: so a hash or login time written behind the application's back is named by ``verify``.
+VOLATILE_FIELDS: dict[str, frozenset[str]] = {
+    "otp_totp.totpdevice": frozenset(
+        {"last_t", "drift", "throttling_failure_timestamp", "throttling_failure_count", "last_used_at"}
+    ),
+    "otp_static.staticdevice": frozenset(
+        {"throttling_failure_timestamp", "throttling_failure_count", "last_used_at"}
+    ),
+}
+
+
 def _volatile_fields(instance: models.Model) -> frozenset[str]:
-    """Columns Django itself rewrites outside any service: the login time, and the password
-    hash (re-hashed on login when the hasher is upgraded). Authentication is not journaled
-    here, so these are left out of the snapshot rather than reported as tampering."""
-    if instance._meta.label_lower == settings.AUTH_USER_MODEL.lower():
-        return frozenset({"last_login", "password"})
-    return frozenset()
+    return VOLATILE_FIELDS.get(instance._meta.label_lower, frozenset())
 
 
 def journal_snapshot(instance: models.Model) -> dict[str, Any]:
@@ -182,19 +191,68 @@ def journal_append(
     ``deleted`` marks that the row is gone after this write. Call it after saving the
     row, so the after-state digest is the row as stored.
     """
+    after = None if deleted else journal_snapshot(subject)
+    return _append(
+        actor=actor,
+        action=action,
+        subject_type=subject_type_of(subject),
+        subject_id=str(subject.pk),
+        before_digest=canonical_digest(before),
+        after_digest=canonical_digest(after),
+        note=note,
+    )
+
+
+def journal_state(*, actor: Any, action: str, subject: models.Model, note: str = "") -> Entry | None:
+    """Append ``subject``'s current state when it differs from its latest journaled state.
+
+    For rows that change through a framework rather than a service of ours (a login
+    sets ``last_login``; a login may re-hash the password): the before digest is the
+    latest entry's after digest, so the chain of states stays unbroken.
+    """
+    stype, sid = subject_type_of(subject), str(subject.pk)
+    latest = (
+        Entry.objects.filter(subject_type=stype, subject_id=sid)
+        .order_by("-id")
+        .values_list("after_digest", flat=True)
+        .first()
+    )
+    after = canonical_digest(journal_snapshot(subject))
+    if latest == after:
+        return None
+    return _append(
+        actor=actor,
+        action=action,
+        subject_type=stype,
+        subject_id=sid,
+        before_digest=latest or "",
+        after_digest=after,
+        note=note,
+    )
+
+
+def _append(
+    *,
+    actor: Any,
+    action: str,
+    subject_type: str,
+    subject_id: str,
+    before_digest: str,
+    after_digest: str,
+    note: str,
+) -> Entry:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("journal_append must be called inside transaction.atomic()")
-    after = None if deleted else journal_snapshot(subject)
     actor_id = actor.pk if getattr(actor, "pk", None) else None
     entry = Entry(
         at=timezone.now(),
         actor_id=actor_id,
         actor_label=(str(actor) if actor is not None else "system")[:150],
         action=action,
-        subject_type=subject_type_of(subject),
-        subject_id=str(subject.pk),
-        before_digest=canonical_digest(before),
-        after_digest=canonical_digest(after),
+        subject_type=subject_type,
+        subject_id=subject_id,
+        before_digest=before_digest,
+        after_digest=after_digest,
         note=note[:200],
     )
     entry.leaf_hash = merkle.leaf_hash(entry_leaf_data(entry)).hex()
