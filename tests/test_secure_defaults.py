@@ -23,7 +23,12 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args, env=None):
-    full = {k: v for k, v in os.environ.items() if not k.startswith("LAWTRAIL_")}
+    # the environment of a deployment: none of ours, and not the browser tests' async switch
+    full = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("LAWTRAIL_") and k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL")
+    }
     full.update(env or {})
     full["LAWTRAIL_VAR_DIR"] = os.environ.get("LAWTRAIL_VAR_DIR", "") or os.path.join(os.getcwd(), "var")
     full["DJANGO_SETTINGS_MODULE"] = "lawtrail.settings"
