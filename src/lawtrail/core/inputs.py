@@ -19,6 +19,8 @@ from urllib.parse import unquote_to_bytes
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from lawtrail.core.errors import ValidationFailed
+
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 MESSAGE = "输入中含有不允许的控制字符（如空字符 NUL），请删除后重新提交。"
 CODE = "INPUT_CONTROL_CHARACTER"
@@ -38,8 +40,6 @@ def has_control(value: Any) -> bool:
 
 def clean_text(value: str) -> str:
     """Raise ``ValidationFailed`` for a forbidden character (for code paths outside requests)."""
-    from lawtrail.core.errors import ValidationFailed
-
     if has_control(value):
         raise ValidationFailed(MESSAGE, code=CODE)
     return value
@@ -86,6 +86,4 @@ class ControlCharacterMiddleware:
     def _response(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
             return JsonResponse({"code": CODE, "message": MESSAGE}, status=400)
-        from lawtrail.core.errors import ValidationFailed
-
         return render(request, "web/error.html", {"error": ValidationFailed(MESSAGE, code=CODE)}, status=400)

@@ -3,6 +3,7 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from lawtrail.core.accounts.twofactor import demo_exempt, required_for
 from lawtrail.registry.selectors import user_has_perm
 
 # (label, url name, permission needed or None). Apps add their entries here.
@@ -35,7 +36,5 @@ def navigation(request):
                 items.append({"label": label, "url": reverse(name)})
             except NoReverseMatch:
                 continue
-    from lawtrail.core.accounts.twofactor import demo_exempt, required_for
-
     exempt = bool(user is not None and user.is_authenticated and required_for(user) and demo_exempt(user))
     return {"nav_items": items, "demo_2fa_exempt": exempt}

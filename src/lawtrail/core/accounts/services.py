@@ -23,7 +23,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lawtrail.core.errors import PermissionDenied, ValidationFailed
-from lawtrail.core.journal.services import journal_append, journal_state
+from lawtrail.core.journal.services import journal_append, journal_snapshot, journal_state
 
 from .models import ApiToken, AuthEvent, token_digest
 
@@ -204,8 +204,6 @@ def token_revoke_all(*, actor: Any, user: Any, reason: str) -> int:
 
 
 def journal_state_of(instance: Any) -> dict:
-    from lawtrail.core.journal.services import journal_snapshot
-
     return journal_snapshot(instance)
 
 
@@ -331,8 +329,6 @@ def access_revoke(*, actor: Any, user: Any, reason: str) -> None:
     """
     with transaction.atomic():
         if user.is_active:
-            from lawtrail.core.journal.services import journal_snapshot
-
             before = journal_snapshot(user)
             user.is_active = False
             user.save(update_fields=["is_active"])

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from .middleware import touch
 from .models import AuthEvent
 from .services import auth_event_record
 
@@ -34,8 +35,6 @@ def _user_named(username: str):
 def _logged_in(sender, request, user, **kwargs):
     # runs after Django's update_last_login (connected first), so the journaled state has it
     if request is not None and hasattr(request, "session"):
-        from .middleware import touch
-
         touch(request)
     auth_event_record(
         kind=AuthEvent.Kind.LOGIN, channel=channel_of(request), request=request, user=user, user_changed=True

@@ -3,6 +3,8 @@ account's security page (tokens, recovery codes) and the authentication-event lo
 
 from __future__ import annotations
 
+import base64
+
 import segno
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
@@ -105,8 +107,6 @@ def otp_setup(request):
 
 
 def _base32(device: TOTPDevice) -> str:
-    import base64
-
     return base64.b32encode(device.bin_key).decode().rstrip("=")
 
 
