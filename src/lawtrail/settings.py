@@ -127,6 +127,7 @@ LAWTRAIL_DEMO_2FA_EXEMPT = env_bool(
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
+    "lawtrail.core.accounts.authentication.LockoutBackend",  # first: refuses locked-out accounts and addresses
     "django.contrib.auth.backends.ModelBackend",
     # the scope of role grants: how the kernel's has_perm(actor, perm, obj) is answered
     "lawtrail.registry.auth.ScopeBackend",
@@ -136,10 +137,6 @@ LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:portal"
 
 # --- logging in (docs/security.md) ----------------------------------------------------------
-AUTHENTICATION_BACKENDS = [
-    "lawtrail.core.accounts.authentication.LockoutBackend",  # first: refuses locked-out accounts and addresses
-    "django.contrib.auth.backends.ModelBackend",
-]
 # 等保 2.0 三级 身份鉴别: at least 10 characters from at least 3 of 4 classes, not common,
 # not like the account's name. Checked on every path that sets a password.
 AUTH_PASSWORD_VALIDATORS = [
