@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/lawtrail
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test test-pg setup deps deps-dev browser lint bench clean
+.PHONY: run dev jobs test test-pg setup deps deps-dev browser lint bench bench-serve deploy-test nginx clean
 
 $(UV):
 	$(PY) -m venv $(VENV)
@@ -28,14 +28,32 @@ browser:
 setup: deps
 	$(BIN)/lawtrail setup
 
+# The production server (gunicorn; see `lawtrail serve --help`), with the periodic jobs beside it.
 run: setup
 	$(BIN)/lawtrail serve 127.0.0.1:$(PORT)
+
+# For developers: Django's autoreloading development server with DEBUG on (no periodic jobs;
+# run `make jobs` in a second terminal for those).
+dev: setup
+	LAWTRAIL_DEBUG=1 $(BIN)/lawtrail runserver 127.0.0.1:$(PORT)
+
+jobs: setup
+	$(BIN)/lawtrail jobs
 
 test: deps browser
 	$(BIN)/pytest -n 2 -q
 
 test-pg: deps browser
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -q
+
+# Debian's nginx for the deployment check (never started as a service here).
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+
+# Two app servers behind nginx (TLS), Celery worker + beat, PostgreSQL, Redis, S3 (moto_server):
+# an end-to-end case through nginx, `lawtrail verify`, and a 50-client load run (docs/PERFORMANCE.md).
+deploy-test: deps nginx
+	$(BIN)/python bench/deploy_check.py $(ARGS)
 
 lint: deps
 	$(BIN)/ruff check src tests bench
@@ -44,6 +62,10 @@ lint: deps
 
 bench: deps
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)_bench} $(BIN)/python bench/run.py
+
+# The read API under the production server (gunicorn), 8 clients, against the trivial-endpoint baseline.
+bench-serve: deps
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)_prod_bench} $(BIN)/python bench/serve_read.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3* var/static

@@ -67,3 +67,17 @@ from django.test import Client as _Client  # noqa: E402
 
 _original_force_login = _Client.force_login
 _Client.force_login = _force_login_both_factors
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_static_files():
+    """Production serves hashed static files from the manifest that `lawtrail setup` writes
+    (collectstatic); the suite does not collect them, so templates resolve plain names.
+    tests/ops/test_serve.py checks the manifest storage through the real server."""
+    from django.conf import settings
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    yield

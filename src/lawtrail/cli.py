@@ -1,7 +1,9 @@
 """The ``lawtrail`` command: the management commands operators use, under one name.
 
-lawtrail setup                 migrate, create the signing key, load demo data once
-lawtrail serve [ADDR:PORT]     serve pages and API (default 127.0.0.1:8000)
+lawtrail setup                 create/migrate the database, keys, static files, demo data once
+lawtrail serve [ADDR:PORT]     serve pages and API with gunicorn (default 127.0.0.1:8000);
+                               without a broker also runs the periodic jobs beside it
+lawtrail jobs                  run the periodic jobs (embedded default; production: Celery beat)
 lawtrail import catalog FILE   import the power catalogue from .xlsx
 lawtrail import staff FILE     import staff and credentials from .xlsx
 lawtrail export catalog FILE   (and staff)
@@ -9,7 +11,7 @@ lawtrail verify                recompute the journal and name what does not matc
 lawtrail checkpoint            sign a journal checkpoint now
 lawtrail proof ...             inclusion / consistency proofs
 lawtrail calendar ...          seed or inspect the working-day calendar
-lawtrail <any manage.py command>
+lawtrail <any manage.py command>   (runserver: the autoreloading development server, `make dev`)
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from django.core.management import execute_from_command_line
 
 # Short names for the operator commands; anything else is passed to Django as is.
 ALIASES = {
-    "serve": "runserver",
     "import": "lawtrail_import",
     "export": "lawtrail_export",
     "verify": "journal_verify",
@@ -39,6 +40,15 @@ def main(argv: list[str] | None = None) -> None:
     if not args or args[0] in {"-h", "--help", "help"}:
         print(__doc__)
         return
+    if args[0] == "serve":  # the production server: gunicorn, configured in lawtrail.ops.server
+        from lawtrail.ops.server import serve
+
+        sys.exit(serve(args[1:]))
+    if args[0] == "setup" and not os.environ.get("LAWTRAIL_SECRET_KEY"):
+        # before Django reads its settings, so this very process already uses the new key
+        from lawtrail.config import ensure_secret_key_file, var_dir
+
+        ensure_secret_key_file(var_dir())
     args[0] = ALIASES.get(args[0], args[0])
 
     execute_from_command_line(["lawtrail", *args])

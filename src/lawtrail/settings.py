@@ -2,8 +2,11 @@
 environment through the typed readers in ``lawtrail.config``.
 
 Embedded default (no environment at all): SQLite under ``var/``, local files under
-``var/media``, tasks run eagerly, local-memory cache. Production sets DATABASE_URL
-(PostgreSQL), REDIS_URL, CELERY_BROKER_URL and, for evidence, LAWTRAIL_S3_BUCKET.
+``var/media``, tasks run eagerly (periodic jobs by ``lawtrail jobs``, which ``lawtrail
+serve`` starts beside the web server), local-memory cache, DEBUG off, the secret key that
+``lawtrail setup`` generated into ``var/secret-key``. Production sets DATABASE_URL
+(PostgreSQL), REDIS_URL, CELERY_BROKER_URL (Celery worker + beat) and, for evidence,
+LAWTRAIL_S3_BUCKET. See README.md "Production" and docs/operations.md.
 """
 
 from __future__ import annotations
@@ -15,23 +18,30 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from lawtrail.config import env_bool, env_int, env_list, env_str
+from lawtrail.config import BASE_DIR, env_bool, env_int, env_list, env_str, read_secret_key_file, var_dir
+from lawtrail.ops.schedule import beat_schedule
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = Path(env_str("LAWTRAIL_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR = var_dir()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = env_bool("LAWTRAIL_DEBUG", True)
+# Off unless explicitly turned on (`make dev` turns it on for the development server).
+DEBUG = env_bool("LAWTRAIL_DEBUG", False)
+# LAWTRAIL_SECRET_KEY in production; the embedded default reads the key that `lawtrail setup`
+# (and `make test`) generated once into var/secret-key. The constant is what is left when
+# neither exists — and then the server refuses to start unless DEBUG is on.
 INSECURE_DEFAULT_SECRET_KEY = "insecure-embedded-default-change-me"
-SECRET_KEY = env_str("LAWTRAIL_SECRET_KEY", INSECURE_DEFAULT_SECRET_KEY)
+SECRET_KEY = (
+    env_str("LAWTRAIL_SECRET_KEY", "") or read_secret_key_file(VAR_DIR) or INSECURE_DEFAULT_SECRET_KEY
+)
 if not DEBUG and SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY:
     # Sessions, CSRF tokens and password-reset links are signed with it: never serve with
     # the published default outside debugging (docs/security.md).
     raise ImproperlyConfigured(
-        "LAWTRAIL_SECRET_KEY 仍是公开的默认值：DEBUG 关闭时拒绝启动。请设置一个随机密钥（至少 50 个字符）。"
+        "LAWTRAIL_SECRET_KEY 仍是公开的默认值：DEBUG 关闭时拒绝启动。请设置一个随机密钥（至少 50 个字符），或先运行 lawtrail setup 生成 var/secret-key。"
     )
 ALLOWED_HOSTS = env_list("LAWTRAIL_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("LAWTRAIL_CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "lawtrail.web.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -42,12 +52,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / Redoc served from our static files: /api/docs/ works offline
     "django_htmx",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "django_celery_beat",  # the periodic schedule in the database, visible (and switchable) in the admin
+    "django_celery_results",  # every job run, retry and failure with its traceback, in the admin
+    "django_prometheus",
+    "health_check",
     "lawtrail.core",
     "lawtrail.core.journal",
     "lawtrail.core.accounts",
@@ -59,9 +74,13 @@ INSTALLED_APPS = [
     "lawtrail.review",
     "lawtrail.web",
     "lawtrail.demo",
+    "lawtrail.ops",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "log_request_id.middleware.RequestIDMiddleware",
+    "lawtrail.ops.logs.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "lawtrail.core.accounts.middleware.ServerHeaderMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -82,6 +101,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "lawtrail.core.errors.ApplicationErrorMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "lawtrail.urls"
@@ -104,10 +124,14 @@ TEMPLATES = [
     },
 ]
 
+# LAWTRAIL_DB_CONN_MAX_AGE: seconds a worker thread keeps its database connection (0 = a new
+# connection per request). Production: 60 with health checks on, so each of the server's
+# workers × threads holds one connection — size PostgreSQL's max_connections for all instances.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'lawtrail.sqlite3'}"),
         conn_max_age=env_int("LAWTRAIL_DB_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -187,8 +211,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+# collectstatic's output (`lawtrail setup`): a build artefact that several instances may share.
+STATIC_ROOT = Path(env_str("LAWTRAIL_STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Front-end packages come from the npm registry (package.json + lock); only the built
 # files we use are exposed, never node_modules as a whole.
 STATICFILES_DIRS = [
@@ -215,7 +240,9 @@ STORAGES = {
         if _S3_BUCKET
         else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     ),
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed names (cached forever by browsers and nginx) and gzip copies, served by WhiteNoise;
+    # `lawtrail setup` runs collectstatic. The test suite swaps in the plain storage (tests/conftest.py).
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     # The vault (lawtrail.core.vault): content-addressed, never overwritten. Local disk under
     # var/vault by default; the S3-compatible bucket (MinIO in production) when one is set.
     "vault": (
@@ -240,6 +267,7 @@ STORAGES = {
 }
 # Files being uploaded or put before they have a content address (local disk, constant memory).
 LAWTRAIL_VAULT_STAGING_DIR = Path(env_str("LAWTRAIL_VAULT_STAGING_DIR", str(VAR_DIR / "vault-staging")))
+WHITENOISE_MAX_AGE = 3600
 
 _REDIS_URL = env_str("REDIS_URL", "")
 CACHES = {
@@ -254,6 +282,18 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Results (state, retries, tracebacks) go to the database, where the admin shows them; kept 7 days
+# (the daily celery.backend_cleanup job deletes older ones).
+CELERY_RESULT_BACKEND = "django-db"
+CELERY_RESULT_EXTENDED = True
+CELERY_RESULT_EXPIRES = 7 * 24 * 3600
+CELERY_TASK_STORE_ERRORS_EVEN_IF_IGNORED = True
+CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves it on the queue for another
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic jobs: one schedule, lawtrail/ops/schedule.py, for Celery beat and the embedded runner.
+CELERY_BEAT_SCHEDULE = beat_schedule()
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -276,6 +316,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "每个错误响应都带稳定的错误码 `code` 与中文说明 `message`。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # the docs page loads Swagger UI from our own static files, never from a CDN
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Several models have a choice set called Level/Kind/Role; name each one explicitly.
     "ENUM_NAME_OVERRIDES": {
         "DivisionLevelEnum": "lawtrail.registry.models.Division.Level",
@@ -345,20 +389,44 @@ PERMISSIONS_POLICY = {
     "interest-cohort": [],
 }
 
+# Logs: one JSON object a line on stderr (LAWTRAIL_LOG_FORMAT=text for people), each with the
+# request id (X-Request-ID from nginx, or generated, and returned in the response); one
+# access line per request from lawtrail.ops.logs. LAWTRAIL_LOG_LEVEL sets the root level.
+LOG_REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
+GENERATE_REQUEST_ID_IF_NOT_IN_HEADER = True
+REQUEST_ID_RESPONSE_HEADER = "X-Request-ID"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "log_request_id.filters.RequestIDFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(request_id)s %(process)d %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger", "process": "pid"},
+            "timestamp": "time",  # ISO 8601, UTC
+            "json_ensure_ascii": False,
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": env_str("LAWTRAIL_LOG_FORMAT", "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LAWTRAIL_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "lawtrail.access": {"level": env_str("LAWTRAIL_ACCESS_LOG_LEVEL", "INFO")},
+        "lawtrail.jobs": {"level": "INFO"},
+    },
 }
 
-# Periodic work (celery beat in production): sequence journal entries every minute and
-# sign a checkpoint every ten minutes when the log has grown.
-CELERY_BEAT_SCHEDULE = {
-    "journal-integrate": {"task": "journal.integrate", "schedule": 60.0},
-    "journal-checkpoint": {"task": "journal.checkpoint", "schedule": 600.0},
-    # the outbox: deliveries whose after-commit dispatch was missed, and retries (cases.outbox)
-    "cases-outbox-sweep": {"task": "cases.outbox_sweep", "schedule": 60.0},
-}
-# The sweep leaves a delivery this many seconds to its after-commit dispatch before taking it.
+# The outbox sweep (cases.outbox_sweep, in ops/schedule.py) leaves a delivery this many
+# seconds to its after-commit dispatch before taking it.
 LAWTRAIL_OUTBOX_SWEEP_GRACE = env_int("LAWTRAIL_OUTBOX_SWEEP_GRACE", 30)
+
+# /metrics: Prometheus text. When LAWTRAIL_METRICS_TOKEN is set, a scraper must send it as a
+# bearer token; nginx (deploy/nginx) also keeps /metrics to the local network.
+LAWTRAIL_METRICS_TOKEN = env_str("LAWTRAIL_METRICS_TOKEN", "")

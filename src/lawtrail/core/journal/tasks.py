@@ -1,18 +1,19 @@
 """Periodic work of the journal (thin: each calls one service).
 
-Beat schedule (settings): ``journal-checkpoint`` every 10 minutes; ``journal-integrate`` every minute.
+Scheduled in ``lawtrail/ops/schedule.py``: ``journal-integrate`` every minute,
+``journal-checkpoint`` every 10 minutes; retried on failure (``periodic_job``).
 """
 
-from celery import shared_task
+from lawtrail.celery import periodic_job
 
 from . import services
 
 
-@shared_task(name="journal.integrate")
+@periodic_job("journal.integrate")
 def journal_integrate_task() -> int:
     return services.journal_integrate()
 
 
-@shared_task(name="journal.checkpoint")
+@periodic_job("journal.checkpoint")
 def journal_checkpoint_task() -> int:
     return services.journal_checkpoint(only_if_grown=True).pk

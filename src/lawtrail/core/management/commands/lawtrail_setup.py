@@ -1,16 +1,29 @@
 """`lawtrail setup`: everything the embedded default needs, safe to run again.
 
-migrate → journal signing key → working-day calendar → national rule profile →
-demo data (only into an empty database) → print the demo accounts.
+database (created on PostgreSQL when missing and allowed) → migrate → secret key (var/,
+unless LAWTRAIL_SECRET_KEY is set) → journal signing key → static files (hashed, compressed)
+→ working-day calendar → national rule profile → demo data (only into an empty database) →
+first checkpoint.
 """
 
+import os
+
+from django.conf import settings
 from django.core.management import call_command, get_commands
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from lawtrail.config import ensure_secret_key_file, var_dir
+from lawtrail.ops.database import DatabaseUnavailable, ensure_database
+
+# Only what the pages use from the front-end packages: the rest of their dist folders
+# (other builds, ES modules and their source maps: ~45 MB) is neither collected nor compressed.
+STATIC_IGNORE = ["echarts.js*", "echarts.common*", "echarts.simple*", "echarts.esm*", "extension", "*.mjs"]
 
 # (command, options). Each step is idempotent on its own.
 STEPS: list[tuple[str, dict]] = [
     ("migrate", {"interactive": False, "verbosity": 0}),
     ("journal_keygen", {}),
+    ("collectstatic", {"interactive": False, "verbosity": 0, "ignore_patterns": STATIC_IGNORE}),
     ("divisions_seed", {}),
     ("calendar_seed", {}),
     ("profiles_seed", {}),
@@ -20,12 +33,19 @@ STEPS: list[tuple[str, dict]] = [
 
 
 class Command(BaseCommand):
-    help = "初始化（迁移数据库、生成签名密钥、导入工作日历与规则配置、加载演示数据）"
+    help = "初始化（创建并迁移数据库、生成密钥、收集静态文件、导入工作日历与规则配置、加载演示数据）"
 
     def add_arguments(self, parser):
         parser.add_argument("--no-demo", action="store_true", help="不加载演示数据")
 
     def handle(self, *args, no_demo: bool = False, **options):
+        try:
+            if ensure_database(settings.DATABASES["default"]) == "created":
+                self.stdout.write(f"· 已创建数据库 {settings.DATABASES['default']['NAME']}")
+        except DatabaseUnavailable as exc:
+            raise CommandError(str(exc)) from None
+        if not os.environ.get("LAWTRAIL_SECRET_KEY") and ensure_secret_key_file(var_dir()):
+            self.stdout.write("· 已生成密钥 var/secret-key")
         known = get_commands()
         for name, kwargs in STEPS:
             if no_demo and name == "load_demo":
