@@ -11,11 +11,17 @@ def boom_client(settings):
 
 
 def test_unknown_page_is_a_chinese_404_with_a_way_back(client, db):
-    r = client.get("/没有这个页面/")
+    r = client.get("/没有这个页面/", HTTP_REFERER="http://testserver/verify/")
     assert r.status_code == 404
     html = r.content.decode()
-    assert "页面不存在" in html and "返回首页" in html and "返回上一页" in html
+    assert "页面不存在" in html and "返回首页" in html
+    assert '<a href="http://testserver/verify/">返回上一页</a>' in html
     assert "Page not found" not in html and "Traceback" not in html
+
+
+def test_back_link_never_leads_off_the_site(client, db):
+    html = client.get("/nope/", HTTP_REFERER="https://evil.example/").content.decode()
+    assert "evil.example" not in html and "返回上一页" not in html and "返回首页" in html
 
 
 def test_logged_in_404_shows_the_navigation(client, cast):

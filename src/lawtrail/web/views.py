@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,11 +50,16 @@ def error_response(request, status: int, *, code: str | None = None, message: st
         if status >= 500 and request_id:
             body["request_id"] = request_id
         return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    # "back" without JavaScript (a Content-Security-Policy may forbid javascript: links), and
+    # only to a page of this site: never send someone on to the site that linked here
+    referer = request.headers.get("Referer", "")
+    back = referer if referer and url_has_allowed_host_and_scheme(referer, {request.get_host()}) else ""
     context = {
         "status": status,
         "title": title,
         "message": message or default_message,
         "request_id": request_id,
+        "back_url": back,
     }
     try:
         return render(request, "web/http_error.html", context, status=status)
