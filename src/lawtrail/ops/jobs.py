@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from celery import states
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from lawtrail.ops.schedule import SCHEDULE, Every
@@ -133,16 +133,23 @@ class Runner:
             worker=self.worker,
         )
 
+    @staticmethod
+    def _fresh_connection() -> None:
+        """Drop a broken or expired database connection between jobs, as Django does between
+        requests (not inside a transaction: a test's, or a caller's)."""
+        if not connection.in_atomic_block:
+            close_old_connections()
+
     def run_job(self, state: JobState, now: float) -> str:
         """One attempt of one job; returns its status (SUCCESS, RETRY or FAILURE)."""
         task = job_task(state.job.task)
-        close_old_connections()
+        self._fresh_connection()
         started = time.perf_counter()
         try:
             result = task.run()
         except Exception as exc:
             tb = traceback.format_exc()
-            close_old_connections()
+            self._fresh_connection()
             if state.retries < (task.max_retries or 0):
                 state.retries += 1
                 delay = backoff(task, state.retries)
@@ -166,7 +173,7 @@ class Runner:
         self._store(state, task, states.SUCCESS, result, None)
         self._mark_run(state.name)
         log.info("job %s done in %.3f s: %s", state.name, time.perf_counter() - started, result)
-        close_old_connections()
+        self._fresh_connection()
         return states.SUCCESS
 
     def tick(self, now: float | None = None) -> dict[str, str]:
