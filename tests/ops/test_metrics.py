@@ -25,6 +25,8 @@ def test_metrics_expose_routes_and_the_journal(client, cast, settings):
     assert float(re.search(r"^lawtrail_journal_tree_size (\S+)$", text, re.M).group(1)) == entries
     assert float(re.search(r"^lawtrail_journal_unsequenced (\S+)$", text, re.M).group(1)) == 0
     assert 0 <= float(re.search(r"^lawtrail_journal_checkpoint_age_seconds (\S+)$", text, re.M).group(1)) < 60
+    assert re.search(r"^lawtrail_outbox_lag_seconds 0\.0$", text, re.M)  # nothing waiting
+    assert re.search(r"^lawtrail_outbox_pending 0\.0$", text, re.M)
     assert "lawtrail_celery_queue_depth" not in text  # no broker in the embedded default: nothing invented
     assert not re.search(r"^lawtrail_metrics_collector_errors\{", text, re.M)
 

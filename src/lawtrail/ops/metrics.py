@@ -4,11 +4,12 @@
   django-prometheus's middleware (``django_http_requests_latency_seconds_by_view_method``
   and friends), summed over all gunicorn workers (multiprocess mode, see ops/server.py);
 - read from the database and broker at scrape time (true for every process and instance):
-  journal size, entries not yet sequenced, last checkpoint's age and tree size; Celery queue
+  journal size, entries not yet sequenced, last checkpoint's age and tree size; the case
+  outbox's lag (oldest undelivered entry), pending and retrying deliveries; Celery queue
   depth (Redis broker); per periodic job: age of its last success, failed and retried
   attempts in the last 24 hours.
 
-Further gauges (e.g. the case outbox's lag, once it exists) are added to ``COLLECTORS``.
+Further gauges are added to ``COLLECTORS``.
 """
 
 from __future__ import annotations
@@ -53,6 +54,27 @@ def journal_metrics() -> Iterable[Metric]:
         g = GaugeMetricFamily("lawtrail_journal_checkpoint_size", "Tree size covered by the last checkpoint")
         g.add_metric([], last["size"])
         yield g
+
+
+def outbox_metrics() -> Iterable[Metric]:
+    """The case outbox (issue 7): what waits for delivery, how long, and what keeps failing."""
+    from lawtrail.cases import outbox
+    from lawtrail.cases.models import Delivery
+
+    pending = Delivery.objects.filter(done_at__isnull=True)
+    g = GaugeMetricFamily(
+        "lawtrail_outbox_lag_seconds", "Age of the oldest undelivered outbox entry (0 when none)"
+    )
+    g.add_metric([], outbox.lag_seconds())
+    yield g
+    g = GaugeMetricFamily("lawtrail_outbox_pending", "Outbox deliveries not yet consumed")
+    g.add_metric([], pending.count())
+    yield g
+    g = GaugeMetricFamily(
+        "lawtrail_outbox_retrying", "Undelivered outbox entries that have failed at least once"
+    )
+    g.add_metric([], pending.filter(attempts__gt=0).count())
+    yield g
 
 
 def job_metrics() -> Iterable[Metric]:
@@ -113,7 +135,12 @@ def queue_metrics() -> Iterable[Metric]:
     yield g
 
 
-COLLECTORS: list[Callable[[], Iterable[Metric]]] = [journal_metrics, job_metrics, queue_metrics]
+COLLECTORS: list[Callable[[], Iterable[Metric]]] = [
+    journal_metrics,
+    outbox_metrics,
+    job_metrics,
+    queue_metrics,
+]
 
 
 class _Collected:
