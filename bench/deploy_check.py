@@ -491,8 +491,12 @@ def load_run(cert: Path, token: str, ids: list[int], clients: int, seconds: floa
     lat = sorted(x for p in parts for x in p["lat"])
     errors = [e for p in parts for e in p["errors"]]
     upstreams: dict[str, int] = {}
+    retried = 0  # nginx's "a, b": the first instance failed to answer and the other one did
     for p in parts:
         for k, v in p["upstreams"].items():
+            if "," in k:
+                retried += v
+                continue
             upstreams[k] = upstreams.get(k, 0) + v
 
     def q(p: float) -> float:
@@ -502,7 +506,7 @@ def load_run(cert: Path, token: str, ids: list[int], clients: int, seconds: floa
         "clients": clients, "seconds": seconds, "requests": len(lat), "errors": len(errors),
         "error_samples": errors[:10], "req_per_s": len(lat) / seconds,
         "p50_ms": q(0.50), "p95_ms": q(0.95), "p99_ms": q(0.99), "max_ms": lat[-1] * 1000 if lat else None,
-        "mean_ms": statistics.fmean(lat) * 1000 if lat else None, "upstreams": upstreams,
+        "mean_ms": statistics.fmean(lat) * 1000 if lat else None, "upstreams": upstreams, "retried": retried,
     }  # fmt: skip
 
 
@@ -738,7 +742,7 @@ def main() -> int:
             say(
                 f"  {load['requests']:,} requests, {load['req_per_s']:.1f} req/s, errors {load['errors']}; "
                 f"p50 {load['p50_ms']:.0f} ms, p95 {load['p95_ms']:.0f} ms, p99 {load['p99_ms']:.0f} ms, max {load['max_ms']:.0f} ms; "
-                f"instances {load['upstreams']}"
+                f"instances {load['upstreams']}, retried on the other instance by nginx {load['retried']}"
             )
             expect(load["errors"] == 0, f"load run errors: {load['error_samples']}")
             stack.alive()
