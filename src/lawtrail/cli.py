@@ -21,6 +21,9 @@ import sys
 
 from django.core.management import execute_from_command_line
 
+from lawtrail.config import ensure_secret_key_file, var_dir
+from lawtrail.ops.server import serve
+
 # Short names for the operator commands; anything else is passed to Django as is.
 ALIASES = {
     "import": "lawtrail_import",
@@ -41,13 +44,9 @@ def main(argv: list[str] | None = None) -> None:
         print(__doc__)
         return
     if args[0] == "serve":  # the production server: gunicorn, configured in lawtrail.ops.server
-        from lawtrail.ops.server import serve
-
         sys.exit(serve(args[1:]))
     if args[0] == "setup" and not os.environ.get("LAWTRAIL_SECRET_KEY"):
         # before Django reads its settings, so this very process already uses the new key
-        from lawtrail.config import ensure_secret_key_file, var_dir
-
         ensure_secret_key_file(var_dir())
     args[0] = ALIASES.get(args[0], args[0])
 

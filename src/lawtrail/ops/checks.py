@@ -9,6 +9,9 @@ from django.conf import settings
 from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable
 
+from lawtrail.celery import app
+from lawtrail.core.journal.signing import journal_key
+
 
 @dataclasses.dataclass
 class Broker(HealthCheck):
@@ -19,8 +22,6 @@ class Broker(HealthCheck):
     def run(self) -> None:
         if not settings.CELERY_BROKER_URL:
             return
-        from lawtrail.celery import app
-
         try:
             with app.connection_for_write() as conn:
                 conn.ensure_connection(max_retries=1, timeout=self.timeout.total_seconds())
@@ -34,8 +35,6 @@ class JournalSigner(HealthCheck):
     a fixed probe text, never a checkpoint)."""
 
     def run(self) -> None:
-        from lawtrail.core.journal.signing import journal_key
-
         probe = "lawtrail readiness probe\n"
         try:
             key = journal_key()

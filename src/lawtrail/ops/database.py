@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import psycopg
+from psycopg import errors, sql
+
 
 class DatabaseUnavailable(Exception):
     """One line for the operator: what is wrong and what to run."""
@@ -51,9 +54,6 @@ def ensure_database(db: dict[str, Any]) -> str:
     """
     if db["ENGINE"] != "django.db.backends.postgresql":
         return "sqlite" if "sqlite" in db["ENGINE"] else "other"
-    import psycopg
-    from psycopg import errors, sql
-
     name = db["NAME"]
     try:
         with psycopg.connect(**_pg_params(db, name)):

@@ -30,8 +30,13 @@ from dataclasses import dataclass, field
 
 from celery import states
 from django.db import close_old_connections, connection
+from django.db.models import F
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+from django_celery_beat.schedulers import ModelEntry
+from django_celery_results.models import TaskResult
 
+from lawtrail.celery import app
 from lawtrail.ops.schedule import SCHEDULE, Every
 
 log = logging.getLogger("lawtrail.jobs")
@@ -39,8 +44,6 @@ log = logging.getLogger("lawtrail.jobs")
 
 def job_task(task_name: str):
     """The Celery task object of a scheduled job (its module imported by autodiscovery)."""
-    from lawtrail.celery import app
-
     app.loader.import_default_modules()
     try:
         return app.tasks[task_name]
@@ -93,23 +96,14 @@ class Runner:
 
     def sync_schedule(self) -> None:
         """Copy the schedule into django-celery-beat's tables (what beat itself does at start)."""
-        from django_celery_beat.schedulers import ModelEntry
-
-        from lawtrail.celery import app
-
         for name, entry in self.schedule.items():
             ModelEntry.from_entry(name, app=app, task=entry.task, schedule=float(entry.seconds))
 
     def _enabled(self, name: str) -> bool:
-        from django_celery_beat.models import PeriodicTask
-
         row = PeriodicTask.objects.filter(name=name).values_list("enabled", flat=True).first()
         return row is None or row
 
     def _mark_run(self, name: str) -> None:
-        from django.db.models import F
-        from django_celery_beat.models import PeriodicTask
-
         PeriodicTask.objects.filter(name=name).update(
             last_run_at=timezone.now(), total_run_count=F("total_run_count") + 1
         )
@@ -117,8 +111,6 @@ class Runner:
     # ------------------------------------------------------------------ running
 
     def _store(self, state: JobState, task, status: str, result, tb: str | None) -> None:
-        from django_celery_results.models import TaskResult
-
         TaskResult.objects.store_result(
             "application/json",
             "utf-8",

@@ -20,16 +20,23 @@ import os
 from collections.abc import Callable, Iterable
 
 import prometheus_client
+import redis
 from django.conf import settings
+from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django_celery_results.models import TaskResult
 from prometheus_client import multiprocess
 from prometheus_client.core import GaugeMetricFamily, Metric
 
+from lawtrail.cases import outbox
+from lawtrail.cases.models import Delivery
+from lawtrail.celery import app
+from lawtrail.core.journal.models import Checkpoint, Entry, TreeState
+from lawtrail.ops.schedule import SCHEDULE
+
 
 def journal_metrics() -> Iterable[Metric]:
-    from lawtrail.core.journal.models import Checkpoint, Entry, TreeState
-
     # both cheap at any size: the tree's own counter and a partial index of the few waiting rows
     state = TreeState.objects.filter(pk=1).values_list("size", flat=True).first() or 0
     waiting = Entry.objects.filter(seq__isnull=True).count()
@@ -58,9 +65,6 @@ def journal_metrics() -> Iterable[Metric]:
 
 def outbox_metrics() -> Iterable[Metric]:
     """The case outbox (issue 7): what waits for delivery, how long, and what keeps failing."""
-    from lawtrail.cases import outbox
-    from lawtrail.cases.models import Delivery
-
     pending = Delivery.objects.filter(done_at__isnull=True)
     g = GaugeMetricFamily(
         "lawtrail_outbox_lag_seconds", "Age of the oldest undelivered outbox entry (0 when none)"
@@ -78,11 +82,6 @@ def outbox_metrics() -> Iterable[Metric]:
 
 
 def job_metrics() -> Iterable[Metric]:
-    from django.db.models import Count, Max, Q
-    from django_celery_results.models import TaskResult
-
-    from lawtrail.ops.schedule import SCHEDULE
-
     since = timezone.now() - dt.timedelta(hours=24)
     rows = {
         r["periodic_task_name"]: r
@@ -118,10 +117,6 @@ def queue_metrics() -> Iterable[Metric]:
     url = settings.CELERY_BROKER_URL
     if not url.startswith(("redis://", "rediss://")):
         return  # no broker (embedded default: nothing is queued) or one we cannot count cheaply
-    import redis
-
-    from lawtrail.celery import app
-
     queue = app.conf.task_default_queue
     client = redis.Redis.from_url(url, socket_timeout=2)
     try:

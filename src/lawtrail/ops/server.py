@@ -28,6 +28,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from gunicorn.app.base import BaseApplication
+
 from lawtrail.config import env_bool, env_int, env_str, var_dir
 
 
@@ -67,7 +69,9 @@ def prometheus_dir(bind: str) -> Path:
 
 def gunicorn_options(args: argparse.Namespace) -> dict:
     def child_exit(server, worker):
-        from prometheus_client import multiprocess
+        # not at the top: prometheus_client picks its value store when first imported, and must
+        # see PROMETHEUS_MULTIPROC_DIR (set by serve()) in every process
+        from prometheus_client import multiprocess  # noqa: PLC0415 — after the environment is set
 
         multiprocess.mark_process_dead(worker.pid)
 
@@ -98,8 +102,6 @@ def serve(argv: list[str]) -> int:
     args = parse(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lawtrail.settings")
     prometheus_dir(args.bind)
-    from gunicorn.app.base import BaseApplication
-
     jobs: subprocess.Popen | None = None
     if args.jobs:
         jobs = subprocess.Popen([sys.executable, "-m", "lawtrail.cli", "jobs"])
@@ -111,7 +113,7 @@ def serve(argv: list[str]) -> int:
                     self.cfg.set(key, value)
 
         def load(self):
-            from lawtrail.wsgi import application
+            from lawtrail.wsgi import application  # noqa: PLC0415 — loaded in each worker, after the fork
 
             return application
 
