@@ -29,6 +29,7 @@ import sys
 from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.util import import_app
 
 from lawtrail.config import env_bool, env_int, env_str, var_dir
 
@@ -69,11 +70,11 @@ def prometheus_dir(bind: str) -> Path:
 
 def gunicorn_options(args: argparse.Namespace) -> dict:
     def child_exit(server, worker):
-        # not at the top: prometheus_client picks its value store when first imported, and must
-        # see PROMETHEUS_MULTIPROC_DIR (set by serve()) in every process
-        from prometheus_client import multiprocess  # noqa: PLC0415 — after the environment is set
-
-        multiprocess.mark_process_dead(worker.pid)
+        # prometheus_client's multiprocess.mark_process_dead: drop the dead worker's live gauges.
+        # Not imported here: prometheus_client picks its value store when first imported, and
+        # the master must not pick it before every worker has PROMETHEUS_MULTIPROC_DIR.
+        for path in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob(f"gauge_live*_{worker.pid}.db"):
+            path.unlink(missing_ok=True)
 
     return {
         "bind": args.bind,
@@ -112,10 +113,8 @@ def serve(argv: list[str]) -> int:
                 if value is not None:
                     self.cfg.set(key, value)
 
-        def load(self):
-            from lawtrail.wsgi import application  # noqa: PLC0415 — loaded in each worker, after the fork
-
-            return application
+        def load(self):  # in each worker, after the fork, with the environment in place
+            return import_app("lawtrail.wsgi:application")
 
     print(
         f"LawTrail: http://{args.bind}/  (gunicorn {args.workers} × {args.threads} 线程"
