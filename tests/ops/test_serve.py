@@ -11,7 +11,6 @@ import json
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,6 +20,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 LAWTRAIL = [sys.executable, "-m", "lawtrail.cli"]
@@ -40,9 +41,7 @@ def _env(var: Path) -> dict[str, str]:
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_port(8130, 8139)  # this work's share of the shared machine's ports (8100–8199)
 
 
 def _get(url: str, **headers: str):
