@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/lawtrail
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run dev jobs test test-pg setup deps deps-dev browser lint bench bench-serve deploy-test nginx clean
+.PHONY: run dev jobs secret-key test test-pg setup deps deps-dev browser lint bench bench-serve deploy-test nginx clean
 
 $(UV):
 	$(PY) -m venv $(VENV)
@@ -40,10 +40,15 @@ dev: setup
 jobs: setup
 	$(BIN)/lawtrail jobs
 
-test: deps browser
+# The embedded default's secret key (var/secret-key), which `lawtrail setup` also makes: with
+# DEBUG off by default, nothing starts on the published default key (docs/security.md).
+secret-key: deps
+	@$(BIN)/python -c "from lawtrail.config import ensure_secret_key_file, var_dir; ensure_secret_key_file(var_dir())"
+
+test: deps browser secret-key
 	$(BIN)/pytest -n 2 -q
 
-test-pg: deps browser
+test-pg: deps browser secret-key
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -q
 
 # Debian's nginx for the deployment check (never started as a service here).

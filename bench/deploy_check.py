@@ -62,7 +62,7 @@ APP_PORTS = (8111, 8112)
 HTTPS_PORT, HTTP_PORT, S3_PORT = 8143, 8180, 8150
 DB_NAME = "lawtrail_prod_deploy"
 PG = f"postgres://postgres@{HOST}:5432"
-DEMO_PASSWORD = "Demo@2026"
+DEMO_PASSWORD = "Demo@2026lt"  # lawtrail.demo.loader.DEMO_PASSWORD
 BASE = f"https://{HOST}:{HTTPS_PORT}"
 C = "/api/v1/cases/"
 

@@ -30,15 +30,18 @@ def _manage(*args, env=None):
         if not k.startswith("LAWTRAIL_") and k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL")
     }
     full.update(env or {})
-    full["LAWTRAIL_VAR_DIR"] = os.environ.get("LAWTRAIL_VAR_DIR", "") or os.path.join(os.getcwd(), "var")
+    full.setdefault(
+        "LAWTRAIL_VAR_DIR", os.environ.get("LAWTRAIL_VAR_DIR", "") or os.path.join(os.getcwd(), "var")
+    )
     full["DJANGO_SETTINGS_MODULE"] = "lawtrail.settings"
     return subprocess.run(
         [sys.executable, "-m", "django", *args], env=full, capture_output=True, text=True, timeout=120
     )
 
 
-def test_refuses_to_start_with_the_default_secret_key_when_debug_is_off():
-    r = _manage("check", env={"LAWTRAIL_DEBUG": "0"})
+def test_refuses_to_start_with_the_default_secret_key_when_debug_is_off(tmp_path):
+    # a var/ without the key `lawtrail setup` generates (var/secret-key) and no LAWTRAIL_SECRET_KEY
+    r = _manage("check", env={"LAWTRAIL_DEBUG": "0", "LAWTRAIL_VAR_DIR": str(tmp_path)})
     assert r.returncode != 0 and "LAWTRAIL_SECRET_KEY" in r.stderr
 
 
