@@ -309,6 +309,10 @@ REST_FRAMEWORK = {
     # OPTIONS answers every endpoint with its name, methods and media types; the inputs
     # are described by the OpenAPI schema, not by introspecting serializers per request.
     "DEFAULT_METADATA_CLASS": "lawtrail.core.api_metadata.PlainMetadata",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "lawtrail.core.renderers.ReadingBrowsableAPIRenderer",
+    ],
 }
 
 SPECTACULAR_SETTINGS = {

@@ -28,6 +28,7 @@ class CaseWorld:
     paula: object
     quentin: object
     violation: Violation
+    rose: object = None  # a second 分管领导 (APL-57: three leaders discuss)
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def world(cast, frozen_today) -> CaseWorld:
     RoleGrant.objects.create(user=andy, role="officer", agency=a)
     leaders = []
     for n, (username, name, role) in enumerate(
-        (("paula", "宝拉", "approver_2"), ("quentin", "昆廷", "approver_3"))
+        (("paula", "宝拉", "approver_2"), ("quentin", "昆廷", "approver_3"), ("rose", "萝丝", "approver_2"))
     ):
         user = UserFactory(username=username, display_name=name)
         StaffFactory(agency=a, user=user, name=name, id_number=make_id_number(8200 + n, a.division.code))
@@ -84,4 +85,4 @@ def world(cast, frozen_today) -> CaseWorld:
     )
     for tier, lo, hi in (("lenient", 50000, 65000), ("normal", 65000, 85000), ("severe", 85000, 100000)):
         BenchmarkTier.objects.create(benchmark=bm, tier=tier, fine_min=lo, fine_max=hi)
-    return CaseWorld(cast, andy, leaders[0], leaders[1], violation)
+    return CaseWorld(cast, andy, leaders[0], leaders[1], violation, leaders[2])

@@ -185,8 +185,9 @@ def test_case_list_filters(world):
     assert page["count"] == 2 and [r["id"] for r in page["results"]] == [a.pk]
 
 
-def test_detail_shows_a_pending_deadline_with_its_reason_and_todo_has_due_dates(world):
-    """WD-1: a deadline reaching an unentered calendar year is shown without a date, with why."""
+def test_detail_shows_a_provisional_deadline_with_its_reason_and_todo_has_due_dates(world):
+    """WD-1 and issue 8: a deadline reaching an unentered calendar year is shown with a date counted
+    with weekends only, marked provisional, with why — never blocking, never presented as final."""
     c = world.cast
     case = _lead(world, 1)
     svc.case_transition(actor=c.alice, case_id=case.pk, action="filing_submit")
@@ -198,15 +199,16 @@ def test_detail_shows_a_pending_deadline_with_its_reason_and_todo_has_due_dates(
         w = Walk(c.admin)
         detail = w.ok(c.alice, "get", f"{C}{case.pk}")
         deadline = next(d for d in detail["deadlines"] if d["kind"] == "decision")
-        assert deadline["due_on"] is None and deadline["pending_reason"] and deadline["active"]
+        assert deadline["due_on"] == "2027-03-01" and deadline["provisional"] and deadline["active"]
+        assert "2027年法定节假日安排尚未录入" in deadline["pending_reason"]
         todo = w.ok(c.alice, "get", C + "todo")
-        assert todo[0]["case"]["id"] == case.pk and todo[0]["due_on"] is None
+        assert todo[0]["case"]["id"] == case.pk and todo[0]["due_on"] == "2027-03-01"
     other = _lead(world, 2)
     svc.case_transition(actor=c.alice, case_id=other.pk, action="filing_submit")
     svc.approval_act(actor=c.carol, case_id=other.pk, decision="approve")
     svc.approval_act(actor=world.paula, case_id=other.pk, decision="approve")
     todo = Walk(c.admin).ok(c.alice, "get", C + "todo")
-    assert [t["case"]["id"] for t in todo][:2] == [other.pk, case.pk]  # dated before undated
+    assert [t["case"]["id"] for t in todo][:2] == [other.pk, case.pk]  # soonest first
     assert todo[0]["due_on"] == "2026-11-30" and todo[0]["what"] == "调查取证"
 
 

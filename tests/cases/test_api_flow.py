@@ -284,7 +284,7 @@ def test_penalty_case_from_lead_to_archive_through_the_api(world, extra_people, 
     assert case["approvals"][-1]["level"] == 1 and case["approvals"][-1]["current_role"] == "approver_2"
     w.decide_refused(alice, cid, "withdraw", 409, "APPROVAL_ALREADY_ACTED")
     w.decide_refused(carl, cid, "approve", 409, "APPROVAL_STALE", expected_level=0)
-    w.decide_refused(carl, cid, "approve", 403, "APPROVAL_NOT_YOUR_LEVEL")
+    w.decide_refused(carl, cid, "approve", 409, "APPROVAL_STALE")  # his level was approved: stale
     case = w.decide(
         paula, cid, "send_back", state=S.FILING, to="previous", reasons="请补充当事人经营场所照片。"
     )
@@ -535,15 +535,30 @@ def test_penalty_case_from_lead_to_archive_through_the_api(world, extra_people, 
         attendee_ids=[carol.pk, alice.pk],
         conclusion="x",
     )
+    # APL-57: the head of the enforcing department (carol, approver_1) is not an agency leader
     w.act_refused(
-        quentin, cid, "deliberate", 400, "CASE_DELIBERATION_CONCLUSION", attendee_ids=[carol.pk, paula.pk]
+        quentin,
+        cid,
+        "deliberate",
+        400,
+        "CASE_DELIBERATION_ATTENDEES",
+        attendee_ids=[carol.pk, paula.pk],
+        conclusion="x",
+    )
+    w.act_refused(
+        quentin,
+        cid,
+        "deliberate",
+        400,
+        "CASE_DELIBERATION_CONCLUSION",
+        attendee_ids=[paula.pk, world.rose.pk],
     )
     case = w.act(
         quentin,
         cid,
         "deliberate",
         state=S.READY,
-        attendee_ids=[carol.pk, paula.pk],
+        attendee_ids=[paula.pk, world.rose.pk],
         conclusion="同意处罚款 80,000 元。",
     )
     assert case["deliberated"]

@@ -190,10 +190,11 @@ def test_ACL_43_no_measures_at_night_or_on_holidays(world, started_at, emergency
         step(world.quentin, case, "measure_approve", measure_id=m.pk)
         kw = dict(measure_id=m.pk)
     kw.update(take_kw(world, started_at=started_at + TZ))
+    on = dt.date.fromisoformat(started_at[:10])  # recorded the day it was taken (APL-47)
     if code:
-        refused_step(code, c.alice, case, "measure_take", **kw)
+        refused_step(code, c.alice, case, "measure_take", on=on, **kw)
     else:
-        step(c.alice, case, "measure_take", **kw)
+        step(c.alice, case, "measure_take", on=on, **kw)
         assert case.measures.filter(status="taken").count() == 1
 
 

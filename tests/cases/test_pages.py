@@ -266,19 +266,20 @@ def test_todo_shows_due_dates_overdue_and_pending(world, lead_with_party, client
         started_on=dt.date(2026, 8, 1),
         due_on=dt.date(2026, 8, 31),
     )
-    Deadline.objects.create(
+    Deadline.objects.filter(case__in=[lead_with_party, other], kind="filing").update(active=False)
+    Deadline.objects.create(  # a clock stopped by a period not counted (APL-60)
         case=other,
         kind="decision",
         label="作出处罚决定期限",
         rule="APL-60",
         started_on=dt.date(2026, 9, 1),
         due_on=None,
-        pending_reason="2027年的工作日历尚未录入",
+        pending_reason="鉴定期间（2026-09-01起）不计入办案期限",
     )
     client.force_login(c.alice)
     body = client.get("/backoffice/cases/todo/").content.decode()
     assert "2026-08-31" in body and 'class="overdue"' in body
-    assert "期限待计算" in body and "2027年的工作日历尚未录入" in body
+    assert "期限待计算" in body and "鉴定期间（2026-09-01起）不计入办案期限" in body
     summary = client.get("/backoffice/cases/todo/summary/").content.decode()
     assert 'id="todo-count">2<' in summary
     home = client.get("/backoffice/").content.decode()

@@ -84,7 +84,7 @@ def test_on_the_spot_not_collected_pays_within_15_days(world):
     case = spot(world, amount="200")
     assert case.deadlines.get(kind="payment", active=True).due_on == dt.date(2026, 9, 16)
     refused_step("CASE_NOT_COLLECTED", c.alice, case, "cash_handover", to="agency")
-    step(c.alice, case, "payment_record", amount="200", paid_on="2026-09-10")
+    step(c.alice, case, "payment_record", on=dt.date(2026, 9, 10), amount="200", paid_on="2026-09-10")
     assert step(c.alice, case, "execution_complete").state == State.EXECUTED
 
 

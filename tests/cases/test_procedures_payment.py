@@ -242,7 +242,7 @@ def test_ACL_45_46_paused_days_do_not_count_toward_the_30(world, served):
 
 def test_enforcement_not_needed_once_paid(world, served):
     case = demanded(world, served)
-    step(world.cast.alice, case, "payment_record", amount="200", paid_on="2026-10-01")
+    step(world.cast.alice, case, "payment_record", on=D(2026, 10, 1), amount="200", paid_on="2026-10-01")
     refused_step("CASE_NOTHING_OWED", world.paula, case, "enforcement_decide", on=D(2026, 10, 19), **ENFORCE)
 
 

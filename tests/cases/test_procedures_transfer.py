@@ -48,7 +48,7 @@ def test_transfer_to_a_judicial_organ_with_receipt(world):
     assert case.state == State.TRANSFERRED and case.outcome == Outcome.TRANSFERRED
     refused_step("CASE_TRANSFER_RECEIPT_NUMBER", c.alice, case, "transfer_receipt")
     refused_step(
-        "CASE_DATE_INVALID",
+        "CASE_DATE_BEFORE_PREDECESSOR",
         c.alice,
         case,
         "transfer_receipt",

@@ -1269,3 +1269,61 @@ def test_acl24_measure_request(items, reason, code, rule):
         refused(code, rule, r.measure_request_check, items=items, reason=reason)
     else:
         r.measure_request_check(items=items, reason=reason)
+
+
+@pytest.mark.parametrize(
+    ("attendees", "leaders", "quorum", "ok"),
+    [
+        ({1, 2, 3}, {1, 2, 3}, 3, True),
+        ({1, 2, 3, 4}, {1, 2, 3, 4}, 3, True),
+        ({1, 2}, {1, 2}, 3, False),  # too few
+        ({1, 2, 9}, {1, 2}, 3, False),  # 9: a head of an internal department (承办机构负责人)
+        ({1, 2}, {1, 2}, 2, True),  # a profile may set two
+    ],
+)
+def test_apl57_deliberation_quorum_of_agency_leaders(attendees, leaders, quorum, ok):
+    kw = dict(attendees=attendees, leaders=leaders, quorum=quorum)
+    if ok:
+        r.deliberation_quorum_check(**kw)
+    else:
+        refused("CASE_DELIBERATION_ATTENDEES", "APL-57", r.deliberation_quorum_check, **kw)
+
+
+@pytest.mark.parametrize(
+    ("deviates", "way", "deliberated", "head_last", "ok"),
+    [
+        (False, "", False, False, True),
+        (True, "deliberation", True, False, True),
+        (True, "head", False, True, True),
+        (True, "deliberation", False, True, False),  # said deliberation, none recorded
+        (True, "head", True, False, False),  # said the head, whose level is not in the chain
+        (True, "", True, True, False),
+    ],
+)
+def test_g27_12_deviation_approved_at_the_decision(deviates, way, deliberated, head_last, ok):
+    kw = dict(
+        deviates=deviates, approval_way=way, deliberated=deliberated, decision_chain_ends_with_head=head_last
+    )
+    if ok:
+        r.deviation_approved_check(**kw)
+    else:
+        refused("CASE_DEVIATION_NOT_APPROVED", "G27-12", r.deviation_approved_check, **kw)
+
+
+@pytest.mark.parametrize(
+    ("parties", "violations", "ok"),
+    [
+        ([("某公司", "organisation")], [("无证经营", ["organisation"])], True),
+        ([("张三", "person")], [("无证经营", ["person", "organisation"])], True),
+        ([("张三", "person")], [("无证经营", [])], True),  # not recorded: both
+        ([("张三", "person")], [("食品生产经营者未建立进货查验记录", ["organisation"])], False),
+        ([("某公司", "organisation")], [("个人违规", ["person"])], False),
+    ],
+)
+def test_apl57_party_is_a_subject_of_the_violation(parties, violations, ok):
+    if ok:
+        r.party_subject_check(parties=parties, violations=violations)
+    else:
+        refused(
+            "CASE_PARTY_NOT_SUBJECT", "APL-57", r.party_subject_check, parties=parties, violations=violations
+        )

@@ -337,14 +337,13 @@ def test_role_forms_refused(cast, client):
     )
 
 
-def test_role_grant_reviewer_without_qualification_rerenders_APL_58(cast, client):
+def test_role_grant_reviewer_without_qualification_is_granted_APL_58_checks_the_first_review(cast, client):
+    """APL-58 asks the 法律职业资格 of a first-time reviewer: checked when they review
+    (review.rules.reviewer_check → REVIEWER_UNQUALIFIED), not when they join the review body."""
     login(client, cast.grace)
     response = client.post(f"{R}/staff/{cast.staff['alice'].pk}/roles/", {"role": "reviewer"})
-    page = text(response)
-    assert response.status_code == 400
-    assert "法制审核人员须为具有法律职业资格的工作人员" in page and "REVIEWER_NEEDS_QUALIFICATION" in page
-    assert "APL-58" in page
-    assert not RoleGrant.objects.filter(user=cast.alice, role="reviewer").exists()
+    assert response.status_code == 302
+    assert RoleGrant.objects.filter(user=cast.alice, role="reviewer").exists()
 
 
 def test_role_grant_twice_is_409(cast, client):

@@ -362,7 +362,6 @@ def test_role_grant_and_revoke(cast):
     "actor,kw,code",
     [
         ("grace", {"user": "bob", "role": "officer", "agency": "a"}, "ROLE_AGENCY_MISMATCH"),
-        ("grace", {"user": "alice", "role": "reviewer", "agency": "a"}, "REVIEWER_NEEDS_QUALIFICATION"),
         ("grace", {"user": "alice", "role": "officer", "agency": "a"}, "ROLE_GRANT_EXISTS"),
         ("grace", {"user": "alice", "role": "officer", "agency": "b"}, "PERMISSION_DENIED"),
         ("grace", {"user": "alice", "role": "supervisor", "division": "changan"}, "PERMISSION_DENIED"),

@@ -184,7 +184,7 @@ def test_APL58_2_hearing_held_reroutes(walk, world, city_list, frozen_today):
     case = walk.proposed(amount="70000", party="person", kinds=("fine",))
     assert requirement_of(case).required  # person threshold 10,000
     walk.step(alice, case, "notice_serve", served_on="2026-09-01")
-    walk.step(alice, case, "hearing_request", requested_on="2026-09-02")
+    walk.step(alice, case, "hearing_request", requested_on="2026-09-01")
     walk.step(alice, case, "hearing_schedule", hearing_on="2026-09-15", host_id=c.grace.pk)
     with time_machine.travel(
         dt.datetime(2026, 9, 15, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import JsonResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
@@ -368,3 +369,8 @@ def _action_view(t: workflow.Transition) -> type[_View]:
 
 
 ACTION_VIEWS: dict[str, type[_View]] = {t.action: _action_view(t) for t in workflow.TABLE}
+
+
+def unknown_action(request, pk: int, action: str):
+    """An action that is no row of the table (``CASE_ACTION_UNKNOWN``, 404)."""
+    return JsonResponse({"code": "CASE_ACTION_UNKNOWN", "message": f"未知的办案操作：{action}"}, status=404)

@@ -39,4 +39,6 @@ urlpatterns = [
         path(f"<int:pk>/actions/{action}", view.as_view(), name=f"cases-action-{action}")
         for action, view in api.ACTION_VIEWS.items()
     ),
+    # any other action: a JSON 404 with its code, not a page
+    path("<int:pk>/actions/<str:action>", api.unknown_action, name="cases-action-unknown"),
 ]

@@ -189,6 +189,9 @@ def decide(
         approval.status, ended = Approval.Status.WITHDRAWN, True
     else:
         if not holds_level(actor, case.agency, role):
+            if any(holds_level(actor, case.agency, r) for r in approval.levels[:acting_level]):
+                # the actor's level was already approved by someone else meanwhile: stale, not forbidden
+                raise Conflict(_("该层级已由他人办理，审批已进入下一层级，请刷新。"), code="APPROVAL_STALE")
             raise PermissionDenied(
                 _("该审批事项当前由“%(role)s”办理。") % {"role": Role(role).label},
                 code="APPROVAL_NOT_YOUR_LEVEL",

@@ -7,4 +7,9 @@ class CasesConfig(AppConfig):
     verbose_name = "网上办案"
 
     def ready(self) -> None:
-        from . import profile_keys  # noqa: F401  (registers the case keys of the rule profile)
+        from lawtrail.core.calendar import listeners
+
+        from . import deadlines, profile_keys  # noqa: F401  (registers the case keys of the rule profile)
+
+        # stored deadlines follow the calendar (issue 8): a year defined or a day changed recomputes them
+        listeners.register("cases.deadlines", deadlines.follow_calendar)

@@ -1,6 +1,17 @@
 """Running deadlines of a case (``Deadline`` rows): stored as computed dates, so sweeps and the
 待办 list read an indexed column instead of recounting working days (ARCHITECTURE.md).
 
+Each row keeps its **recipe** — the name of the computation and its arguments — so it can be
+recomputed, and is recomputed when the calendar changes (``follow_calendar``, registered with
+the kernel's calendar listeners): the value shown and the value enforced are always the stored
+one.
+
+A missing calendar year never blocks the law (issue 8): a period that reaches a year whose
+holiday schedule is not entered yet is counted with weekends only (``ProvisionalCalendar``) and
+stored as **provisional** — a date, shown and enforced, marked "按周末推算", made final by
+``follow_calendar`` when the year is defined. WD-1's "never guess" is kept: the date is never
+presented as final.
+
 Every function here runs inside the caller's transaction (a step of ``case_transition``).
 """
 
@@ -8,13 +19,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lawtrail.core.calendar import rules as cal_rules
 from lawtrail.core.calendar import selectors as calendar
-from lawtrail.core.errors import ValidationFailed
+from lawtrail.core.calendar.listeners import Change
 from lawtrail.core.journal.services import journal_append, journal_append_many, journal_snapshot
 from lawtrail.profiles.selectors import profile_value
 
@@ -22,7 +36,149 @@ from . import rules
 from .journal_actions import CaseJournal
 from .models import Approval, Case, CasePeriod, Deadline, Measure
 
+IsWorking = Callable[[dt.date], bool]
+
+#: Strict WD-1 (a missing year refuses): for checks that must not use a provisional calendar.
 is_working = calendar.is_working_day
+
+
+def lenient() -> calendar.ProvisionalCalendar:
+    """The calendar guards use: a missing year is counted with weekends only (see the module
+    docstring) instead of refusing the act."""
+    return calendar.ProvisionalCalendar()
+
+
+# ----------------------------------------------------------------------------- recipes
+
+
+@dataclass(frozen=True)
+class Recipe:
+    compute: Callable[[Case, dict[str, Any], IsWorking], dt.date]
+    # called after a recompute moved the date (mirrors of the date elsewhere: Measure.period_end …)
+    on_change: Callable[[Case, Deadline], None] | None = None
+
+
+RECIPES: dict[str, Recipe] = {}
+
+
+def recipe(name: str, *, on_change: Callable[[Case, Deadline], None] | None = None):
+    """Register how a kind of deadline is computed (capabilities register theirs: legal review's
+    time limit)."""
+
+    def register(fn: Callable[[Case, dict[str, Any], IsWorking], dt.date]):
+        RECIPES[name] = Recipe(fn, on_change)
+        return fn
+
+    return register
+
+
+def _d(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@recipe("fixed")
+def _fixed(case: Case, a: dict[str, Any], w: IsWorking) -> dt.date:
+    return _d(a["due"])
+
+
+@recipe("working_days")
+def _working_days(case: Case, a: dict[str, Any], w: IsWorking) -> dt.date:
+    return cal_rules.add_working_days(_d(a["from"]), int(a["n"]), w)[0]
+
+
+@recipe("filing")
+def _filing(case: Case, a: dict[str, Any], w: IsWorking) -> dt.date:
+    return rules.filing_due(
+        lead_on=_d(a["lead_on"]),
+        sla_wd=int(a["sla"]),
+        extension_wd=int(a.get("extension") or 0),
+        is_working=w,
+    )
+
+
+@recipe("statement")
+def _statement(case: Case, a: dict[str, Any], w: IsWorking) -> dt.date:
+    return rules.statement_period_end(notice_served_on=_d(a["from"]), period_wd=int(a["wd"]), is_working=w)
+
+
+@recipe("hearing_request")
+def _hearing_request(case: Case, a: dict[str, Any], w: IsWorking) -> dt.date:
+    return rules.hearing_request_due(notice_served_on=_d(a["from"]), is_working=w)
+
+
+@recipe("service")
+def _service(case: Case, a: dict[str, Any], w: IsWorking) -> dt.date:
+    return rules.service_due(decided_on=_d(a["from"]), is_working=w)
+
+
+@recipe("payment")
+def _payment(case: Case, a: dict[str, Any], w: IsWorking) -> dt.date:
+    return rules.payment_due(served_on=_d(a["from"]), deferred_to=_d(a.get("deferred_to")), is_working=w)
+
+
+@recipe("cash_to_agency")
+def _cash_to_agency(case: Case, a: dict[str, Any], w: IsWorking) -> dt.date:
+    return rules.collection_handover(collected_on=_d(a["collected_on"]), is_working=w).to_agency_due
+
+
+@recipe("cash_to_bank")
+def _cash_to_bank(case: Case, a: dict[str, Any], w: IsWorking) -> dt.date:
+    return rules.collection_handover(
+        collected_on=_d(a["collected_on"]), handed_to_agency_on=_d(a.get("handed_on")), is_working=w
+    ).to_bank_due
+
+
+@recipe("freeze_notice")
+def _freeze_notice(case: Case, a: dict[str, Any], w: IsWorking) -> dt.date:
+    return rules.freeze_decision_due(frozen_on=_d(a["from"]), is_working=w)
+
+
+def _measure_compute(case: Case, a: dict[str, Any], w: IsWorking) -> dt.date:
+    m = Measure.objects.get(pk=a["measure"])
+    testing = [rules.Period(dt.date.fromisoformat(x), dt.date.fromisoformat(y)) for x, y in m.testing_periods]
+    return rules.measure_due(
+        kind=m.kind,
+        started_on=timezone.localtime(m.started_at).date(),
+        is_working=w,
+        extension_days=m.extended_days,
+        testing=testing,
+    )
+
+
+def _measure_changed(case: Case, d: Deadline) -> None:
+    m = Measure.objects.select_for_update().get(pk=d.recipe["args"]["measure"])
+    before = journal_snapshot(m)
+    m.period_end = d.due_on
+    m.save(update_fields=["period_end"])
+    journal_append(actor=None, action=CaseJournal.MEASURE_RECOMPUTE, subject=m, before=before)
+
+
+RECIPES["measure"] = Recipe(_measure_compute, _measure_changed)
+
+
+@recipe("decision")
+def _decision(case: Case, a: dict[str, Any], w: IsWorking) -> dt.date:
+    periods = list(case.periods.filter(purpose=CasePeriod.Purpose.DECISION))
+    return rules.decision_deadline(
+        filed_on=case.filed_on,
+        is_working=w,
+        extension_days=decision_extensions(case),
+        excluded=[rules.Period(p.start, p.end) for p in periods],
+        limit_days=profile_value(case.agency, "decision.limit", on=case.filed_on),
+    ).due
+
+
+# ----------------------------------------------------------------------------- storing
+
+
+def _provisional_note(years: set[int]) -> str:
+    return _("按周末推算的暂定日期：%(years)s年法定节假日安排尚未录入，录入后自动更新。") % {
+        "years": "、".join(str(y) for y in sorted(years))
+    }
 
 
 def deadline_set(
@@ -32,23 +188,22 @@ def deadline_set(
     label: str,
     rule: str,
     started_on: dt.date,
-    compute: Callable[[], dt.date],
+    recipe: str,
+    args: dict[str, Any] | None = None,
     paused: str = "",
 ) -> Deadline:
-    """Store (or replace) a running deadline. When the calendar of a year the period reaches
-    is not entered yet, the deadline is stored without a date and flagged (WD-1: never guessed).
-    ``paused``: the clock is stopped (e.g. an excluded period is running) — stored without a
-    date, with that reason, and recomputed when the pause ends."""
+    """Store (or replace) a running deadline computed by ``recipe`` (see ``RECIPES``). A period
+    reaching a year without calendar data is stored provisional (never blocking the law);
+    ``paused``: the clock is stopped (an excluded period is running) — stored without a date, with
+    that reason, and recomputed when the pause ends."""
     deadlines_stop(Deadline.objects.filter(case=case, kind=kind, active=True))
-    if paused:
-        due, pending = None, paused
-    else:
-        try:
-            due, pending = compute(), ""
-        except ValidationFailed as exc:
-            if exc.code != "CALENDAR_YEAR_MISSING":
-                raise
-            due, pending = None, exc.message
+    args = args or {}
+    due, pending, provisional = None, paused, False
+    if not paused:
+        w = lenient()
+        due = RECIPES[recipe].compute(case, args, w)
+        if w.provisional:
+            pending, provisional = _provisional_note(w.missing), True
     row = Deadline.objects.create(
         case=case,
         kind=kind,
@@ -57,6 +212,8 @@ def deadline_set(
         started_on=started_on,
         due_on=due,
         pending_reason=pending,
+        provisional=provisional,
+        recipe={"name": recipe, "args": args},
     )
     journal_append(actor=None, action=CaseJournal.DEADLINE_SET, subject=row)
     return row
@@ -85,6 +242,11 @@ def deadline_meet(case: Case, kind: str, on: dt.date) -> None:
     deadlines_stop(Deadline.objects.filter(case=case, kind=kind, active=True), met_on=on)
 
 
+def deadline_due(case: Case, kind: str) -> Deadline | None:
+    """The running deadline of ``kind`` as stored — what guards enforce is what pages show."""
+    return Deadline.objects.filter(case=case, kind=kind, active=True).first()
+
+
 def decision_extensions(case: Case) -> list[int]:
     """APL-60: the days of every approved extension (the approved ``extension`` approvals)."""
     rows = case.approvals.filter(action="extension", status=Approval.Status.APPROVED)
@@ -96,7 +258,6 @@ def decision_deadline(case: Case) -> Deadline:
     extensions, plus the excluded periods (鉴定、检测、听证、中止 …). While an excluded period is
     still running the clock is stopped: the deadline is stored without a date and recomputed
     when it ends."""
-    extensions = decision_extensions(case)
     periods = list(case.periods.filter(purpose=CasePeriod.Purpose.DECISION))
     running = next((p for p in periods if p.end is None), None)
     paused = (
@@ -112,22 +273,14 @@ def decision_deadline(case: Case) -> Deadline:
         rule="APL-60",
         started_on=case.filed_on,
         paused=paused,
-        compute=lambda: (
-            rules.decision_deadline(
-                filed_on=case.filed_on,
-                is_working=is_working,
-                extension_days=extensions,
-                excluded=[rules.Period(p.start, p.end) for p in periods],
-                limit_days=profile_value(case.agency, "decision.limit", on=case.filed_on),
-            ).due
-        ),
+        recipe="decision",
     )
 
 
 def measure_deadline(case: Case, m: Measure) -> None:
     """Store the measure's end: 7 WD to dispose after 先行登记保存 (APL-56), 30 (+30) days for
     查封/扣押/冻结 with testing time excluded (ACL-25/27/28)."""
-    testing = [rules.Period(dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for a, b in m.testing_periods]
+    m.save()  # the recipe reads the measure as stored (its extension, its testing periods)
     started = timezone.localtime(m.started_at).date()
     preservation = m.kind == Measure.Kind.PRESERVATION
     d = deadline_set(
@@ -140,12 +293,46 @@ def measure_deadline(case: Case, m: Measure) -> None:
         ),
         rule="APL-56" if preservation else "ACL-25/27/28",
         started_on=started,
-        compute=lambda: rules.measure_due(
-            kind=m.kind,
-            started_on=started,
-            is_working=is_working,
-            extension_days=m.extended_days,
-            testing=testing,
-        ),
+        recipe="measure",
+        args={"measure": m.pk},
     )
     m.period_end = d.due_on
+
+
+# ----------------------------------------------------------------------------- following the calendar
+
+
+def follow_calendar(*, year: int, dry_run: bool = False) -> list[Change]:
+    """Recompute every running deadline whose count may cross ``year`` (started before its end and
+    not due before its start, or provisional), after the year was defined or changed. The moved
+    rows are journaled; ``dry_run`` only reports what would move (the calendar page's preview).
+    Registered with the kernel's calendar listeners (``CasesConfig.ready``)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    rows = (
+        Deadline.objects.select_related("case__agency")
+        .filter(active=True, started_on__lte=last)
+        .filter(Q(provisional=True) | Q(due_on__gte=first) | Q(due_on__isnull=True, pending_reason=""))
+        .exclude(recipe={})
+        .order_by("id")
+    )
+    changes: list[Change] = []
+    for d in rows:
+        r = RECIPES.get((d.recipe or {}).get("name", ""))
+        if r is None:
+            continue
+        w = lenient()
+        new = r.compute(d.case, d.recipe.get("args") or {}, w)
+        provisional = w.provisional
+        if new == d.due_on and provisional == d.provisional:
+            continue
+        changes.append(Change(f"{d.case}：{d.label}", d.due_on, new, d.provisional))
+        if dry_run:
+            continue
+        before = journal_snapshot(d)
+        d.due_on, d.provisional = new, provisional
+        d.pending_reason = _provisional_note(w.missing) if provisional else ""
+        d.save(update_fields=["due_on", "provisional", "pending_reason"])
+        journal_append(actor=None, action=CaseJournal.DEADLINE_RECOMPUTE, subject=d, before=before)
+        if r.on_change is not None:
+            r.on_change(d.case, d)
+    return changes

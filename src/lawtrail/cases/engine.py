@@ -362,6 +362,8 @@ def approval_act(
     names the approval when the case has several pending (an extension or a measure beside the
     case's own approval); without it the only pending one is meant."""
     on = on or _today()
+    if decision not in approvals.DECISIONS:
+        raise ValidationFailed(_("未知的审批操作。"), code="APPROVAL_DECISION_UNKNOWN")
     with transaction.atomic():
         case = lock(case_id)
         if not user_has_perm(actor, Perm.CASE_VIEW, case.agency):

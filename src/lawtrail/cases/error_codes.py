@@ -6,6 +6,20 @@ CATALOGUE = Catalogue(
     "cases",
     "网上办案",
     {
+        "CASE_FILING_DEADLINE_NONE": (409, "本线索没有正在计算的立案期限。"),
+        "CASE_FILING_EXTENSION_USED": (409, "立案期限只能延长一次。"),
+        "CASE_FILING_DEADLINE_PASSED": (409, "立案期限已经届满，不能再延长。"),
+        "CASE_PARTY_NOT_SUBJECT": (400, "当事人不是该违法行为的适用对象（《行政处罚法》第五十七条）。"),
+        "CASE_DEVIATION_NOT_APPROVED": (
+            400,
+            "罚款超出所适用的裁量阶次，未经主要负责人批准或集体讨论（国办发〔2022〕27号第十二项）。",
+        ),
+        "CASE_DATE_BEFORE_PREDECESSOR": (400, "办理日期不能早于其前一办理行为的日期（全过程记录）。"),
+        "CASE_DATE_LATE_ENTRY_EXPIRED": (400, "办理日期早于录入当日且超过补录时限。"),
+        "CASE_HEARING_NOT_YET": (
+            409,
+            "听证尚未到通知的日期，不能记录听证已举行（《行政处罚法》第六十四条）。",
+        ),
         "AGENCY_NOT_FOUND": (404, "执法主体不存在或您无权查看。"),
         "APPROVAL_ACTION_UNKNOWN": (400, "未知的审批事项。"),
         "APPROVAL_ALREADY_ACTED": (409, "审批人已经办理，不能取回。"),

@@ -8,6 +8,7 @@ in force on the day the step is taken.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -23,10 +24,21 @@ from lawtrail.registry.models import Agency, BenchmarkTier, Credential, RoleGran
 from lawtrail.registry.models import Staff as _Staff
 from lawtrail.registry.selectors import user_has_perm
 
-from . import rules
+from . import inputs, rules
 from .context import StepContext
-from .deadlines import decision_extensions
-from .models import Approval, Case, CasePeriod, Deadline, Measure, Outcome, Party, Procedure, Recusal
+from .deadlines import decision_extensions, lenient
+from .models import (
+    Approval,
+    ApprovalStep,
+    Case,
+    CasePeriod,
+    Deadline,
+    Measure,
+    Outcome,
+    Party,
+    Procedure,
+    Recusal,
+)
 
 #: Measures still holding property or evidence (ACL-28: released or disposed before the case closes).
 OPEN_MEASURES = (Measure.Status.TAKEN,)
@@ -34,9 +46,6 @@ OPEN_MEASURES = (Measure.Status.TAKEN,)
 
 #: Guards take the step's context (``context.StepContext``); the old name is kept for readers.
 GuardContext = StepContext
-
-
-is_working = calendar.is_working_day
 
 
 def _date(ctx: GuardContext, name: str, *, default: dt.date | None = None) -> dt.date:
@@ -57,6 +66,54 @@ def _date(ctx: GuardContext, name: str, *, default: dt.date | None = None) -> dt
         ) from None
 
 
+def approved_on(case: Case, chain: str) -> dt.date | None:
+    """The day the case's last approval of ``chain`` (filing, proposal, decision) was approved."""
+    approval = case.approvals.filter(action=chain, status=Approval.Status.APPROVED).order_by("-id").first()
+    if approval is None:
+        return None
+    step = ApprovalStep.objects.filter(approval=approval, decision="approve").order_by("-id").first()
+    return timezone.localtime(step.at).date() if step else None
+
+
+def act_date(
+    ctx: GuardContext,
+    name: str,
+    *,
+    not_before: tuple[tuple[dt.date | None, str], ...] = (),
+    default_today: bool = True,
+) -> dt.date:
+    """APL-47: the date an act happened (``served_on``, ``paid_on`` …), checked against today and the
+    case's own history (``rules.act_date_check``); a late entry is recorded on the event with who
+    entered it and when (``late_entry``)."""
+    value = getattr(ctx.input, name, None)
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    day = value or (ctx.on if default_today else None)
+    if day is None:
+        raise ValidationFailed(
+            _("请填写%(name)s。") % {"name": name}, code="CASE_FIELD_REQUIRED", details={"field": name}
+        )
+    fld = next((f for f in dataclasses.fields(ctx.input) if f.name == name), None)
+    what = str(inputs.spec_of(fld).label) if fld is not None else name
+    late = rules.act_date_check(
+        what=what,
+        act_on=day,
+        recorded_on=ctx.on,
+        not_before=not_before,
+        late_entry_days=int(ctx.profile("recording.late_entry_window")),
+    )
+    if late:
+        ctx.out.setdefault("late_entries", []).append(
+            {
+                "field": name,
+                "date": day.isoformat(),
+                "recorded_on": ctx.on.isoformat(),
+                "recorded_by": str(ctx.actor) if ctx.actor is not None else "system",
+            }
+        )
+    return day
+
+
 def _penalty(kinds, amount) -> rules.Penalty:
     return rules.Penalty.of(kinds or (), fine=amount or 0)
 
@@ -71,6 +128,25 @@ def investigator_ids(case: Case) -> set[int]:
 def has_party(ctx: GuardContext) -> None:
     if not ctx.case.parties.exists():
         raise ValidationFailed(_("请先登记当事人。"), code="CASE_PARTY_REQUIRED")
+
+
+def parties_fit_violations(ctx: GuardContext) -> None:
+    """APL-57: each party is of a kind the case's violations apply to."""
+    rules.party_subject_check(
+        parties=list(ctx.case.parties.values_list("name", "kind")),
+        violations=list(ctx.case.violations.values_list("violation__name", "violation__subject_kinds")),
+    )
+
+
+def filing_extension_allowed(ctx: GuardContext) -> None:
+    """APL-54/55: the filing time is extended once, before it ends, with reasons."""
+    d = ctx.case.deadlines.filter(kind="filing", active=True).first()
+    rules.filing_extension_check(
+        running=d is not None,
+        extended=bool(d and (d.recipe.get("args") or {}).get("extension")),
+        due_on=d.due_on if d else None,
+        requested_on=ctx.on,
+    )
 
 
 def officers_qualified(ctx: GuardContext) -> None:
@@ -179,6 +255,18 @@ def party_age(ctx: GuardContext) -> None:
             rules.minor_mitigation_check(age=verdict, tier=ctx.data.get("tier"))
 
 
+def _tier_row(case: Case, tier_name: str, on: dt.date):
+    return (
+        BenchmarkTier.objects.filter(
+            benchmark__violation__in=case.violations.values("violation"),
+            benchmark__effective_from__lte=case.act_date or on,
+            tier=tier_name,
+        )
+        .order_by("-benchmark__effective_from")
+        .first()
+    )
+
+
 def tier_applied(ctx: GuardContext) -> None:
     """G27-12: the applied tier is recorded; a fine outside it needs approval with reasons."""
     if ctx.data.get("outcome") != Outcome.PENALTY or rules.PenaltyKind.FINE not in (
@@ -186,15 +274,7 @@ def tier_applied(ctx: GuardContext) -> None:
     ):
         return
     tier_name = ctx.data.get("tier") or ""
-    row = (
-        BenchmarkTier.objects.filter(
-            benchmark__violation__in=ctx.case.violations.values("violation"),
-            benchmark__effective_from__lte=ctx.case.act_date or ctx.on,
-            tier=tier_name,
-        )
-        .order_by("-benchmark__effective_from")
-        .first()
-    )
+    row = _tier_row(ctx.case, tier_name, ctx.on)
     deviation = ctx.data.get("deviation_approval") or None
     rules.benchmark_check(
         fine=Decimal(str(ctx.data.get("amount") or 0)),
@@ -206,6 +286,35 @@ def tier_applied(ctx: GuardContext) -> None:
     )
 
 
+def deviation_approved(ctx: GuardContext) -> None:
+    """G27-12 at the decision: a fine (as it will be decided) outside the applied tier has the way of
+    approval the proposal named — a recorded 集体讨论, or the head as the decision's last level."""
+    from .approvals import approval_chain_for  # noqa: PLC0415 — cycle: approvals import the table, which imports guards
+
+    case = ctx.case
+    kinds = list(ctx.input.kinds) or list(case.proposed_kinds or [])
+    amount = ctx.input.amount if ctx.input.amount is not None else case.proposed_amount
+    if (
+        case.proposed_outcome != Outcome.PENALTY
+        or rules.PenaltyKind.FINE not in kinds
+        or not case.benchmark_tier
+    ):
+        return
+    row = _tier_row(case, case.benchmark_tier, ctx.on)
+    amount = Decimal(str(amount or 0))
+    deviates = row is not None and (
+        (row.fine_min is not None and amount < row.fine_min)
+        or (row.fine_max is not None and amount > row.fine_max)
+    )
+    proposal = case.approvals.filter(action="proposal", status="approved").order_by("-id").first()
+    rules.deviation_approved_check(
+        deviates=deviates,
+        approval_way=str((proposal.payload if proposal else {}).get("deviation_approval") or ""),
+        deliberated=case.deliberated,
+        decision_chain_ends_with_head=approval_chain_for(case.agency, "decision")[-1] == rules.HEAD_ROLE,
+    )
+
+
 # ----------------------------------------------------------------------------- notice and statement
 
 
@@ -214,7 +323,12 @@ def notice_allowed(ctx: GuardContext) -> None:
     case = ctx.case
     if case.proposed_outcome != Outcome.PENALTY:
         raise Conflict(_("拟不予处罚的案件无需事先告知。"), code="CASE_NOTICE_NOT_APPLICABLE", rule="APL-44")
-    _date(ctx, "served_on")
+    act_date(
+        ctx,
+        "served_on",
+        not_before=((case.filed_on, _("立案日")), (approved_on(case, "proposal"), _("处理意见批准日"))),
+        default_today=False,
+    )
     if case.notice_served_on is not None:
         rules.second_notice_check(
             previous=_penalty(case.proposed_kinds, case.notified_amount),
@@ -260,8 +374,10 @@ def hearing_request_in_time(ctx: GuardContext) -> None:
     """APL-64: the request within 5 working days of the notice, where APL-63 gives the right."""
     rules.hearing_request_check(
         notice_served_on=ctx.case.notice_served_on,
-        requested_on=_date(ctx, "requested_on", default=ctx.on),
-        is_working=is_working,
+        requested_on=act_date(
+            ctx, "requested_on", not_before=((ctx.case.notice_served_on, _("告知书送达日")),)
+        ),
+        is_working=lenient(),
         right=hearing_right(ctx),
     )
 
@@ -283,18 +399,35 @@ def hearing_notice_in_time(ctx: GuardContext) -> None:
             code="CASE_HEARING_HOST_RECUSED",
             rule="APL-43",
         )
+    requested = ctx.case.events.filter(action="hearing_request").order_by("-id").first()
+    requested_on = (
+        dt.date.fromisoformat(requested.data["requested_on"])
+        if requested and requested.data.get("requested_on")
+        else (requested.on if requested else None)
+    )
+    notified_on = act_date(
+        ctx,
+        "notified_on",
+        not_before=((ctx.case.notice_served_on, _("告知书送达日")), (requested_on, _("听证申请日"))),
+    )
     rules.hearing_schedule_check(
-        notified_on=_date(ctx, "notified_on", default=ctx.on),
+        notified_on=notified_on,
         hearing_on=_date(ctx, "hearing_on"),
-        is_working=is_working,
+        is_working=lenient(),
         chair_id=int(host_id),
         investigator_ids=investigator_ids(ctx.case),
     )
 
 
 def hearing_scheduled(ctx: GuardContext) -> None:
-    if not ctx.case.events.filter(action="hearing_schedule").exists():
+    """APL-64: a hearing notified beforehand, held on or after its day, by a host not recused."""
+    scheduled = ctx.case.events.filter(action="hearing_schedule").order_by("-id").first()
+    if scheduled is None:
         raise Conflict(_("尚未通知听证时间、地点。"), code="CASE_HEARING_NOT_SCHEDULED", rule="APL-64")
+    hearing_on = scheduled.data.get("hearing_on")
+    rules.hearing_held_check(
+        scheduled_on=dt.date.fromisoformat(hearing_on) if hearing_on else None, held_on=ctx.on
+    )
     if ctx.case.hearing_host_id is None and ctx.case.recusals.filter(role="host", status="granted").exists():
         raise Conflict(
             _("听证主持人已回避，请重新指定主持人并通知听证（《行政处罚法》第四十三条）。"),
@@ -312,7 +445,7 @@ def statement_period_over(ctx: GuardContext) -> None:
         notice_served_on=case.notice_served_on,
         decided_on=ctx.on,
         period_wd=ctx.profile("statement.period"),
-        is_working=is_working,
+        is_working=lenient(),
         stated=case.statement_status == "stated",
         waived=case.statement_status == "waived",
     )
@@ -337,21 +470,17 @@ def hearing_done(ctx: GuardContext) -> None:
 
 
 def attendees_valid(ctx: GuardContext) -> None:
-    """APL-57: 负责人集体讨论 — attendees are accounts of the agency's leaders, at least three."""
-
-    ids = {int(i) for i in ctx.data.get("attendee_ids") or []} | {ctx.actor.pk}
+    """APL-57: 负责人集体讨论 — the chair and the attendees are the agency's leaders, a quorum of them."""
+    ids = set(ctx.input.attendee_ids) | {ctx.actor.pk}
     leaders = set(
-        ctx.case.agency.role_grants.filter(
-            user_id__in=ids, role__in=[Role.APPROVER_1, Role.APPROVER_2, Role.APPROVER_3]
-        ).values_list("user_id", flat=True)
-    )
-    if len(leaders) < 3 or leaders != ids:
-        raise ValidationFailed(
-            _("集体讨论须由本机关至少三名负责人参加，参加人须为本系统账号。"),
-            code="CASE_DELIBERATION_ATTENDEES",
-            rule="APL-57",
+        ctx.case.agency.role_grants.filter(user_id__in=ids, role__in=rules.AGENCY_LEADER_ROLES).values_list(
+            "user_id", flat=True
         )
-    if not str(ctx.data.get("conclusion") or "").strip():
+    )
+    rules.deliberation_quorum_check(
+        attendees=ids, leaders=leaders, quorum=int(ctx.profile("deliberation.quorum"))
+    )
+    if not ctx.input.conclusion.strip():
         raise ValidationFailed(_("请填写集体讨论结论。"), code="CASE_DELIBERATION_CONCLUSION", rule="APL-57")
 
 
@@ -397,9 +526,9 @@ def service_method_allowed(ctx: GuardContext) -> None:
     """APL-61: electronic service only with the party's consent record, where the profile allows it."""
     rules.service_check(
         decided_on=ctx.case.decided_on,
-        served_on=_date(ctx, "served_on", default=ctx.on),
+        served_on=act_date(ctx, "served_on", not_before=((ctx.case.decided_on, _("处罚决定日")),)),
         method=ctx.data.get("method") or "",
-        is_working=is_working,
+        is_working=lenient(),
         e_consent=bool(ctx.data.get("consent") or ctx.case.e_service_consent),
         electronic_allowed=bool(ctx.profile("service.electronic_allowed")),
     )
@@ -409,7 +538,7 @@ def payment_due_of(case: Case) -> dt.date:
     """APL-66/67/72: the payment due date — 15 days after service, or the end of an approved
     deferral or instalment plan (the surcharge and the court clock start after it)."""
     return rules.payment_due(
-        served_on=case.served_on, is_working=is_working, deferred_to=case.payment_deferred_to
+        served_on=case.served_on, is_working=lenient(), deferred_to=case.payment_deferred_to
     )
 
 
@@ -440,7 +569,8 @@ def payment_valid(ctx: GuardContext) -> None:
         amount = Decimal(0)
     if amount <= 0:
         raise ValidationFailed(_("缴款金额须大于零。"), code="CASE_PAYMENT_INVALID", rule="APL-67")
-    fine_left, extra = owed(ctx.case, _date(ctx, "paid_on", default=ctx.on))
+    paid_on = act_date(ctx, "paid_on", not_before=((ctx.case.served_on, _("决定书送达日")),))
+    fine_left, extra = owed(ctx.case, paid_on)
     if amount > fine_left + extra:
         raise ValidationFailed(
             _("缴款金额超过应缴金额（罚款余额%(fine)s元，加处罚款%(extra)s元）。")
@@ -457,7 +587,7 @@ def payment_overdue(ctx: GuardContext) -> None:
         raise Conflict(_("本案没有应缴罚款。"), code="CASE_NOTHING_OWED")
     rules.demand_check(
         payment_due=payment_due_of(case),
-        served_on=_date(ctx, "served_on", default=ctx.on),
+        served_on=act_date(ctx, "served_on", not_before=((case.served_on, _("决定书送达日")),)),
         perform_by=ctx.input.perform_by,
     )
 
@@ -475,8 +605,8 @@ def court_application_allowed(ctx: GuardContext) -> None:
     rules.court_application_check(
         demand_served_on=ctx.case.demand_served_on,
         period_expired_on=_date(ctx, "period_expired_on"),
-        applied_on=_date(ctx, "applied_on", default=ctx.on),
-        is_working=is_working,
+        applied_on=act_date(ctx, "applied_on", not_before=((ctx.case.demand_served_on, _("催告书送达日")),)),
+        is_working=lenient(),
     )
 
 
@@ -498,6 +628,14 @@ def closable(ctx: GuardContext) -> None:
         on_the_spot=case.procedure == Procedure.ON_THE_SPOT,
         filed_on=case.filed_copy_on,
         open_measures=case.measures.filter(status__in=OPEN_MEASURES).count(),
+    )
+
+
+def measures_released_or_released_now(ctx: GuardContext) -> None:
+    """APL-57, ACL-28: a case ends with no measure in force — released before, or in this step."""
+    rules.ending_with_measures_check(
+        open_measures=ctx.case.measures.filter(status__in=OPEN_MEASURES).count(),
+        release_in_step=bool(getattr(ctx.input, "release_measures", False)),
     )
 
 
@@ -536,9 +674,19 @@ def cash_handover_valid(ctx: GuardContext) -> None:
             code="CASE_HANDOVER_ORDER",
             rule="APL-68/71",
         )
-    handed = _date(ctx, "handed_on", default=ctx.on)
-    if handed > ctx.on or handed < case.decided_on:
-        raise ValidationFailed(_("交款日期无效。"), code="CASE_DATE_INVALID", rule="APL-68/71")
+    agency_on = next(
+        (
+            dt.date.fromisoformat(d["handed_on"]) if d.get("handed_on") else None
+            for d in case.events.filter(action="cash_handover").values_list("data", flat=True)
+            if (d.get("handed_to") or d.get("to")) == "agency"
+        ),
+        None,
+    )
+    act_date(
+        ctx,
+        "handed_on",
+        not_before=((case.decided_on, _("当场收缴日")), (agency_on, _("交至行政机关日"))),
+    )
 
 
 # ----------------------------------------------------------------------------- leaders
@@ -679,7 +827,7 @@ def is_enforcement_holiday(ctx: GuardContext, day: dt.date) -> bool:
 
 def enforcement_time_allowed(ctx: GuardContext, at: dt.datetime, emergency: bool) -> None:
     """ACL-43: not at night (profile ``enforcement.night_start``/``night_end``) nor on a 法定节假日,
-    unless an emergency. Applied to measures too (the stricter reading, see docs/cases.md)."""
+    unless an emergency. Measures too, those the profile lists (enforcement.acl43_measures)."""
     rules.enforcement_time_check(
         start=at,
         is_holiday=lambda d: is_enforcement_holiday(ctx, d),
@@ -709,6 +857,7 @@ def measure_take_valid(ctx: GuardContext) -> None:
         approved = False
         m = None
     started = _datetime(ctx, "started_at")
+    act_date(ctx, "started_at", not_before=((ctx.case.lead_on, _("线索登记日")),))
     ctx.facts["started_at"] = started
     if m is not None and m.approved_at and started < m.approved_at:
         raise ValidationFailed(
@@ -716,7 +865,10 @@ def measure_take_valid(ctx: GuardContext) -> None:
             code="MEASURE_TAKEN_BEFORE_APPROVAL",
             rule="ACL-17/18",
         )
-    enforcement_time_allowed(ctx, started, emergency)
+    # ACL-43 governs enforcement; whether it also limits measures is the profile's interpretive
+    # choice (enforcement.acl43_measures; by default not 先行登记保存)
+    if kind in (ctx.profile("enforcement.acl43_measures") or ()):
+        enforcement_time_allowed(ctx, started, emergency)
     ids = {int(i) for i in data.get("officer_ids") or []} | {ctx.actor.pk}
     users = [s.user for s in _Staff.objects.filter(agency=ctx.case.agency, user_id__in=ids, is_active=True)]
     if len(users) != len(ids):
@@ -802,21 +954,17 @@ def measure_testing_valid(ctx: GuardContext) -> None:
 
 def measure_release_valid(ctx: GuardContext) -> None:
     m = measure_of(ctx, Measure.Status.TAKEN)
-    day = _date(ctx, "released_on", default=ctx.on)
-    if day < m.started_at.date() or day > ctx.on:
-        raise ValidationFailed(_("解除日期无效。"), code="CASE_DATE_INVALID", rule="ACL-25/27/28")
+    act_date(ctx, "released_on", not_before=((timezone.localtime(m.started_at).date(), _("措施实施日")),))
     reason_given(ctx)
 
 
 def preservation_dispose_valid(ctx: GuardContext) -> None:
     """APL-56: the disposal decision within 7 WD of 先行登记保存."""
     m = measure_of(ctx, Measure.Status.TAKEN, kinds=(Measure.Kind.PRESERVATION,))
-    day = _date(ctx, "disposed_on", default=ctx.on)
-    if day > ctx.on:
-        raise ValidationFailed(_("处理决定日期不能晚于今天。"), code="CASE_DATE_IN_FUTURE")
-    rules.preservation_disposal_check(
-        preserved_on=m.started_at.date(), disposed_on=day, is_working=is_working
+    day = act_date(
+        ctx, "disposed_on", not_before=((timezone.localtime(m.started_at).date(), _("先行登记保存日")),)
     )
+    rules.preservation_disposal_check(preserved_on=m.started_at.date(), disposed_on=day, is_working=lenient())
     if not str(ctx.data.get("disposal") or "").strip():
         raise ValidationFailed(
             _("请填写处理决定（如查封、扣押、解除或移送）（《行政处罚法》第五十六条）。"),
@@ -891,6 +1039,12 @@ def exclusion_start_valid(ctx: GuardContext) -> None:
     kind = str(ctx.data.get("exclusion_kind") or "")
     rules.excluded_period_kind_check(kind=kind, allowed=ctx.profile("decision.limit_excluded_periods"))
     start = _date(ctx, "start", default=ctx.on)
+    if start > ctx.on:  # a period that has begun is recorded; a future one would pause today's clock
+        raise ValidationFailed(
+            _("不计入办案期限的期间开始后再登记：开始日期（%(start)s）不能晚于今天。") % {"start": start},
+            code="CASE_DATE_IN_FUTURE",
+            rule="APL-60",
+        )
     rules.excluded_period_add_check(
         new=rules.Period(start, None),
         existing=[rules.Period(p.start, p.end) for p in _decision_periods(ctx.case)],
@@ -1088,7 +1242,7 @@ def payment_defer_valid(ctx: GuardContext) -> None:
     ctx.facts["deferral"] = rules.payment_deferral_check(
         owed=fine_left,
         current_due=payment_due_of(case),
-        applied_on=_date(ctx, "applied_on", default=ctx.on),
+        applied_on=act_date(ctx, "applied_on", not_before=((case.served_on, _("决定书送达日")),)),
         deferred_to=deferred_to,
         instalments=instalments,
     )
@@ -1138,9 +1292,7 @@ def enforcement_decide_valid(ctx: GuardContext) -> None:
     fine_left, _extra = owed(case, ctx.on)
     if fine_left <= 0:
         raise Conflict(_("罚款已缴清，无需强制执行。"), code="CASE_NOTHING_OWED", rule="ACL-35–38")
-    decided = _date(ctx, "decided_on", default=ctx.on)
-    if decided > ctx.on:
-        raise ValidationFailed(_("决定日期不能晚于今天。"), code="CASE_DATE_IN_FUTURE")
+    decided = act_date(ctx, "decided_on", not_before=((case.demand_served_on, _("催告书送达日")),))
     mode = ctx.data.get("mode") or ""
     if mode not in {m.value for m in rules.EnforcementMode}:
         raise ValidationFailed(
@@ -1218,9 +1370,7 @@ def transfer_receipt_valid(ctx: GuardContext) -> None:
         raise Conflict(_("本案不是移送司法机关的案件。"), code="CASE_TRANSFER_NOT_JUDICIAL", rule="APL-57")
     if t.receipt_on is not None:
         raise Conflict(_("已登记移送回执。"), code="CASE_TRANSFER_RECEIPT_DONE", rule="APL-57")
-    day = _date(ctx, "receipt_on", default=ctx.on)
-    if day < t.sent_on or day > ctx.on:
-        raise ValidationFailed(_("回执日期应在移送之后、今天以前。"), code="CASE_DATE_INVALID", rule="APL-57")
+    act_date(ctx, "receipt_on", not_before=((t.sent_on, _("移送日")),))
     if not str(ctx.data.get("receipt_number") or "").strip():
         raise ValidationFailed(_("请填写回执编号。"), code="CASE_TRANSFER_RECEIPT_NUMBER", rule="APL-57")
     ctx.facts["transfer"] = t

@@ -286,6 +286,18 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class Ending:
+    """不予立案、终止调查: the reasons, and whether to release the measures still in force (ACL-28)."""
+
+    reason: str = f(L("理由"), "", help="理由", widget="text")
+    release_measures: bool = f(
+        L("同时解除本案尚未解除的强制措施（《行政强制法》第二十八条）"),
+        False,
+        help="同时解除本案尚未解除的强制措施和先行登记保存（ACL-28）",
+    )
+
+
+@dataclass(frozen=True)
 class EvidenceAdd:
     evidence_kind: str = f(
         L("证据种类"), "", help="证据种类（法定八类）", source="evidence_kinds", alias=("kind",)
@@ -416,6 +428,11 @@ class Transfer:
     to_agency_id: int | None = f(L("接收机关"), help="接收机关 id", source="agencies")
     to_organ: str = f(L("接收的司法机关名称"), "", help="接收的司法机关名称")
     judicial: bool = f(L("涉嫌犯罪，移送司法机关"), False, help="移送司法机关")
+    release_measures: bool = f(
+        L("同时解除本案尚未解除的强制措施（随案移送的，在理由中写明）"),
+        False,
+        help="同时解除本案尚未解除的强制措施和先行登记保存（ACL-28）",
+    )
     to_name: str = f(
         L("接收机关名称"),
         "",

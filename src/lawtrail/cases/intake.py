@@ -24,7 +24,7 @@ from lawtrail.registry.models import Agency, Division, Domain, Staff, Violation
 from lawtrail.registry.selectors import user_has_perm
 
 from . import guards, inputs, rules, workflow
-from .deadlines import deadline_set, is_working
+from .deadlines import deadline_set
 from .engine import _event, plain, require
 from .journal_actions import CaseJournal
 from .models import Case, CaseViolation, Outcome, Party, Procedure, State, Transfer
@@ -57,6 +57,9 @@ def case_create(
     require(actor, Perm.CASE_HANDLE, agency)
     if not str(title).strip():
         raise ValidationFailed(_("请填写案由。"), code="CASE_TITLE_REQUIRED")
+    rules.lead_dates_check(
+        act_date=act_date, act_end_date=act_end_date, discovered_on=discovered_on, today=_today()
+    )
     if not region.path.startswith(agency.division.path) and not agency.division.path.startswith(region.path):
         raise ValidationFailed(
             _("违法行为发生地不在本机关管辖区域内。"), code="CASE_REGION_OUT_OF_JURISDICTION"
@@ -91,6 +94,19 @@ def case_create(
         case.officers.set(officer_ids)
         _violations_add(case, actor=actor, violations=violations)
         journal_append(actor=actor, action=CaseJournal.CASE_REGISTER, subject=case)
+        # APL-54/55: decide whether to file within the profile's time (filing.sla working days)
+        deadline_set(
+            case,
+            kind="filing",
+            label=_("立案期限"),
+            rule="APL-54/55",
+            started_on=case.lead_on,
+            recipe="filing",
+            args={
+                "lead_on": case.lead_on.isoformat(),
+                "sla": int(profile_value(agency, "filing.sla", on=case.lead_on)),
+            },
+        )
         _event(
             case,
             actor=actor,
@@ -228,6 +244,7 @@ def case_on_the_spot(
     hard_to_collect_later: bool = False,
     remote_area: bool = False,
     title: str = "",
+    tier: str = "",
     on: dt.date | None = None,
 ) -> Case:
     """简易程序 (APL-51/52): a warning or a small fine decided and handed over on the spot.
@@ -268,8 +285,18 @@ def case_on_the_spot(
         fine_max_person=profile_value(agency, "on_the_spot.fine_max.person", on=on),
         fine_max_organisation=profile_value(agency, "on_the_spot.fine_max.organisation", on=on),
     )
-    if birth is not None:
-        rules.party_age_check(birth_date=birth, violation_on=act_date)
+    if birth is not None:  # APL-30/33 as in the ordinary procedure: under 14 refused, 14–18 mitigated
+        verdict = rules.party_age_check(birth_date=birth, violation_on=act_date)
+        if verdict.must_mitigate:
+            rules.minor_mitigation_check(age=verdict, tier=tier or None)
+    # APL-36: the limitation applies on the spot too (discovered today)
+    rules.limitation_check(
+        act_on=act_date,
+        discovered_on=on,
+        act_ended_on=None,
+        life_health_or_financial_safety=False,
+        harm_occurred=False,
+    )
     officers = _officer_users(agency, actor, officer_ids)
     rules.officers_check(
         officers=guards.officer_facts(officers),
@@ -291,6 +318,9 @@ def case_on_the_spot(
     violations = list(Violation.objects.filter(pk__in=list(violation_ids)))
     if len(violations) != len(set(violation_ids)):
         raise ValidationFailed(_("违法行为不存在。"), code="CASE_VIOLATION_UNKNOWN")
+    rules.party_subject_check(
+        parties=[(party_name, party_kind)], violations=[(v.name, v.subject_kinds) for v in violations]
+    )
     with transaction.atomic():
         if Case.objects.filter(agency=agency, form_serial=form_serial).exists():
             raise Conflict(
@@ -322,6 +352,7 @@ def case_on_the_spot(
                     proposed_outcome=Outcome.PENALTY,
                     proposed_kinds=kinds,
                     proposed_amount=fine_or_none,
+                    benchmark_tier=tier,
                     outcome=Outcome.PENALTY,
                     penalty_kinds=kinds,
                     fine_amount=fine_or_none,
@@ -354,14 +385,14 @@ def case_on_the_spot(
             address=party_address,
         )
         if collected:
-            handover = rules.collection_handover(collected_on=on, is_working=is_working)
             deadline_set(
                 case,
                 kind="cash_to_agency",
                 label=_("当场收缴罚款交至行政机关"),
                 rule="APL-68/71",
                 started_on=on,
-                compute=lambda: handover.to_agency_due,
+                recipe="cash_to_agency",
+                args={"collected_on": on.isoformat()},
             )
             deadline_set(
                 case,
@@ -369,7 +400,8 @@ def case_on_the_spot(
                 label=_("当场收缴罚款缴付指定银行"),
                 rule="APL-68/71",
                 started_on=on,
-                compute=lambda: handover.to_bank_due,
+                recipe="cash_to_bank",
+                args={"collected_on": on.isoformat()},
             )
         elif fine_or_none:
             deadline_set(
@@ -378,7 +410,8 @@ def case_on_the_spot(
                 label=_("缴纳罚款期限"),
                 rule="APL-67",
                 started_on=on,
-                compute=lambda: rules.payment_due(served_on=on, is_working=is_working),
+                recipe="payment",
+                args={"from": on.isoformat()},
             )
         _event(
             case,

@@ -27,6 +27,8 @@ class CaseJournal(StrEnum):
     DEADLINE_SET = "cases:deadline:set"
     DEADLINE_MEET = "cases:deadline:meet"
     DEADLINE_STOP = "cases:deadline:stop"
+    DEADLINE_RECOMPUTE = "cases:deadline:recompute"
+    MEASURE_RECOMPUTE = "cases:measure:recompute"
     VIOLATION_ADD = "cases:violation:add"
     APPROVAL_STEP = "cases:approval_step:record"
     PERIOD_OPEN = "cases:period:open"

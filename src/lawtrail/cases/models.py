@@ -304,8 +304,13 @@ class Deadline(models.Model):
     rule = models.CharField(_("依据"), max_length=32)
     started_on = models.DateField(_("起算日"))
     due_on = models.DateField(_("届满日"), null=True, blank=True)
-    # when the calendar of a year the period runs into is not entered yet (WD-1: never guessed)
+    # why the date is not final: paused (an excluded period runs), or provisional (below)
     pending_reason = models.CharField(max_length=200, blank=True)
+    # counted with weekends only: a year it reaches has no holiday schedule yet (WD-1: shown as
+    # provisional, never as final; recomputed when the year is defined — deadlines.follow_calendar)
+    provisional = models.BooleanField(_("暂定"), default=False)
+    # how it is computed: {"name": recipe, "args": {...}} (deadlines.RECIPES), to recompute it
+    recipe = models.JSONField(default=dict, blank=True)
     met_on = models.DateField(_("完成日"), null=True, blank=True)
     active = models.BooleanField(default=True)
 

@@ -40,6 +40,44 @@ def _hhmm_error(value) -> str | None:
 
 _CASE_KEYS = [
     ProfileKey(
+        "recording.late_entry_window",
+        "办理日期补录时限",
+        "int",
+        "日",
+        "APL-47",
+        3,
+        "已经发生的办理行为（送达、缴款、通知、申请、交款、实施、解除等）的日期早于录入当日的，"
+        "只能在该天数内补录，并记明补录人和补录时间；超过的不予录入。法律未规定天数，此为解释性默认值。",
+        interpretive=True,
+        min_value=0,
+        max_value=30,
+    ),
+    ProfileKey(
+        "deliberation.quorum",
+        "集体讨论最少负责人人数",
+        "int",
+        "人",
+        "APL-57",
+        3,
+        "《行政处罚法》第五十七条“行政机关负责人集体讨论”的最少参加人数。只有本机关负责人（分管领导、主要负责人）计入，"
+        "内设机构负责人不计入。法律未规定人数，此为解释性默认值。",
+        interpretive=True,
+        min_value=2,
+        max_value=20,
+    ),
+    ProfileKey(
+        "enforcement.acl43_measures",
+        "夜间、法定节假日限制适用的强制措施",
+        "list",
+        "",
+        "ACL-43",
+        ["seal", "seize", "freeze"],
+        "《行政强制法》第四十三条规定的是行政强制执行；是否同样限制夜间、法定节假日实施行政强制措施，"
+        "法律未明文规定。此处列出适用该限制的措施种类（seal 查封、seize 扣押、freeze 冻结），"
+        "默认不包括先行登记保存（preservation）。此为解释性设置，须由部署单位确认。",
+        interpretive=True,
+    ),
+    ProfileKey(
         "on_the_spot.min_officers",
         "当场处罚执法人员最少人数",
         "int",

@@ -186,6 +186,55 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 # =============================================================================================
+# APL-47 the dates of acts that happened
+# =============================================================================================
+
+
+def act_date_check(
+    *,
+    what: str,
+    act_on: dt.date,
+    recorded_on: dt.date,
+    not_before: Sequence[tuple[dt.date | None, str]] = (),
+    late_entry_days: int,
+) -> bool:
+    """APL-47 (APL Art. 47, 全过程记录; G118-9): the date of an act that has happened is a fact of
+    the record — not in the future (``CASE_DATE_IN_FUTURE``), not before the act it follows
+    (``CASE_DATE_BEFORE_PREDECESSOR``: a payment not before service, a service not before the
+    decision …), and earlier than the day it is recorded only within the profile's late-entry
+    window ``recording.late_entry_window`` (``CASE_DATE_LATE_ENTRY_EXPIRED``). Returns True for
+    a late entry, which the step records with who entered it and when."""
+    if act_on > recorded_on:
+        raise _refuse(
+            "CASE_DATE_IN_FUTURE",
+            _("%(what)s（%(on)s）不能晚于今天。") % {"what": what, "on": act_on},
+            "APL-47",
+            details={"date": act_on.isoformat()},
+        )
+    for before, label in not_before:
+        if before is not None and act_on < before:
+            raise _refuse(
+                "CASE_DATE_BEFORE_PREDECESSOR",
+                _("%(what)s（%(on)s）不能早于%(label)s（%(before)s）。")
+                % {"what": what, "on": act_on, "label": label, "before": before},
+                "APL-47",
+                details={"date": act_on.isoformat(), "not_before": before.isoformat()},
+            )
+    late_days = (recorded_on - act_on).days
+    if late_days > late_entry_days:
+        raise _refuse(
+            "CASE_DATE_LATE_ENTRY_EXPIRED",
+            _(
+                "%(what)s（%(on)s）早于今天%(n)s日，超过补录时限（%(limit)s日）；纸质文书的办理情况应及时录入（全过程记录）。"
+            )
+            % {"what": what, "on": act_on, "n": late_days, "limit": late_entry_days},
+            "APL-47",
+            details={"date": act_on.isoformat(), "window_days": late_entry_days},
+        )
+    return late_days > 0
+
+
+# =============================================================================================
 # APL-54/55 filing time limit; APL-41 evidence
 # =============================================================================================
 
@@ -195,6 +244,27 @@ def filing_due(*, lead_on: dt.date, sla_wd: int, is_working: IsWorking, extensio
     working days after the lead was registered (profile ``filing.sla``; e.g. SAMR Art. 18:
     15 WD), plus an approved ``extension_wd`` (``filing.sla_extension``)."""
     return cal.add_working_days(lead_on, sla_wd + extension_wd, is_working)[0]
+
+
+def filing_extension_check(
+    *, running: bool, extended: bool, due_on: dt.date | None, requested_on: dt.date
+) -> None:
+    """APL-54/55 (e.g. SAMR 令第2号第十八条): the time to decide whether to file may be extended once
+    (``CASE_FILING_EXTENSION_USED``), by the leaders' approval, before it has run out
+    (``CASE_FILING_DEADLINE_PASSED``); a lead without a running filing time has none to extend
+    (``CASE_FILING_DEADLINE_NONE``)."""
+    if not running:
+        raise _conflict("CASE_FILING_DEADLINE_NONE", _("本线索没有正在计算的立案期限。"), "APL-54/55")
+    if extended:
+        raise _conflict(
+            "CASE_FILING_EXTENSION_USED", _("立案期限只能延长一次，本线索已经延长过。"), "APL-54/55"
+        )
+    if due_on is not None and requested_on > due_on:
+        raise _conflict(
+            "CASE_FILING_DEADLINE_PASSED",
+            _("立案期限已于%(due)s届满，不能再延长；请及时作出是否立案的决定。") % {"due": due_on},
+            "APL-54/55",
+        )
 
 
 class EvidenceKind(enum.StrEnum):
@@ -307,6 +377,62 @@ def limitation_period(
     else:
         years = LIMITATION_YEARS
     return Limitation(counted_from=start, years=years, expires_on=add_years(start, years))
+
+
+def party_subject_check(
+    *, parties: Sequence[tuple[str, str]], violations: Sequence[tuple[str, Sequence[str]]]
+) -> None:
+    """APL-57 (APL Art. 57(三)): a violation is charged to a party its provision applies to — a
+    provision for organisations (e.g. 食品生产经营者 as a business) is not charged to a natural
+    person, nor the reverse; otherwise the facts do not constitute that violation
+    (``CASE_PARTY_NOT_SUBJECT``). ``parties``: (name, kind); ``violations``: (name, subject kinds)."""
+    for v_name, kinds in violations:
+        allowed = set(kinds or ("person", "organisation"))
+        for p_name, p_kind in parties:
+            if p_kind not in allowed:
+                who = _("公民") if p_kind == PartyKind.PERSON else _("法人或者其他组织")
+                raise _refuse(
+                    "CASE_PARTY_NOT_SUBJECT",
+                    _(
+                        "当事人“%(party)s”是%(who)s，不是违法行为“%(v)s”的适用对象（《行政处罚法》第五十七条）。"
+                    )
+                    % {"party": p_name, "who": who, "v": v_name},
+                    "APL-57",
+                    details={"party": p_name, "violation": v_name},
+                )
+
+
+def lead_dates_check(
+    *, act_date: dt.date | None, act_end_date: dt.date | None, discovered_on: dt.date | None, today: dt.date
+) -> None:
+    """APL-36 (APL Art. 36): the dates the limitation is counted from are facts, checked when the
+    lead is registered: none in the future (``CASE_DATE_IN_FUTURE``), a continuing act does not end
+    before it began (``CASE_ACT_END_BEFORE_START``), and it is not discovered before it happened
+    (``CASE_DISCOVERY_BEFORE_ACT``)."""
+    for day, what in (
+        (act_date, _("违法行为发生日")),
+        (act_end_date, _("违法行为终了日")),
+        (discovered_on, _("发现日期")),
+    ):
+        if day is not None and day > today:
+            raise _refuse(
+                "CASE_DATE_IN_FUTURE",
+                _("%(what)s（%(day)s）不能晚于今天。") % {"what": what, "day": day},
+                "APL-36",
+            )
+    if act_date is not None and act_end_date is not None and act_end_date < act_date:
+        raise _refuse(
+            "CASE_ACT_END_BEFORE_START",
+            _("违法行为终了日（%(end)s）不能早于发生日（%(start)s）。")
+            % {"end": act_end_date, "start": act_date},
+            "APL-36",
+        )
+    if act_date is not None and discovered_on is not None and discovered_on < act_date:
+        raise _refuse(
+            "CASE_DISCOVERY_BEFORE_ACT",
+            _("发现日期（%(d)s）不能早于违法行为发生日（%(a)s）。") % {"d": discovered_on, "a": act_date},
+            "APL-36",
+        )
 
 
 def limitation_check(
@@ -835,6 +961,23 @@ def closing_check(
         )
 
 
+def ending_with_measures_check(*, open_measures: int, release_in_step: bool) -> None:
+    """APL-57, ACL-28 (ACL Art. 28): a case that ends without a penalty — not filed, terminated,
+    transferred — does not leave property held: the measures in force are released in the same
+    step (the ACL-28 解除决定), or the case cannot end yet (``CASE_MEASURES_OPEN``)."""
+    if open_measures and not release_in_step:
+        raise _conflict(
+            "CASE_MEASURES_OPEN",
+            _(
+                "本案尚有%(n)s项强制措施或先行登记保存未解除；案件终结的，应当依法解除（《行政强制法》第二十八条），"
+                "请先解除，或在本步骤中选择“同时解除强制措施”。"
+            )
+            % {"n": open_measures},
+            "ACL-25/27/28",
+            details={"open_measures": open_measures},
+        )
+
+
 def demand_check(*, payment_due: dt.date, served_on: dt.date, perform_by: dt.date | None) -> None:
     """ACL-35 (ACL Art. 35): a written demand (催告) is served only once the time to pay has run
     out (``CASE_DEMAND_PREMATURE``), and the time it gives to perform is not before its own
@@ -947,6 +1090,30 @@ def outcome_check(*, outcome: str, kinds: Iterable[str] = ()) -> None:
             "CASE_OUTCOME_PENALTY_UNEXPECTED",
             _("不予处罚、违法事实不能成立或移送司法机关的，不得同时给予处罚（《行政处罚法》第五十七条）。"),
             "APL-57",
+        )
+
+
+#: APL-57 "行政机关的负责人": the agency's leaders — 分管领导 and 主要负责人 — not the heads of its
+#: internal departments (承办机构负责人, approver_1).
+AGENCY_LEADER_ROLES = frozenset({"approver_2", "approver_3"})
+
+
+def deliberation_quorum_check(*, attendees: Iterable[object], leaders: Iterable[object], quorum: int) -> None:
+    """APL-57 (APL Art. 57 para. 2): 负责人集体讨论 is held by the agency's leaders — every
+    attendee is one (``leaders``: holders of 分管领导/主要负责人 in the agency) and at least
+    ``deliberation.quorum`` (3 by default) take part; the heads of internal departments do not count
+    (``CASE_DELIBERATION_ATTENDEES``)."""
+    attendees, leaders = set(attendees), set(leaders)
+    outsiders = attendees - leaders
+    if outsiders or len(attendees) < quorum:
+        raise _refuse(
+            "CASE_DELIBERATION_ATTENDEES",
+            _(
+                "集体讨论须由本机关负责人（分管领导、主要负责人）参加，至少%(n)s人；承办机构负责人等内设机构负责人不计入（《行政处罚法》第五十七条）。"
+            )
+            % {"n": quorum},
+            "APL-57",
+            details={"not_leaders": sorted(str(x) for x in outsiders), "quorum": quorum},
         )
 
 
@@ -1303,6 +1470,18 @@ def hearing_request_check(
     return due
 
 
+def hearing_held_check(*, scheduled_on: dt.date | None, held_on: dt.date) -> None:
+    """APL-64 (APL Art. 64): the hearing is held at the time notified — not recorded as held before
+    its scheduled day (``CASE_HEARING_NOT_YET``)."""
+    if scheduled_on is not None and held_on < scheduled_on:
+        raise _conflict(
+            "CASE_HEARING_NOT_YET",
+            _("听证定于%(day)s举行，不能在此之前记录听证已举行（《行政处罚法》第六十四条）。")
+            % {"day": scheduled_on},
+            "APL-64",
+        )
+
+
 def hearing_earliest_date(*, notified_on: dt.date, is_working: IsWorking) -> dt.date:
     """APL-64 (APL Art. 64(二)): the earliest hearing date — the 7th working day after the
     day the party is notified (the notification day not counted, WD-1)."""
@@ -1445,6 +1624,30 @@ def benchmark_check(
             "G27-12",
         )
     return True
+
+
+def deviation_approved_check(
+    *, deviates: bool, approval_way: str, deliberated: bool, decision_chain_ends_with_head: bool
+) -> None:
+    """G27-12 (国办发〔2022〕27号 §十二): a fine outside its tier is decided only with the approval of
+    the 主要负责人 — the head is the last level of the decision's approval chain — or after a
+    recorded 集体讨论, as the proposal said; checked at the decision, not taken on the handler's word
+    (``CASE_DEVIATION_NOT_APPROVED``)."""
+    if not deviates:
+        return
+    if approval_way == DeviationApproval.DELIBERATION and deliberated:
+        return
+    if approval_way == DeviationApproval.HEAD and decision_chain_ends_with_head:
+        return
+    if approval_way == DeviationApproval.DELIBERATION:
+        why = _("处理意见载明由集体讨论决定，但尚无集体讨论记录")
+    else:
+        why = _("处理意见载明由主要负责人批准，但本机关处罚决定审批流程的末级不是主要负责人")
+    raise _refuse(
+        "CASE_DEVIATION_NOT_APPROVED",
+        _("罚款超出所适用的裁量阶次：%(why)s（国办发〔2022〕27号第十二项）。") % {"why": why},
+        "G27-12",
+    )
 
 
 # =============================================================================================

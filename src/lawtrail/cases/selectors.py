@@ -24,6 +24,7 @@ from .models import (
     Case,
     CaseEvent,
     Deadline,
+    Measure,
     Recusal,
     State,
     Transfer,
@@ -229,6 +230,18 @@ def todo_for(actor: Any, *, today: dt.date | None = None, limit: int = 200) -> l
         _task_cases(scope.filter(Q(handler=actor) | Q(pk__in=co_handled), state__in=working))
     ).order_by(F("next_due").asc(nulls_last=True), "-id")[:limit]
     tasks += [Task(c, state_label(c.state), c.next_due) for c in own]
+    # a case that ended with property still held (before ACL-28 was enforced at the end, or by a
+    # legacy path): its handler releases it (APL-57, ACL-28)
+    held = (
+        Measure.objects.filter(
+            case__in=scope.filter(Q(handler=actor) | Q(pk__in=co_handled)).exclude(state__in=working),
+            status=Measure.Status.TAKEN,
+        )
+        .exclude(case__state__in=waiting)
+        .select_related("case__agency", "case__domain")
+        .order_by("period_end", "id")[:limit]
+    )
+    tasks += [Task(m.case, _("解除强制措施（案件已终结）"), m.period_end) for m in held]
     grants = list(RoleGrant.objects.filter(user=actor, agency__isnull=False).values_list("role", "agency_id"))
     if grants:
         levels = Q(pk__in=[])

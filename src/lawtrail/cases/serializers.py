@@ -138,6 +138,11 @@ class OnTheSpotIn(serializers.Serializer):
     hard_to_collect_later = serializers.BooleanField(required=False, help_text="不当场收缴事后难以执行")
     remote_area = serializers.BooleanField(required=False, help_text="边远、水上、交通不便地区")
     title = serializers.CharField(required=False, allow_blank=True)
+    tier = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="裁量阶次：当事人已满十四周岁不满十八周岁的，须为 lenient 从轻 或 reduced 减轻（APL-30）",
+    )
 
 
 class PartyIn(serializers.Serializer):
@@ -250,6 +255,7 @@ class DeadlineOut(serializers.ModelSerializer):
             "started_on",
             "due_on",
             "pending_reason",
+            "provisional",
             "met_on",
             "active",
             "overdue",

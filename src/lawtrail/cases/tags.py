@@ -24,6 +24,7 @@ class EventTag(StrEnum):
     FILING_SUBMITTED = "cases:filing:submitted"
     CASE_FILED = "cases:case:filed"
     LEAD_DECLINED = "cases:lead:declined"
+    FILING_EXTENDED = "cases:filing:extended"
     # investigation
     EVIDENCE_ADDED = "cases:evidence:added"
     EVIDENCE_EXAMINED = "cases:evidence:examined"
@@ -103,6 +104,7 @@ T = EventTag
 STEP_TAGS: dict[str, EventTag] = {
     "filing_submit": T.FILING_SUBMITTED,
     "decline": T.LEAD_DECLINED,
+    "filing_extend": T.FILING_EXTENDED,
     "evidence_add": T.EVIDENCE_ADDED,
     "evidence_examine": T.EVIDENCE_EXAMINED,
     "investigation_end": T.INVESTIGATION_ENDED,

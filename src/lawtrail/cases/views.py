@@ -353,7 +353,12 @@ def _body_ctx(request, case) -> dict[str, Any]:
         for e in case.events.all()
     ]
     deadlines = [
-        {"d": d, "overdue": d.active and d.due_on is not None and d.due_on < today}
+        {
+            "d": d,
+            "overdue": d.active and d.due_on is not None and d.due_on < today,
+            # a met deadline shows no warning, even if it was counted provisionally
+            "provisional": d.pending_reason if d.active and d.provisional else "",
+        }
         for d in case.deadlines.all()
     ]
     can_handle = user_has_perm(user, Perm.CASE_HANDLE, case.agency)

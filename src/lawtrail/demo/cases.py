@@ -768,9 +768,11 @@ class CaseDemo:
                     to=to,
                 )
                 return steps
-        if spec.measure:
+        if spec.measure and measure_end is not None:
             action, end, payload = measure_end
-            d = t(max(d, wd(end, 0)), action, spec.handler, "investigating", measure_id=MEASURE, **payload)
+            day = max(d, wd(end, 0))  # released or disposed of the day it is recorded (APL-47)
+            payload = {k: (day if v == end else v) for k, v in payload.items()}
+            d = t(day, action, spec.handler, "investigating", measure_id=MEASURE, **payload)
         d = t(
             wd(d, rng.randint(1, 3)),
             "evidence_examine",
@@ -928,8 +930,11 @@ class CaseDemo:
                 opinion="事实清楚，证据确凿，程序合法，适用依据正确，同意。",
             )
         if spec.complex_case:
-            chair = approver("approver_3")
-            attendees = [approver("approver_1").pk, approver("approver_2").pk]
+            chair = approver("approver_3")  # with the agency's leaders only (APL-57)
+            leaders = [
+                u for u in agency_approvers["approver_2"] + agency_approvers["approver_3"] if u != chair
+            ]
+            attendees = [u.pk for u in leaders]
             d = t(
                 wd(d, rng.randint(1, 5)),
                 "deliberate",
@@ -962,9 +967,8 @@ class CaseDemo:
                 paid = wd(due, rng.randint(3, 20))
                 d = t(paid, "payment_record", spec.handler, "served", amount=OWED, paid_on=paid)
             else:
-                d = t(
-                    wd(due, rng.randint(3, 15)), "demand_serve", spec.handler, "served", served_on=wd(due, 3)
-                )
+                demand_day = wd(due, rng.randint(3, 15))  # recorded the day it is served (APL-47)
+                d = t(demand_day, "demand_serve", spec.handler, "served", served_on=demand_day)
                 demand = steps[-1].data["served_on"]
                 if spec.payment == "court":
                     expired = case_rules.add_months(served, 6)
@@ -1023,13 +1027,18 @@ class CaseDemo:
             party_signed=present,
             witness_name="" if present else f"社区工作人员{rng.choice(data.SURNAMES)}某",
         )
-        if spec.measure == "preservation":
+        if spec.measure == "preservation":  # disposed of within 7 WD (APL-56), recorded that day (APL-47)
             end = wd(d, rng.randint(2, 6))
-            return (
-                "preservation_dispose",
+            t(
                 end,
-                {"disposed_on": end, "disposal": "经检验，登记保存的物品未发现问题，依法解除先行登记保存。"},
+                "preservation_dispose",
+                spec.handler,
+                "investigating",
+                measure_id=MEASURE,
+                disposed_on=end,
+                disposal="经检验，登记保存的物品未发现问题，依法解除先行登记保存。",
             )
+            return None
         end = d + dt.timedelta(days=rng.randint(10, 26))
         return "measure_release", end, {"released_on": end, "reason": "案件事实已经查清，依法解除。"}
 

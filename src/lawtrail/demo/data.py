@@ -202,6 +202,8 @@ GIVEN = (
 POSTS_OFFICER = ["执法队员", "执法大队队员", "稽查科科员", "执法支队队员", "监督检查科科员"]
 # The approval chain of every enforcement body (GLOSSARY: approver levels 1/2/3).
 APPROVER_POSTS = [("approver_1", "执法科科长"), ("approver_2", "分管副局长"), ("approver_3", "局长")]
+#: A second 分管领导 per body, so that three agency leaders can hold a 集体讨论 (APL-57).
+SECOND_LEADER_POST = ("approver_2", "副局长")
 
 
 def catalog_rows() -> list[dict[str, str]]:

@@ -189,6 +189,15 @@ class DemoLoader:
                 self._credential(staff, domains[spec.domains[i % len(spec.domains)]], state=state)
                 reg.role_grant(actor=None, user=self._login(staff), role=Role.OFFICER, agency=agency)
                 officers += 1
+            # its own random stream, so the officers above stay the ones the demo cases were planned with
+            main_rng, self.rng = self.rng, random.Random(f"leader2-{agency.pk}")
+            role, post = data.SECOND_LEADER_POST
+            staff = self._staff(agency, post)
+            self._credential(staff, domain)
+            user = self._login(staff)
+            reg.role_grant(actor=None, user=user, role=role, agency=agency)
+            reg.role_grant(actor=None, user=user, role=Role.OFFICER, agency=agency)
+            self.rng = main_rng
         self.say(f"执法人员 {officers} 名（另有审批人员与法制审核人员）")
         self._named_accounts(agencies)
 

@@ -713,7 +713,6 @@ class RoleGrantListView(_View):
         "ROLE_UNKNOWN",
         "ROLE_SCOPE_INVALID",
         "ROLE_AGENCY_MISMATCH",
-        "REVIEWER_NEEDS_QUALIFICATION",
         "ROLE_GRANT_EXISTS",
         "USER_NOT_FOUND",
         "INVALID_INPUT",
@@ -793,6 +792,7 @@ class ViolationOut(serializers.ModelSerializer):
             "multiple_min",
             "multiple_max",
             "multiple_base",
+            "subject_kinds",
         ]
 
 
@@ -832,6 +832,11 @@ class ViolationIn(serializers.Serializer):
     multiple_min = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, allow_null=True)
     multiple_max = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, allow_null=True)
     multiple_base = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    subject_kinds = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="适用对象：person 公民；organisation 法人或者其他组织（省略为两者）",
+    )
 
 
 class TierOut(serializers.ModelSerializer):

@@ -6,6 +6,7 @@ CATALOGUE = Catalogue(
     "registry",
     "三库（主体、人员、事项）",
     {
+        "VIOLATION_SUBJECT_INVALID": (400, "适用对象应为公民、法人或者其他组织。"),
         # codes built by rules/services from data (not literal in a raise): declared by hand
         "AGENCY_CREDIT_CODE_TAKEN": (409, "统一社会信用代码已被其他执法主体使用。"),
         "AGENCY_NAME_TAKEN": (409, "执法主体名称已存在。"),
@@ -39,10 +40,6 @@ CATALOGUE = Catalogue(
         "IMPORT_INVALID": (400, "导入文件有"),
         "NUMBER_INVALID": (400, "不是有效的数字。"),
         "NUMBER_REQUIRED": (400, "请输入执法证号。"),
-        "REVIEWER_NEEDS_QUALIFICATION": (
-            400,
-            "法制审核人员须为具有法律职业资格的工作人员（行政处罚法第五十八条）。",
-        ),
         "ROLE_AGENCY_MISMATCH": (400, "该账号对应的工作人员不属于所授权单位。"),
         "ROLE_GRANT_EXISTS": (409, "该账号已有此角色授权。"),
         "ROLE_REVOKE_SELF_ADMIN": (409, "不能撤销自己的系统管理员角色。"),

@@ -65,6 +65,15 @@ class Sheet:
     note: str = ""
 
 
+#: 适用对象 of a violation as the sheet writes it → the stored kinds (joined by ",").
+SUBJECT_CHOICES = {
+    "公民、法人或者其他组织": "person,organisation",
+    "公民": "person",
+    "法人或者其他组织": "organisation",
+}
+SUBJECT_LABELS = {v: k for k, v in SUBJECT_CHOICES.items()}
+
+
 def _labels(choices) -> dict[str, str]:
     return {str(label): value for value, label in choices}
 
@@ -94,6 +103,13 @@ CATALOG_SHEETS = [
             Col("倍数下限", "multiple_min", kind="decimal"),
             Col("倍数上限", "multiple_max", kind="decimal"),
             Col("倍数基数", "multiple_base", note="如“违法所得”“货值金额”"),
+            Col(
+                "适用对象",
+                "subject_kinds",
+                kind="choice",
+                choices=SUBJECT_CHOICES,
+                note="公民、法人或者其他组织，或“公民、法人或者其他组织”（空白为两者）",
+            ),
         ],
     ),
     Sheet(
@@ -467,6 +483,7 @@ def import_catalog(*, actor: Any, fileobj: IO[bytes]) -> dict[str, int]:
                 penalty_types=r["penalty_types"],
                 fine_min=r["fine_min"],
                 fine_max=r["fine_max"],
+                subject_kinds=(r.get("subject_kinds") or "person,organisation").split(","),
                 multiple_min=r["multiple_min"],
                 multiple_max=r["multiple_max"],
                 multiple_base=r["multiple_base"],
@@ -769,6 +786,9 @@ def export_catalog(*, actor: Any) -> bytes:
                 _num(v.multiple_min),
                 _num(v.multiple_max),
                 v.multiple_base,
+                SUBJECT_LABELS.get(
+                    ",".join(v.subject_kinds or ["person", "organisation"]), "公民、法人或者其他组织"
+                ),
             ]
         )
     for b in LegalBasis.objects.select_related("power", "violation").order_by("id"):

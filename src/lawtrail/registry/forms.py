@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lawtrail.core.permissions import AGENCY_SCOPED_ROLES, Role
 
-from .models import Agency, BenchmarkTier, Division, Domain, LegalBasis, PowerItem
+from .models import SUBJECT_KINDS, Agency, BenchmarkTier, Division, Domain, LegalBasis, PowerItem
 
 
 class DateInput(forms.DateInput):
@@ -186,6 +186,14 @@ class ViolationForm(forms.Form):
     multiple_min = forms.DecimalField(label=_("倍数下限"), required=False, max_digits=8, decimal_places=2)
     multiple_max = forms.DecimalField(label=_("倍数上限"), required=False, max_digits=8, decimal_places=2)
     multiple_base = forms.CharField(label=_("倍数基数"), max_length=120, required=False)
+    subject_kinds = forms.MultipleChoiceField(
+        label=_("适用对象"),
+        choices=SUBJECT_KINDS,
+        initial=["person", "organisation"],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("违法行为所适用的当事人（都不选视为两者均适用）；与当事人不符的，办案时不能适用该违法行为。"),
+    )
 
 
 class BenchmarkForm(forms.Form):

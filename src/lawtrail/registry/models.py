@@ -339,6 +339,14 @@ class PowerItem(models.Model):
         return f"{self.code} {self.name}"
 
 
+#: The parties a violation can be charged to (its 违法主体): a natural person, an organisation.
+SUBJECT_KINDS = (("person", _("公民")), ("organisation", _("法人或者其他组织")))
+
+
+def _both_subject_kinds() -> list[str]:
+    return ["person", "organisation"]
+
+
 class Violation(models.Model):
     """违法行为 — under a penalty power, with its statutory fine range."""
 
@@ -357,6 +365,8 @@ class Violation(models.Model):
     multiple_min = models.DecimalField(_("倍数下限"), max_digits=8, decimal_places=2, null=True, blank=True)
     multiple_max = models.DecimalField(_("倍数上限"), max_digits=8, decimal_places=2, null=True, blank=True)
     multiple_base = models.CharField(_("倍数基数"), max_length=120, blank=True)
+    # who the violated provision applies to: "person" (公民), "organisation" (法人或者其他组织)
+    subject_kinds = models.JSONField(_("适用对象"), default=_both_subject_kinds, blank=True)
 
     class Meta:
         verbose_name = _("违法行为")

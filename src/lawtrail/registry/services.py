@@ -473,12 +473,9 @@ def role_grant(
     staff = Staff.objects.filter(user_id=user.pk).first()
     if role in AGENCY_SCOPED_ROLES and staff is not None and staff.agency_id != agency.pk:
         raise ValidationFailed("该账号对应的工作人员不属于所授权单位。", code="ROLE_AGENCY_MISMATCH")
-    if role == Role.REVIEWER and (staff is None or not staff.legal_qualification):
-        raise ValidationFailed(
-            "法制审核人员须为具有法律职业资格的工作人员（行政处罚法第五十八条）。",
-            code="REVIEWER_NEEDS_QUALIFICATION",
-            rule="APL-58",
-        )
+    # APL-58 asks a 法律职业资格 of a reviewer doing it for the first time, not of every member of
+    # the review body: it is checked when they review (review.rules.reviewer_check), so a grant
+    # does not depend on the qualification, and removing it later revokes nothing (docs/registry.md)
     with transaction.atomic():
         if RoleGrant.objects.filter(user=user, role=role, agency=agency, division=division).exists():
             raise Conflict("该账号已有此角色授权。", code="ROLE_GRANT_EXISTS")
@@ -568,8 +565,12 @@ def violation_create(
     multiple_min: Decimal | int | str | None = None,
     multiple_max: Decimal | int | str | None = None,
     multiple_base: str = "",
+    subject_kinds: list[str] | None = None,
 ) -> Violation:
     _require_catalog(actor)
+    subject_kinds = list(subject_kinds) if subject_kinds else ["person", "organisation"]
+    if not set(subject_kinds) <= {"person", "organisation"}:
+        raise ValidationFailed("适用对象应为公民、法人或者其他组织。", code="VIOLATION_SUBJECT_INVALID")
     if power.kind != PowerItem.Kind.PENALTY:
         raise ValidationFailed("违法行为只能归属于行政处罚类权力事项。", code="VIOLATION_POWER_NOT_PENALTY")
     with transaction.atomic():
@@ -583,6 +584,7 @@ def violation_create(
             multiple_min=_decimal(multiple_min, "倍数下限"),
             multiple_max=_decimal(multiple_max, "倍数上限"),
             multiple_base=multiple_base,
+            subject_kinds=subject_kinds,
         )
         _clean(violation, default_code="VIOLATION_INVALID")
         _save(violation)

@@ -6,11 +6,14 @@ import csv
 import io
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from lawtrail.core.errors import ValidationFailed
 
 from . import rules, selectors, services
 
@@ -194,8 +197,20 @@ class HistoryView(APIView):
         return Response(ReviewOut(selectors.review_history_for(request.user, case_id), many=True).data)
 
 
+def _no_date(data) -> None:
+    """APL-47: the date of a submission or an opinion is the day it is made — never a client's."""
+    if isinstance(data, dict) and "on" in data:
+        raise ValidationFailed(
+            _("送审和审核意见的日期为提交当日，不能另行指定。"),
+            code="REVIEW_DATE_NOT_ACCEPTED",
+            rule="APL-47",
+        )
+
+
 class SubmitIn(serializers.Serializer):
-    on = serializers.DateField(required=False)
+    def to_internal_value(self, data):
+        _no_date(data)
+        return super().to_internal_value(data)
 
 
 class SubmitView(APIView):
@@ -208,7 +223,7 @@ class SubmitView(APIView):
     def post(self, request, case_id: int):
         s = SubmitIn(data=request.data)
         s.is_valid(raise_exception=True)
-        review = services.review_submit(actor=request.user, case_id=case_id, on=s.validated_data.get("on"))
+        review = services.review_submit(actor=request.user, case_id=case_id)
         return Response(ReviewOut(review).data, status=201)
 
 
@@ -247,7 +262,10 @@ class OpinionIn(serializers.Serializer):
     checklist = serializers.DictField(child=PointIn())
     categories = serializers.ListField(child=serializers.CharField(), required=False)
     text = serializers.CharField(allow_blank=True)
-    on = serializers.DateField(required=False)
+
+    def to_internal_value(self, data):
+        _no_date(data)
+        return super().to_internal_value(data)
 
 
 class OpinionView(APIView):
@@ -268,7 +286,6 @@ class OpinionView(APIView):
             checklist=d["checklist"],
             categories=d.get("categories") or [],
             text=d["text"],
-            on=d.get("on"),
         )
         return Response(ReviewOut(review).data)
 

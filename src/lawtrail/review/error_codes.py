@@ -6,6 +6,8 @@ CATALOGUE = Catalogue(
     "review",
     "法制审核",
     {
+        "REVIEW_OPINION_BEFORE_SUBMISSION": (400, "审核意见的日期不能早于送审日期。"),
+        "REVIEW_DATE_NOT_ACCEPTED": (400, "送审和审核意见的日期为提交当日，不能另行指定。"),
         "CASE_REVIEWER_RECUSED": (409, "您已在本案中决定回避，不能审核本案（《行政处罚法》第四十三条）。"),
         "CASE_REVIEW_ALREADY_PASSED": (409, "本案已通过法制审核。"),
         "CASE_REVIEW_NOT_PASSED": (

@@ -58,7 +58,10 @@ def reviewer_may_review(ctx: StepContext) -> None:
             code="CASE_REVIEWER_RECUSED",
             rule="APL-43",
         )
-    services.check_reviewer(ctx.case, services.open_round_of(ctx.case), ctx.actor)
+    review = services.open_round_of(ctx.case)
+    services.check_reviewer(ctx.case, review, ctx.actor)
+    if review is not None:
+        rules.opinion_date_check(submitted_on=review.submitted_on, opinion_on=ctx.on)
     opinion: OpinionInput = ctx.extra[APP]
     if opinion.checklist is not None:
         passed = ctx.row.action == "review_pass"

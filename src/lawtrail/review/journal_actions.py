@@ -17,6 +17,7 @@ class ReviewJournal(StrEnum):
     REVIEW_AGREE = "review:review:agree"
     REVIEW_FINDINGS = "review:review:findings"
     REVIEW_ASSIGN = "review:review:assign"
+    REVIEW_DUE_RECOMPUTE = "review:review:due_recompute"
     ASSIGNMENT_CREATE = "review:assignment:create"
     EXTENSION_REQUEST = "review:extension:request"
     EXTENSION_APPROVE = "review:extension:approve"

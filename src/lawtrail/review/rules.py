@@ -315,6 +315,18 @@ def flag_state_check(*, state: str) -> None:
         )
 
 
+def opinion_date_check(*, submitted_on: dt.date, opinion_on: dt.date) -> None:
+    """APL-47, G118-13: an opinion is dated the day it is given, never before its submission
+    (``REVIEW_OPINION_BEFORE_SUBMISSION``): the 纠错率 of a month counts what happened in it."""
+    if opinion_on < submitted_on:
+        raise ValidationFailed(
+            _("审核意见的日期（%(on)s）不能早于送审日期（%(sub)s）。")
+            % {"on": opinion_on, "sub": submitted_on},
+            code="REVIEW_OPINION_BEFORE_SUBMISSION",
+            rule="APL-47",
+        )
+
+
 def round_robin_pick(eligible: Sequence[int], last_assigned: int | None) -> int | None:
     """The next eligible reviewer after the one assigned last (ordered by account id)."""
     if not eligible:

@@ -20,12 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lawtrail.cases import deadlines
 from lawtrail.cases.deadlines import deadline_set, deadlines_stop
 from lawtrail.cases.engine import case_note, case_transition
 from lawtrail.cases.models import Approval, Case, CaseEvent, Evidence, Measure, Outcome
 from lawtrail.cases.rules import PenaltyKind
 from lawtrail.cases.selectors import case_get_for
-from lawtrail.core.calendar import selectors as calendar
 from lawtrail.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lawtrail.core.journal.services import journal_append, journal_snapshot
 from lawtrail.core.permissions import Perm, Role
@@ -436,6 +436,24 @@ def involvement(case: Case) -> dict[int, str]:
     return out
 
 
+def _review_limit_changed(case: Case, d: Any) -> None:
+    """The open round's time limit follows its deadline when the calendar moves it."""
+    review = Review.objects.select_for_update().filter(case=case, status=Review.Status.OPEN).first()
+    if review is None:
+        return
+    before = journal_snapshot(review)
+    review.due_on, review.due_pending = d.due_on, d.pending_reason
+    review.save(update_fields=["due_on", "due_pending"])
+    journal_append(actor=None, action=ReviewJournal.REVIEW_DUE_RECOMPUTE, subject=review, before=before)
+
+
+#: G118-12/13/14: the review time limit, N working days from the submission (the calendar's
+#: changes move it: cases.deadlines.follow_calendar)
+deadlines.RECIPES["review"] = deadlines.Recipe(
+    lambda case, a, w: deadlines.RECIPES["working_days"].compute(case, a, w), _review_limit_changed
+)
+
+
 def submission_check(case: Case) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """What ``review_submit`` may be refused for (G118-12/14, APL-58): review not required or
     passed already, a round still open, a required material missing. Returns the snapshot and
@@ -475,7 +493,8 @@ def open_round(
         label=_("法制审核期限"),
         rule="G118-12/13/14",
         started_on=on,
-        compute=lambda: calendar.add_working_days(on, int(limit)),
+        recipe="review",
+        args={"from": on.isoformat(), "n": int(limit)},
     )
     review.due_on, review.due_pending = dl.due_on, dl.pending_reason
     last = (
@@ -719,7 +738,8 @@ def review_extension_decide(
                 label=_("法制审核期限（已延长）"),
                 rule="G118-12/13/14",
                 started_on=start,
-                compute=lambda: calendar.add_working_days(start, limit + extra),
+                recipe="review",
+                args={"from": start.isoformat(), "n": limit + extra},
             )
             review.due_on, review.due_pending = dl.due_on, dl.pending_reason
             review.extension_status = "approved"

@@ -1,9 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+
+from lawtrail.core.calendar import selectors as calendar_selectors
+from lawtrail.core.permissions import EVERYWHERE, Perm, has_perm
 
 
 def portal(request):
@@ -13,8 +17,11 @@ def portal(request):
 
 @login_required
 def home(request):
-    """后台工作台."""
-    return render(request, "web/home.html")
+    """后台工作台. An administrator is told, from the first working day of December, that next
+    year's holiday schedule is missing (issue 8); nobody else is."""
+    manager = has_perm(request.user, Perm.CALENDAR_MANAGE, EVERYWHERE)
+    missing = calendar_selectors.next_year_missing(timezone.localdate()) if manager else None
+    return render(request, "web/home.html", {"calendar_missing_year": missing})
 
 
 # --- error pages -------------------------------------------------------------------------

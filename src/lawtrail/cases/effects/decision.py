@@ -6,11 +6,12 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from .. import approvals, rules
-from ..deadlines import deadline_meet, deadline_set, deadlines_stop, decision_deadline, is_working
-from ..models import CasePeriod, Deadline, Outcome, State
+from .. import approvals
+from ..deadlines import deadline_meet, deadline_set, deadlines_stop, decision_deadline
+from ..models import CasePeriod, Deadline, Measure, Outcome, State
 from ..numbers import case_number_format, case_number_next
 from .limits import period_close
+from .measures import release_measure
 
 
 def filing_approved(ctx) -> None:
@@ -20,7 +21,24 @@ def filing_approved(ctx) -> None:
     case.year, case.seq = year, case_number_next(agency=case.agency, year=year)
     case.number = case_number_format(case.agency, year, case.seq, on)
     case.filed_on = on
+    deadline_meet(case, "filing", on)
     decision_deadline(case)
+
+
+def filing_extend(ctx) -> None:
+    """APL-54/55: the filing time extended once by the approved ``filing.sla_extension`` days."""
+    d = ctx.case.deadlines.get(kind="filing", active=True)
+    args = {**d.recipe["args"], "extension": int(ctx.profile("filing.sla_extension"))}
+    row = deadline_set(
+        ctx.case,
+        kind="filing",
+        label=_("立案期限（已延长）"),
+        rule="APL-54/55",
+        started_on=d.started_on,
+        recipe="filing",
+        args=args,
+    )
+    ctx.out["due_on"] = row.due_on.isoformat() if row.due_on else None
 
 
 def proposal_approved(ctx) -> None:
@@ -57,7 +75,8 @@ def decision_made(ctx) -> None:
         label=_("送达处罚决定书期限"),
         rule="APL-61",
         started_on=on,
-        compute=lambda: rules.service_due(decided_on=on, is_working=is_working),
+        recipe="service",
+        args={"from": on.isoformat()},
     )
 
 
@@ -75,7 +94,8 @@ def decision_serve(ctx) -> None:
             label=_("缴纳罚款期限"),
             rule="APL-67",
             started_on=served,
-            compute=lambda: rules.payment_due(served_on=served, is_working=is_working),
+            recipe="payment",
+            args={"from": served.isoformat()},
         )
 
 
@@ -89,10 +109,21 @@ def archive(ctx) -> None:
 
 
 def end(ctx) -> None:
-    """不予立案 / 终止调查: the case ends; a measure's own deadline keeps running, since the
-    property is still held until released (ACL-28)."""
+    """不予立案 / 终止调查 / 移送: the case ends; the measures still in force are released in the
+    same step when the leader chose to (ACL-28) — otherwise the guard refused the step."""
+    if getattr(ctx.input, "release_measures", False):
+        release_all(
+            ctx, reason=_("案件已终结，依法解除（《行政强制法》第二十八条）：%(r)s") % {"r": ctx.input.reason}
+        )
     deadlines_stop(Deadline.objects.filter(case=ctx.case, active=True).exclude(kind__startswith="measure"))
     extension_close(ctx.case, actor=ctx.actor, reasons=_("案件已办结，延长办案期限的申请不再审批"))
+
+
+def release_all(ctx, *, reason: str) -> None:
+    """Release every measure still in force (ACL-28), each with its journal entry."""
+    for m in Measure.objects.select_for_update().filter(case=ctx.case, status=Measure.Status.TAKEN):
+        release_measure(ctx, m, day=ctx.on, reason=reason)
+    ctx.out["released_measures"] = True
 
 
 def extension_close(case, *, actor, reasons: str) -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from .. import rules
-from ..deadlines import deadline_meet, deadline_set, is_working
+from ..deadlines import deadline_meet, deadline_set, lenient
 from ..guards import open_remedy, owed, payment_defer_valid
 from ..models import CasePeriod, Deadline
 from .limits import period_close, period_open
@@ -40,7 +40,7 @@ def cash_handover(ctx) -> None:
     if ctx.input.handed_to == "agency":
         deadline_meet(case, "cash_to_agency", handed)
         h = rules.collection_handover(
-            collected_on=case.decided_on, handed_to_agency_on=handed, is_working=is_working
+            collected_on=case.decided_on, handed_to_agency_on=handed, is_working=lenient()
         )
         ctx.out["late"] = h.to_agency_late
         deadline_set(
@@ -49,7 +49,8 @@ def cash_handover(ctx) -> None:
             label=_("当场收缴罚款缴付指定银行"),
             rule="APL-68/71",
             started_on=handed,
-            compute=lambda: h.to_bank_due,
+            recipe="cash_to_bank",
+            args={"collected_on": case.decided_on.isoformat(), "handed_on": handed.isoformat()},
         )
     else:
         ctx.out["late"] = Deadline.objects.filter(
@@ -72,7 +73,8 @@ def payment_defer(ctx) -> None:
         label=_("缴纳罚款期限（暂缓/分期）"),
         rule="APL-66/67",
         started_on=ctx.on,
-        compute=lambda: deferral.due,
+        recipe="fixed",
+        args={"due": deferral.due.isoformat()},
     )
     for n, (day, amount) in enumerate(deferral.instalments, start=1):
         deadline_set(
@@ -81,7 +83,8 @@ def payment_defer(ctx) -> None:
             label=_("第%(n)s期缴款（%(amount)s元）") % {"n": n, "amount": amount},
             rule="APL-66/67",
             started_on=ctx.on,
-            compute=lambda day=day: day,
+            recipe="fixed",
+            args={"due": day.isoformat()},
         )
     ctx.out["due_on"] = deferral.due.isoformat()
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from lawtrail.core.journal.services import journal_append, journal_snapshot
 
 from .. import approvals, rules
-from ..deadlines import deadline_meet, deadline_set, deadlines_stop, is_working, measure_deadline
+from ..deadlines import deadline_meet, deadline_set, deadlines_stop, measure_deadline
 from ..inputs import given
 from ..journal_actions import CaseJournal
 from ..models import Deadline, Measure
@@ -105,7 +105,8 @@ def measure_take(ctx) -> None:
             label=_("紧急措施补办批准（24小时）"),
             rule="ACL-19",
             started_on=started.date(),
-            compute=lambda: timezone.localtime(due).date(),
+            recipe="fixed",
+            args={"due": timezone.localtime(due).date().isoformat()},
         )
         if before is None:  # ACL-19: the post-approval runs through the agency's measure chain
             approval = approvals.open(
@@ -124,7 +125,8 @@ def measure_take(ctx) -> None:
             label=_("交付冻结决定书"),
             rule="ACL-31/32",
             started_on=started.date(),
-            compute=lambda: rules.freeze_decision_due(frozen_on=started.date(), is_working=is_working),
+            recipe="freeze_notice",
+            args={"from": started.date().isoformat()},
         )
     m.save()
     m.officers.set(officers)
@@ -156,11 +158,10 @@ def measure_testing(ctx) -> None:
     journal_append(actor=ctx.actor, action=CaseJournal.MEASURE_TESTING, subject=m, before=before)
 
 
-def measure_release(ctx) -> None:
-    m = _locked(ctx)
+def release_measure(ctx, m: Measure, *, day, reason: str) -> None:
+    """Release one measure on ``day`` (ACL-28): its deadlines met, its pending approvals closed."""
     before = journal_snapshot(m)
-    day = ctx.input.released_on or ctx.on
-    m.status, m.released_on, m.release_reason = Measure.Status.RELEASED, day, ctx.input.reason.strip()
+    m.status, m.released_on, m.release_reason = Measure.Status.RELEASED, day, reason.strip()
     m.save()
     deadlines_stop(
         Deadline.objects.filter(
@@ -170,6 +171,11 @@ def measure_release(ctx) -> None:
     )
     approvals.close_pending(ctx.case, "measure", actor=ctx.actor, reasons=_("措施已解除"), measure=m)
     journal_append(actor=ctx.actor, action=CaseJournal.MEASURE_RELEASE, subject=m, before=before)
+
+
+def measure_release(ctx) -> None:
+    m = _locked(ctx)
+    release_measure(ctx, m, day=ctx.input.released_on or ctx.on, reason=ctx.input.reason)
 
 
 def preservation_dispose(ctx) -> None:

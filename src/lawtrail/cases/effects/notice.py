@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from .. import rules
-from ..deadlines import deadline_meet, deadline_set, is_working
+from ..deadlines import deadline_meet, deadline_set
 from ..guards import hearing_right
 
 
@@ -25,9 +24,8 @@ def notice_serve(ctx) -> None:
         label=_("陈述申辩期限"),
         rule="APL-45",
         started_on=served_on,
-        compute=lambda: rules.statement_period_end(
-            notice_served_on=served_on, period_wd=period, is_working=is_working
-        ),
+        recipe="statement",
+        args={"from": served_on.isoformat(), "wd": int(period)},
     )
     if right.required:
         deadline_set(
@@ -36,7 +34,8 @@ def notice_serve(ctx) -> None:
             label=_("听证申请期限"),
             rule="APL-64",
             started_on=served_on,
-            compute=lambda: rules.hearing_request_due(notice_served_on=served_on, is_working=is_working),
+            recipe="hearing_request",
+            args={"from": served_on.isoformat()},
         )
 
 

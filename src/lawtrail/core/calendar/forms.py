@@ -87,3 +87,32 @@ class CalendarYearDefineForm(forms.ModelForm):
     def validate_unique(self):
         # Redefining an existing year is the service's decision (replace=True when editing).
         pass
+
+
+class YearNoticeForm(forms.Form):
+    """The State Council's notice of a year's holiday schedule, as the page takes it."""
+
+    holidays = forms.CharField(
+        label=gettext_lazy("法定节假日（放假日）"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+        help_text=gettext_lazy("每行一项：“2027-01-01 元旦”或“2027-02-06~2027-02-14 春节”。周末无需列出。"),
+    )
+    makeup_workdays = forms.CharField(
+        label=gettext_lazy("调休上班日"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=gettext_lazy("每行一项：“2027-02-20 春节”（须为周六或周日）。"),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("依据"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("如：国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕×号）"),
+    )
+
+    def clean_holidays(self):
+        return parse_day_lines(self.cleaned_data.get("holidays", ""))
+
+    def clean_makeup_workdays(self):
+        return parse_day_lines(self.cleaned_data.get("makeup_workdays", ""))

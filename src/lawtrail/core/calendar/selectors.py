@@ -93,6 +93,33 @@ def _view_covering(*days: dt.date) -> CalendarView:
     return view
 
 
+class ProvisionalCalendar:
+    """``is_working`` for deadlines that must not wait for next year's holiday schedule.
+
+    A covered year is read as it is; a year with no data is counted with weekends only, and the
+    year is remembered in ``missing`` so the caller marks the result provisional ("按周末推算") and
+    recomputes it when the year is defined. WD-1 still never guesses a holiday: a provisional date
+    is shown as such, and final only once the State Council's schedule is entered."""
+
+    def __init__(self) -> None:
+        self.view = CalendarView()
+        self.missing: set[int] = set()
+
+    def __call__(self, day: dt.date) -> bool:
+        if day.year not in self.view._stamps:
+            self.missing.add(day.year)
+            return day.weekday() < 5
+        return self.view.is_working(day)
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.missing)
+
+
+def year_covered(year: int) -> bool:
+    return CalendarYear.objects.filter(year=year).exists()
+
+
 def is_working_day(day: dt.date) -> bool:
     """WD-1: whether ``day`` is a working day (工作日 or 调休上班日)."""
     return CalendarView().is_working(day)
@@ -147,3 +174,21 @@ def calendar_special_days(year: int) -> list[Day]:
             kind__in=[Day.Kind.HOLIDAY, Day.Kind.MAKEUP],
         ).order_by("date")
     )
+
+
+def first_working_day_of_december(year: int) -> dt.date:
+    """The first working day of December ``year`` (weekdays when the year is not covered)."""
+    w = ProvisionalCalendar()
+    day = dt.date(year, 12, 1)
+    while not w(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def next_year_missing(today: dt.date) -> int | None:
+    """From the first working day of December, the next year when its schedule is not entered
+    (the State Council publishes it around then): administrators are told (issue 8)."""
+    nxt = today.year + 1
+    if today < first_working_day_of_december(today.year) or year_covered(nxt):
+        return None
+    return nxt

@@ -21,7 +21,7 @@ from lawtrail.core.errors import Conflict, PermissionDenied, ValidationFailed
 from lawtrail.core.journal.services import journal_append, journal_append_many, journal_snapshot
 from lawtrail.core.permissions import EVERYWHERE, Perm, has_perm
 
-from . import rules
+from . import listeners, rules
 from .journal_actions import CalendarJournal
 from .models import CalendarYear, Day, Source
 from .selectors import calendar_cache_clear
@@ -92,13 +92,22 @@ def calendar_year_seed(*, actor: Any = None, year: int) -> CalendarYear | None:
     cal_year = CalendarYear.objects.create(
         year=year, source=Source.PACKAGE, note=_("由 chinese-calendar 数据包导入"), defined_by=_user(actor)
     )
-    journal_append(actor=actor, action=CalendarJournal.YEAR_SEED, subject=cal_year, note=_summary(days))
+    moved = listeners.notify(year=year)
+    journal_append(
+        actor=actor, action=CalendarJournal.YEAR_SEED, subject=cal_year, note=_summary(days) + _moved(moved)
+    )
     transaction.on_commit(calendar_cache_clear)
+    cal_year.deadlines_moved = moved
     return cal_year
 
 
 def _user(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
+
+
+def _moved(moved: list) -> str:
+    """The journal note of a calendar change: how many running deadlines followed it."""
+    return f"；{len(moved)}个办案期限随之重新计算" if moved else ""
 
 
 def _summary(days: Iterable[Day]) -> str:
@@ -187,14 +196,16 @@ def calendar_year_define(
         cal_year.source, cal_year.note, cal_year.defined_by = Source.ADMIN, note, _user(actor)
         cal_year.stamp = uuid.uuid4()
         cal_year.save()
+    moved = listeners.notify(year=year)
     journal_append(
         actor=actor,
         action=CalendarJournal.YEAR_DEFINE if before is None else CalendarJournal.YEAR_REDEFINE,
         subject=cal_year,
         before=before,
-        note=_summary(days),
+        note=_summary(days) + _moved(moved),
     )
     transaction.on_commit(calendar_cache_clear)
+    cal_year.deadlines_moved = moved
     return cal_year
 
 
@@ -221,6 +232,10 @@ def calendar_day_set(*, actor: Any, day: dt.date, kind: str, holiday_name: str =
     row.save()
     cal_year.stamp = uuid.uuid4()
     cal_year.save(update_fields=["stamp", "updated_at"])
-    journal_append(actor=actor, action=CalendarJournal.DAY_SET, subject=row, before=before)
+    moved = listeners.notify(year=day.year)
+    journal_append(
+        actor=actor, action=CalendarJournal.DAY_SET, subject=row, before=before, note=_moved(moved)
+    )
     transaction.on_commit(calendar_cache_clear)
+    row.deadlines_moved = moved
     return row

@@ -8,4 +8,5 @@ app_name = "workcalendar"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("<int:year>/define/", views.define, name="define"),
 ]
