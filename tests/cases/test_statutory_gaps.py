@@ -157,6 +157,7 @@ def test_a_lead_with_a_future_act_date_or_an_end_before_its_start_is_refused(wor
 def test_on_the_spot_minors_and_limitation(world):
     young = person_id(71, born=D(2010, 3, 1))  # 16 on the day
     child = person_id(72, born=D(2013, 3, 1))  # 13
+
     def on_the_spot(**kw):
         return spot(world, **kw)
 

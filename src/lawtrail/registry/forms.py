@@ -192,7 +192,9 @@ class ViolationForm(forms.Form):
         initial=["person", "organisation"],
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("违法行为所适用的当事人（都不选视为两者均适用）；与当事人不符的，办案时不能适用该违法行为。"),
+        help_text=_(
+            "违法行为所适用的当事人（都不选视为两者均适用）；与当事人不符的，办案时不能适用该违法行为。"
+        ),
     )
 
 
