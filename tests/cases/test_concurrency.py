@@ -126,8 +126,9 @@ def test_two_approvers_on_the_same_step_one_wins_the_other_gets_409(world, carl,
     steps = list(ApprovalStep.objects.filter(approval=approval))
     assert [(s.actor_id, s.decision) for s in steps] == [(winner.pk, "approve")]
     assert CaseEvent.objects.filter(case=case, action="approval_approve").count() == 1
-    # the winner's approval, its step, the case and the event (and, once filed, the APL-60 deadline)
-    assert Entry.objects.count() - journal_before == (4 if len(levels) == 2 else 5)
+    # the winner's approval, its step, the case and the event (and, once filed, the lead's filing
+    # deadline met and the APL-60 deadline set)
+    assert Entry.objects.count() - journal_before == (4 if len(levels) == 2 else 6)
     approval.refresh_from_db()
     if len(levels) == 2:
         assert approval.level == 1 and approval.status == Approval.Status.PENDING
