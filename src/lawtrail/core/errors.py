@@ -169,6 +169,3 @@ class ApplicationErrorMiddleware:
         if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
             return JsonResponse(exc.as_dict(), status=exc.status)
         return render(request, "web/error.html", {"error": exc}, status=exc.status)
-
-
-# --------------------------------------------------------------------------- the API in a browser
