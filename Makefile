@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/lawtrail
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run dev jobs secret-key test test-pg setup deps deps-dev browser lint bench bench-serve deploy-test nginx clean
+.PHONY: run dev jobs secret-key test test-pg fuzz setup deps deps-dev browser live-tools fonts lint bench bench-serve deploy-test nginx clean
 
 $(UV):
 	$(PY) -m venv $(VENV)
@@ -25,7 +25,20 @@ node_modules: package.json package-lock.json
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
-setup: deps
+# Live video from drones and body cameras (lawtrail.live): Debian's nginx with the RTMP module
+# and ffmpeg (the device simulator, recordings remuxed on ingest). Installed when missing;
+# nginx is never started as a service here (the tests and `lawtrail live_nginx` run their own).
+live-tools:
+	@{ test -e /usr/lib/nginx/modules/ngx_rtmp_module.so && command -v ffmpeg >/dev/null; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-rtmp ffmpeg >/dev/null; }
+
+
+# Legal documents (issue 12): CJK faces (Noto Serif/Sans CJK, LXGW WenKai), HarfBuzz subsetting
+# (without libharfbuzz-subset0 a document takes seconds instead of 0.2 s) and poppler's pdftoppm
+# (the tests compare page images under two renderers).
+fonts:
+	@{ fc-list | grep -q "Noto Serif CJK SC" && fc-list | grep -q "LXGW WenKai" && ldconfig -p | grep -q libharfbuzz-subset && command -v pdftoppm >/dev/null; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fonts-lxgw-wenkai libharfbuzz-subset0 poppler-utils >/dev/null; }
+
+setup: deps fonts
 	$(BIN)/lawtrail setup
 
 # The production server (gunicorn; see `lawtrail serve --help`), with the periodic jobs beside it.
@@ -45,11 +58,16 @@ jobs: setup
 secret-key: deps
 	@$(BIN)/python -c "from lawtrail.config import ensure_secret_key_file, var_dir; ensure_secret_key_file(var_dir())"
 
-test: deps browser secret-key
+test: deps browser live-tools fonts secret-key
 	$(BIN)/pytest -n 2 -q
 
-test-pg: deps browser secret-key
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -q
+# Schemathesis over the whole API schema (fuzz/test_api_schema.py): no server error, documented
+# status codes and content types; bounded examples per operation (LAWTRAIL_FUZZ_EXAMPLES).
+fuzz: deps secret-key
+	$(BIN)/pytest fuzz -n 2 -q -p no:randomly --rootdir=. -c pyproject.toml
+
+test-pg: deps browser live-tools fonts secret-key
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
 
 # Debian's nginx for the deployment check (never started as a service here).
 nginx:
@@ -65,11 +83,11 @@ lint: deps
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
 
-bench: deps
+bench: deps secret-key
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)_bench} $(BIN)/python bench/run.py
 
 # The read API under the production server (gunicorn), 8 clients, against the trivial-endpoint baseline.
-bench-serve: deps
+bench-serve: deps secret-key
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)_prod_bench} $(BIN)/python bench/serve_read.py $(ARGS)
 
 clean:

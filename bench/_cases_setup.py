@@ -84,6 +84,7 @@ def bench_cases(n: int, *, seed: int = 3) -> int:
     from django.db import transaction
     from django.utils import timezone
 
+    from lawtrail.cases.deadlines import refresh_next_due
     from lawtrail.cases.models import Approval, Case, Deadline, Party
     from lawtrail.cases.services import approval_chain_for
     from lawtrail.registry import rules as registry_rules
@@ -217,6 +218,7 @@ def bench_cases(n: int, *, seed: int = 3) -> int:
             Through.objects.bulk_create(links, batch_size=batch)
             Party.objects.bulk_create(parties, batch_size=batch)
             Deadline.objects.bulk_create(deadlines, batch_size=batch)
+            refresh_next_due({d.case_id for d in deadlines})  # Case.next_due, as the services keep it
             Approval.objects.bulk_create(approvals, batch_size=batch)
         made += size
         print(f"  bench cases {have + made}/{n}", end="\r", flush=True)

@@ -215,12 +215,17 @@ KEYS = Path(tempfile.gettempdir()) / "lawtrail-prod-deploy-keys.json"
 
 
 def keys(reuse: bool) -> dict[str, str]:
-    """The deployment's secret key and journal key: new for a fresh database, kept for --reuse."""
+    """The deployment's secret key, journal key and personal-data keys (the same on every
+    instance, as in /etc/lawtrail/lawtrail.env): new for a fresh database, kept for --reuse."""
     if reuse and KEYS.exists():
-        return json.loads(KEYS.read_text())
+        kept = json.loads(KEYS.read_text())
+        if "LAWTRAIL_FIELD_KEYS" in kept:
+            return kept
     made = {
         "LAWTRAIL_SECRET_KEY": secrets.token_urlsafe(50),
         "LAWTRAIL_JOURNAL_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "LAWTRAIL_FIELD_KEYS": "k1:sm4:" + base64.b64encode(secrets.token_bytes(16)).decode(),
+        "LAWTRAIL_FIELD_LOOKUP_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
     }
     KEYS.write_text(json.dumps(made))
     KEYS.chmod(0o600)
@@ -533,7 +538,11 @@ for case in Case.objects.filter(agency=agency, benchmark_tier="normal", proposed
         tier = t
         violation = v.violation_id
         break
-assert tier is not None, "no demo case with a fine in the normal tier"
+if tier is None:  # a short demo: a violation of the agency's domains with a fine range in the normal tier
+    tier = BenchmarkTier.objects.filter(tier="normal", fine_max__isnull=False, multiple_max__isnull=True,
+        benchmark__violation__power__domain__in=agency.domains.all()).select_related("benchmark").order_by("id").first()
+    violation = tier.benchmark.violation_id if tier is not None else None
+assert tier is not None, "no violation with a fine in the normal tier"
 amount = int(tier.fine_min or 0) + 1
 body = ("91" + agency.division.code + "MA1234567")[:17]
 print(json.dumps({
@@ -541,7 +550,8 @@ print(json.dumps({
     "officer2": User.objects.get(username="officer2").pk,
     "violation": violation, "tier": "normal", "amount": str(amount),
     "act_date": (dt.date.today() - dt.timedelta(days=20)).isoformat(),
-    "party": {"kind": "organisation", "name": "石家庄某商贸有限公司", "credit_code": body + rules.credit_code_check_char(body)},
+    "party": {"kind": "organisation", "name": "石家庄某商贸有限公司", "credit_code": body + rules.credit_code_check_char(body),
+              "legal_representative": "张三", "address": "石家庄市长安区中山东路1号"},
 }))
 """
 
@@ -587,6 +597,12 @@ def main() -> int:
             LAWTRAIL_WEB_THREADS="4",
             LAWTRAIL_ACCESS_LOG_LEVEL="WARNING",
             LAWTRAIL_VAR_DIR=str(work / "var-setup"),
+            # one witness file for every process (production: outside var/, chattr +a): a checkpoint
+            # the worker signs must be in the file `lawtrail verify` reads (docs/operations.md)
+            LAWTRAIL_JOURNAL_WITNESS_FILE=str(work / "journal-witness.jsonl"),
+            # the agencies' signing keys and seals, one directory for every process (production:
+            # provisioned, read-only, LAWTRAIL_SIGNING_TEST_CA=0; docs/documents.md)
+            LAWTRAIL_SIGNING_DIR=str(work / "signing"),
             # static files are a build artefact (collectstatic at deploy), shared read-only
             LAWTRAIL_STATIC_ROOT=str(work / "static"),
         )

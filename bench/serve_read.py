@@ -7,7 +7,8 @@ Django against DATABASE_URL (default: scratch PostgreSQL ``lawtrail_prod_bench``
 migrated and filled on first use with the demo city and ``--n`` bulk-loaded cases — the
 fixture of ``cases_pages.py``, see ``_cases_setup.py``). The server is the one `make run`
 and production use — ``lawtrail serve`` (gunicorn, gthread, ``--workers`` × ``--threads``,
-DEBUG off, ``LAWTRAIL_DB_CONN_MAX_AGE=60``, access log on) — on 127.0.0.1:8120.
+DEBUG off, ``LAWTRAIL_DB_CONN_MAX_AGE=60``, access log on) — on 127.0.0.1:8120 (or
+``LAWTRAIL_BENCH_PORT``).
 
 Clients: 8, in 4 processes × 2 threads (so the client's GIL is not the bottleneck), each a
 keep-alive HTTP connection with the demo officer's API token, as nginx keeps its upstream
@@ -37,7 +38,7 @@ from pathlib import Path
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lawtrail_prod_bench")
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-PORT = 8120
+PORT = int(os.environ.get("LAWTRAIL_BENCH_PORT", "8120"))  # another port: LAWTRAIL_BENCH_PORT
 CLIENTS, PROCS = 8, 4
 
 
@@ -123,13 +124,12 @@ def main() -> int:
     setup()
     demo_city()
     total = bench_cases(args.n)
-    from rest_framework.authtoken.models import Token
-
     from lawtrail.cases.selectors import cases_in_scope
+    from lawtrail.core.accounts.services import token_issue
     from lawtrail.core.models import User
 
     officer = User.objects.get(username="officer")
-    token = Token.objects.get_or_create(user=officer)[0].key
+    token = token_issue(user=officer, name="bench")[1]  # an API token (only its digest is stored)
     ids = list(cases_in_scope(officer).order_by("?").values_list("pk", flat=True)[:500])
     endpoints = {
         "baseline /api/v1/calendar/years": ["/api/v1/calendar/years"],

@@ -4,11 +4,18 @@
     verify_checkpoint.py checkpoint  KEY.json CHECKPOINT.json
     verify_checkpoint.py inclusion   KEY.json PROOF.json
     verify_checkpoint.py consistency KEY.json PROOF.json
+    verify_checkpoint.py document    KEY.json PAGE-PROOF.json
 
 KEY.json        GET /api/v1/journal/public-key (get it once, by a channel you trust)
 CHECKPOINT.json GET /api/v1/journal/checkpoints/latest
 PROOF.json      GET /api/v1/journal/proofs/inclusion?entry=N[&size=M]
                 GET /api/v1/journal/proofs/consistency?first=A[&second=B]
+PAGE-PROOF.json the 下载验证材料 link of a public page: a published decision
+                (/disclosure/<id>/proof.json) or a credential (…/proof.json): the
+                inclusion proof plus the document the page shows. The entry commits
+                to the document: its note is "public-sha256:" + SHA-256 of the
+                document's canonical JSON (a decision), or its after-digest is (a
+                credential, whose row holds nothing private).
 
 A proof is checked against the signed checkpoint it carries (its signature is checked
 too); a proof for a size with no checkpoint is only checked against its own root.
@@ -111,7 +118,7 @@ def signed_root(key: dict, cp: dict | None, size: int, claimed: str) -> bytes:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 4 or argv[1] not in {"checkpoint", "inclusion", "consistency"}:
+    if len(argv) != 4 or argv[1] not in {"checkpoint", "inclusion", "consistency", "document"}:
         print(__doc__)
         return 2
     kind, key, doc = argv[1], json.load(open(argv[2])), json.load(open(argv[3]))
@@ -119,7 +126,14 @@ def main(argv: list[str]) -> int:
         check_checkpoint(key, doc)
         print(f"OK: checkpoint size {doc['size']} signed by {key['origin']}")
         return 0
-    if kind == "inclusion":
+    if kind == "document":
+        digest = hashlib.sha256(
+            json.dumps(doc["document"], ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+        ).hexdigest()
+        fields = json.loads(doc["leaf_data"])
+        if fields[9] != "public-sha256:" + digest and fields[8] != digest:
+            raise SystemExit("FAIL: the journal entry does not commit to this document (it was altered)")
+    if kind in ("inclusion", "document"):
         leaf = hashlib.sha256(b"\x00" + doc["leaf_data"].encode()).digest()
         if leaf.hex() != doc["leaf_hash"]:
             raise SystemExit("FAIL: leaf_hash is not the hash of leaf_data")
@@ -127,6 +141,8 @@ def main(argv: list[str]) -> int:
         proof = [bytes.fromhex(p) for p in doc["proof"]]
         if not inclusion_ok(leaf, doc["entry"], doc["tree_size"], proof, root):
             raise SystemExit("FAIL: inclusion proof does not lead to the root")
+        if kind == "document":
+            print(f"OK: the document is what entry #{doc['entry']} recorded ({fields[4]}, {fields[1]})")
         print(f"OK: entry #{doc['entry']} is in the tree of size {doc['tree_size']}")
         return 0
     first_root = signed_root(key, doc.get("first_checkpoint"), doc["first"], doc["first_root"])

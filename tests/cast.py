@@ -42,6 +42,7 @@ from .factories import (
     DomainFactory,
     StaffFactory,
     UserFactory,
+    journal_fixture_rows,
     make_credit_code,
     make_id_number,
 )
@@ -135,6 +136,7 @@ def build_cast() -> Cast:
             issued_on=dt.date(2024, 1, 1),
             expires_on=dt.date(2029, 12, 31),
         )
+    journal_fixture_rows()
     return cast
 
 

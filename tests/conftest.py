@@ -44,6 +44,12 @@ def _security_defaults(settings):
     settings.LAWTRAIL_DEMO_2FA_EXEMPT = False
 
 
+@pytest.fixture(autouse=True)
+def _journal_witness(settings, tmp_path):
+    """Each test's checkpoints are witnessed in a file of its own (docs/journal.md)."""
+    settings.LAWTRAIL_JOURNAL_WITNESS_FILE = str(tmp_path / "journal-witness.jsonl")
+
+
 def _force_login_both_factors(self, user, backend=None):
     """The test client's ``force_login`` stands for a completed login, second factor
     included (a confirmed TOTP device, marked verified in the session). The login flow
@@ -55,9 +61,15 @@ def _force_login_both_factors(self, user, backend=None):
     _original_force_login(self, user, backend)
     if user is None or not getattr(user, "pk", None):
         return
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-        user=user, name="test", confirmed=True
-    )
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        from django.db import transaction
+
+        from lawtrail.core.journal.services import journal_append
+
+        with transaction.atomic():  # as accounts.services does: `lawtrail verify` stays clean
+            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+            journal_append(actor=user, action="accounts:totp:confirm", subject=device)
     session = self.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()

@@ -79,3 +79,43 @@ def test_the_kernel_imports_no_app_above_it():
         if pattern.search(p.read_text(encoding="utf-8"))
     ]
     assert not offenders, offenders
+
+
+JOURNAL_WRITERS = {"journal_append", "journal_append_many", "journal_state"}
+
+
+def _literal_tag(node) -> bool:
+    import ast
+
+    return isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str))
+
+
+def test_journal_action_tags_are_enum_members_not_strings():
+    """Issue 7: a journal tag is a member of its app's enum (``journal_actions.py``), never a string
+    literal or an f-string typed at the call, so every tag can be listed and searched for."""
+    import ast
+
+    offenders = []
+    for path in SRC.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            where = f"{path.relative_to(SRC)}:{node.lineno}"
+            if name in JOURNAL_WRITERS:
+                offenders += [where for k in node.keywords if k.arg == "action" and _literal_tag(k.value)]
+            elif (
+                name == "journal_append_all"
+                and node.args
+                and isinstance(node.args[0], ast.List | ast.ListComp)
+            ):
+                items = node.args[0].elts if isinstance(node.args[0], ast.List) else [node.args[0].elt]
+                offenders += [
+                    where
+                    for t in items
+                    if isinstance(t, ast.Tuple) and len(t.elts) > 1 and _literal_tag(t.elts[1])
+                ]
+    assert not offenders, f"journal tags written as strings (use the app's journal_actions enum): {offenders}"

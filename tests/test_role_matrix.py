@@ -393,6 +393,7 @@ OTHERS: dict[tuple[str, str], tuple[Target, Any]] = {
     ("journal-proof-inclusion", "get"): (lambda c, s: ("/api/v1/journal/proofs/inclusion", None), PUBLIC),
     ("journal-proof-consistency", "get"): (lambda c, s: ("/api/v1/journal/proofs/consistency", None), PUBLIC),
     ("journal-public-key", "get"): (lambda c, s: ("/api/v1/journal/public-key", None), PUBLIC),
+    ("public-disclosures", "get"): (lambda c, s: ("/api/v1/public/disclosures", None), PUBLIC),
 }
 MATRIX.update(OTHERS)
 
@@ -607,6 +608,9 @@ def _cases_matrix() -> dict[tuple[str, str], tuple[Target, Any]]:
         )
         # APL-58: only the agency's reviewers review — the admin holds the permission, not the post
         overrides = {"admin": (403, 403)} if t.action == "review_pass" else None
+        if t.perm == Perm.CASE_HANDLE and t.scope == "case":
+            # APL-42: a handling step is taken by an officer of the case (CASE_ACTOR_NOT_OFFICER)
+            overrides = {"admin": (403, 403)}
         m[(f"cases-action-{t.action}", "post")] = (
             target,
             case_expect(t.perm, PASSED | {404} if own_404 else PASSED, overrides),
@@ -667,7 +671,8 @@ def _review_matrix() -> dict[tuple[str, str], tuple[Target, Any]]:
         ),
         ("review-submit", "post"): (
             lambda c, s: (f"{V}cases/{a_case(c, s, 'ready').pk}/submit", {}),
-            case_expect(Perm.CASE_HANDLE),
+            # APL-42: the step is taken by an officer of the case, which the admin is not
+            case_expect(Perm.CASE_HANDLE, overrides={"admin": (403, 403)}),
         ),
         ("review-history", "get"): (
             lambda c, s: (f"{V}cases/{a_case(c, s).pk}/history", None),
@@ -709,6 +714,350 @@ def _review_matrix() -> dict[tuple[str, str], tuple[Target, Any]]:
 
 
 MATRIX.update(_review_matrix())
+
+
+# ---- recording (执法全过程记录): files scoped like their cases; devices like their agency's cases.
+
+
+def _recording_matrix() -> dict[tuple[str, str], tuple[Target, Any]]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from lawtrail.cases.models import Evidence
+    from lawtrail.core.permissions import Perm
+    from lawtrail.core.vault.models import Blob
+    from lawtrail.recording.models import Device, Disposal, EvidenceFile
+    from tests.recording.conftest import jpeg
+
+    V = "/api/v1/recording/"
+
+    def a_file(c, s, **kw):
+        case = a_case(c, s, "investigating")
+        blob = Blob.objects.create(
+            sha256=("a" if s == A else "b") * 64,
+            sm3="c" * 64,
+            size=3,
+            media_type="image/jpeg",
+            created_at=timezone.now(),
+        )
+        return EvidenceFile.objects.create(
+            case=case,
+            blob=blob,
+            name="a.jpg",
+            media="photo",
+            uploaded_by=case.handler,
+            uploaded_at=timezone.now(),
+            **kw,
+        )
+
+    def an_evidence(c, s, file):
+        return Evidence.objects.create(
+            case=file.case,
+            kind="physical",
+            title="现场照片",
+            collected_on=dt.date(2026, 9, 1),
+            collected_by=file.case.handler,
+        )
+
+    def a_device(c, s):
+        return Device.objects.create(
+            serial=f"DEV-{s}",
+            kind="fixed_camera",
+            agency=agency(c, s),
+            registered_at=timezone.now(),
+            registered_by=c.admin,
+        )
+
+    def a_disposal(c, s):
+        f = a_file(c, s)
+        d = Disposal.objects.create(
+            file=f,
+            reason="保存期限届满",
+            basis="保存期限6年",
+            retention_ends_on=dt.date(2026, 1, 1),
+            requested_by=f.case.handler,
+            requested_at=timezone.now(),
+        )
+        return (f"{V}disposals/{d.pk}/decision", {"approve": False, "note": "仍需保存"})
+
+    def link_target(c, s):
+        f = a_file(c, s)
+        return (f"{V}files/{f.pk}/link", {"evidence_id": an_evidence(c, s, f).pk})
+
+    def a_transcript(c, s):
+        from lawtrail.recording.models import Transcript
+
+        case = a_case(c, s, "investigating")
+        return Transcript.objects.create(
+            case=case,
+            kind="inquiry",
+            started_at=timezone.now(),
+            place="询问室",
+            officer_1=case.handler,
+            officer_2=c.carol,
+            subject_name="王小明",
+            content="问：……答：……",
+            credentials_shown=True,
+            created_by=case.handler,
+            created_at=timezone.now(),
+        )
+
+    def transcript_create_target(c, s):
+        case = a_case(c, s, "investigating")
+        body = {
+            "kind": "inquiry",
+            "started_at": "2026-09-01T09:00:00+08:00",
+            "place": "询问室",
+            "officer_ids": [case.handler.pk, case.handler.pk],
+            "subject_name": "王小明",
+            "content": "问：……答：……",
+            "credentials_shown": True,
+        }
+        return (f"{V}cases/{case.pk}/transcripts", body)
+
+    def sign_target(c, s):
+        from tests.recording.test_transcripts import data_url, signature
+
+        return (
+            f"{V}transcripts/{a_transcript(c, s).pk}/signatures",
+            {"role": "party", "png": data_url(signature())},
+        )
+
+    return {
+        ("recording-case-files", "get"): (
+            lambda c, s: (f"{V}cases/{a_case(c, s, 'investigating').pk}/files", None),
+            case_expect(Perm.CASE_VIEW, allowed=200),
+        ),
+        ("recording-case-files", "post"): (
+            lambda c, s: (
+                f"{V}cases/{a_case(c, s, 'investigating').pk}/files",
+                {"file": SimpleUploadedFile("a.jpg", jpeg(), content_type="image/jpeg")},
+            ),
+            case_expect(Perm.CASE_HANDLE, allowed=201),
+        ),
+        ("recording-file", "get"): (
+            lambda c, s: (f"{V}files/{a_file(c, s).pk}", None),
+            case_expect(Perm.CASE_VIEW, allowed=200),
+        ),
+        ("recording-file-late-reason", "post"): (
+            lambda c, s: (f"{V}files/{a_file(c, s, late=True).pk}/late-reason", {"reason": "现场无网络"}),
+            case_expect(Perm.CASE_HANDLE, allowed=200),
+        ),
+        ("recording-file-link", "post"): (link_target, case_expect(Perm.CASE_HANDLE, allowed=200)),
+        ("recording-file-record-review", "post"): (
+            lambda c, s: (
+                f"{V}files/{a_file(c, s, record_review='pending').pk}/record-review",
+                {"passed": True},
+            ),
+            case_expect(Perm.CASE_REVIEW, allowed=200, overrides={"carol": (200, 404)}),
+        ),
+        ("recording-file-disposals", "get"): (
+            lambda c, s: (f"{V}files/{a_file(c, s).pk}/disposals", None),
+            case_expect(Perm.CASE_VIEW, allowed=200),
+        ),
+        # G118-9: the case is not archived (409) — who may ask is what is checked first
+        ("recording-file-disposals", "post"): (
+            lambda c, s: (f"{V}files/{a_file(c, s).pk}/disposals", {"reason": "保存期限届满"}),
+            case_expect(Perm.CASE_HANDLE, allowed=409),
+        ),
+        # only a 负责人 (分管领导/主要负责人) decides; the cast has none: 403 for all who see the case
+        ("recording-disposal-decision", "post"): (a_disposal, case_expect(Perm.CASE_VIEW, allowed=403)),
+        # 笔录 (APL-55, ACL-18): read like the case, made and signed by who may handle it
+        ("recording-case-transcripts", "get"): (
+            lambda c, s: (f"{V}cases/{a_case(c, s, 'investigating').pk}/transcripts", None),
+            case_expect(Perm.CASE_VIEW, allowed=200),
+        ),
+        # the same officer twice: APL-42 refuses it (400) — who may make one is answered first
+        ("recording-case-transcripts", "post"): (
+            transcript_create_target,
+            case_expect(Perm.CASE_HANDLE, allowed=400),
+        ),
+        ("recording-transcript", "get"): (
+            lambda c, s: (f"{V}transcripts/{a_transcript(c, s).pk}", None),
+            case_expect(Perm.CASE_VIEW, allowed=200),
+        ),
+        ("recording-transcript-signatures", "post"): (
+            sign_target,
+            case_expect(Perm.CASE_HANDLE, allowed=201),
+        ),
+        ("recording-transcript-refusal", "post"): (
+            lambda c, s: (
+                f"{V}transcripts/{a_transcript(c, s).pk}/refusal",
+                {"note": "当事人拒绝签名", "witness_name": "李四"},
+            ),
+            case_expect(Perm.CASE_HANDLE, allowed=200),
+        ),
+        # tus: a request without Tus-Resumable is refused (412) once the account is known; the
+        # protocol's permissions are tested with a real client in tests/recording/test_tus.py
+        ("recording-uploads", "post"): (lambda c, s: (V + "uploads", {}), everyone(412)),
+        ("recording-upload", "patch"): (lambda c, s: (V + "uploads/x", {}), everyone(412)),
+        ("recording-upload", "delete"): (lambda c, s: (V + "uploads/x", None), everyone(412)),
+        ("recording-devices", "get"): (lambda c, s: (V + "devices", None), everyone(200)),
+        ("recording-devices", "post"): (
+            lambda c, s: (V + "devices", {"serial": f"UAV-{s}", "kind": "drone", "agency": agency(c, s).pk}),
+            only({"grace": (201, 403), "admin": (201, 201)}),
+        ),
+        ("recording-device", "get"): (
+            lambda c, s: (f"{V}devices/{a_device(c, s).pk}", None),
+            case_expect(Perm.CASE_VIEW, allowed=200),
+        ),
+        ("recording-device", "patch"): (
+            lambda c, s: (f"{V}devices/{a_device(c, s).pk}", {"task": "巡查"}),
+            case_expect(Perm.CASE_CONFIGURE, allowed=200),
+        ),
+        ("recording-device-review", "post"): (
+            lambda c, s: (f"{V}devices/{a_device(c, s).pk}/review", {"passed": True}),
+            case_expect(Perm.CASE_REVIEW, allowed=200, overrides={"grace": (200, 404)}),
+        ),
+        ("recording-device-stream-key", "post"): (
+            lambda c, s: (f"{V}devices/{a_device(c, s).pk}/stream-key", {}),
+            case_expect(Perm.CASE_CONFIGURE, allowed=200),
+        ),
+    }
+
+
+# ---- legal documents (法律文书): scoped like the cases; making or signing needs CASE_HANDLE or
+# CASE_APPROVE of the agency; verification is public.
+
+
+def _documents_matrix() -> dict[tuple[str, str], tuple[Target, Any]]:
+    from lawtrail.core.permissions import Perm
+    from lawtrail.core.vault import vault_put
+    from lawtrail.documents.models import Document
+
+    D = "/api/v1/documents/"
+    from pypdf import PdfWriter
+
+    out = io.BytesIO()
+    blank = PdfWriter()
+    blank.add_blank_page(595, 842)
+    blank.write(out)
+    pdf = out.getvalue()
+
+    def a_document(c, s):
+        from django.utils import timezone
+
+        case = a_case(c, s, "decided")
+        blob = vault_put(io.BytesIO(pdf), actor=case.handler, media_type="application/pdf")
+        return Document.objects.create(
+            case=case,
+            kind="penalty_decision",
+            title="行政处罚决定书",
+            blob=blob,
+            issued_on=dt.date(2026, 9, 2),
+            issued_at=timezone.now(),
+            issued_by=case.handler,
+        )
+
+    def makers(allowed: Any = PASSED) -> dict[str, Any]:
+        out: dict[str, Any] = {"anon": 403}
+        for name in CAST_NAMES:
+            out[name] = tuple(
+                (
+                    allowed
+                    if (_may(name, Perm.CASE_HANDLE, side) or _may(name, Perm.CASE_APPROVE, side))
+                    else 403
+                )
+                if _may(name, Perm.CASE_VIEW, side)
+                else 404
+                for side in (A, B)
+            )
+        return out
+
+    return {
+        ("documents-case", "get"): (
+            lambda c, s: (f"{D}cases/{a_case(c, s, 'decided').pk}", None),
+            case_expect(Perm.CASE_VIEW, allowed=200),
+        ),
+        ("documents-preview", "get"): (
+            lambda c, s: (f"{D}cases/{a_case(c, s, 'decided').pk}/preview?kind=penalty_decision", None),
+            makers(),
+        ),
+        ("documents-issue", "post"): (
+            # the matrix case has no party: the APL-59 check refuses (400) after the permission
+            lambda c, s: (f"{D}cases/{a_case(c, s, 'decided').pk}/issue", {"kind": "penalty_decision"}),
+            makers(),
+        ),
+        ("documents-draft", "put"): (
+            lambda c, s: (
+                f"{D}cases/{a_case(c, s, 'decided').pk}/drafts/penalty_decision",
+                {"texts": {"reasoning": "当事人积极配合调查。"}},
+            ),
+            makers(),
+        ),
+        ("documents-detail", "get"): (
+            lambda c, s: (f"{D}{a_document(c, s).pk}", None),
+            case_expect(Perm.CASE_VIEW, allowed=200),
+        ),
+        ("documents-pdf", "get"): (
+            lambda c, s: (f"{D}{a_document(c, s).pk}/pdf", None),
+            case_expect(Perm.CASE_VIEW, allowed=200),
+        ),
+        ("documents-docx", "get"): (
+            lambda c, s: (f"{D}{a_document(c, s).pk}/docx", None),
+            case_expect(Perm.CASE_VIEW, allowed=200),
+        ),
+        ("documents-service", "post"): (
+            lambda c, s: (
+                f"{D}{a_document(c, s).pk}/services",
+                {"method": "direct", "recipient": "某某公司"},
+            ),
+            makers(),
+        ),
+        ("documents-countersign", "post"): (
+            lambda c, s: (f"{D}{a_document(c, s).pk}/signatures", {}),
+            makers(),
+        ),
+        ("documents-verify", "post"): (lambda c, s: (D + "verify", {"file": io.BytesIO(pdf)}), PUBLIC),
+        ("documents-verify-token", "get"): (
+            lambda c, s: (f"{D}verify/{a_document(c, s).token}", None),
+            PUBLIC,
+        ),
+    }
+
+
+# ---- the case file (一案一卷): read by whoever may see the case; a package still being sealed
+# answers 409 to them (the download of a sealed one is tested in tests/archive/).
+
+
+def _archive_matrix() -> dict[tuple[str, str], tuple[Target, Any]]:
+    from django.utils import timezone
+
+    from lawtrail.archive.models import ArchivePackage
+    from lawtrail.core.permissions import Perm
+    from lawtrail.core.vault.models import Blob
+
+    V = "/api/v1/archive/"
+
+    def a_package(c, s):
+        case = a_case(c, s, "archived")
+        blob = Blob.objects.create(
+            sha256=("d" if s == A else "e") * 64,
+            sm3="f" * 64,
+            size=2,
+            media_type="application/json",
+            created_at=timezone.now(),
+        )
+        ArchivePackage.objects.create(
+            case=case, manifest=blob, manifest_sha256=blob.sha256, created_at=timezone.now()
+        )
+        return case
+
+    return {
+        ("archive-case", "get"): (
+            lambda c, s: (f"{V}cases/{a_package(c, s).pk}", None),
+            case_expect(Perm.CASE_VIEW, allowed=200),
+        ),
+        ("archive-case-package", "get"): (
+            lambda c, s: (f"{V}cases/{a_package(c, s).pk}/package", None),
+            case_expect(Perm.CASE_VIEW, allowed=409),
+        ),
+    }
+
+
+MATRIX.update(_recording_matrix())
+MATRIX.update(_documents_matrix())
+MATRIX.update(_archive_matrix())
 
 
 def test_every_api_route_is_declared():

@@ -25,11 +25,12 @@ def _run(code: str, **env: str) -> subprocess.CompletedProcess:
 def test_redis_url_gives_a_working_shared_cache():
     key = f"lawtrail-test-{uuid.uuid4().hex}"
     wrote = _run(
-        f"from django.core.cache import cache; cache.set({key!r}, '执法', 30)",
+        f"from django.core.cache import cache; cache.set({key!r}, '执法', 600)",
         REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert wrote.returncode == 0, wrote.stderr
     # a second process reads what the first wrote: the cache really is Redis, not process memory
+    # (the key lives long enough for a loaded machine to start the second process)
     read = _run(
         f"from django.core.cache import cache; print(cache.get({key!r}))",
         REDIS_URL="redis://127.0.0.1:6379/0",

@@ -68,10 +68,16 @@ INSTALLED_APPS = [
     "lawtrail.core.accounts",
     "lawtrail.core.calendar",  # label: workcalendar
     "lawtrail.core.vault",  # content-addressed file store (evidence, documents, archives)
+    "lawtrail.core.notifications",  # 站内消息 and their channels (e-mail, SMS, 政务消息): docs/notifications.md
     "lawtrail.registry",
     "lawtrail.profiles",  # rule profiles: defined over the registry's divisions and agencies
     "lawtrail.cases",
     "lawtrail.review",
+    "lawtrail.disclosure",
+    "lawtrail.recording",
+    "lawtrail.live",  # drones and body cameras, live: RTMP ingest (nginx), telemetry topics, the simulator
+    "lawtrail.documents",  # 法律文书: filled, laid out to GB/T 9704, sealed, checked (issue 12)
+    "lawtrail.archive",  # 一案一卷: the archive package of an archived case, verify-archive (issue 10)
     "lawtrail.web",
     "lawtrail.demo",
     "lawtrail.ops",
@@ -134,6 +140,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+_PG = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if _PG and env_bool("LAWTRAIL_DB_PREPARED", True):
+    # Server-side binding: psycopg prepares a statement run 5 times on a connection, so PostgreSQL
+    # plans each of the hot reads once per connection instead of on every request (issue 14; with
+    # persistent connections, LAWTRAIL_DB_CONN_MAX_AGE). Behind a PgBouncer in transaction mode older
+    # than 1.21 (no prepared statements), set LAWTRAIL_DB_PREPARED=0 (docs/operations.md).
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let the embedded server and a CLI command share the file.
     DATABASES["default"]["OPTIONS"] = {
@@ -192,6 +205,13 @@ AXES_VERBOSE = False
 LAWTRAIL_SESSION_IDLE_MINUTES = env_int("LAWTRAIL_SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = env_int("LAWTRAIL_SESSION_MAX_HOURS", 12) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Field-level encryption of personal data (core/fieldcrypt.py, docs/security.md): keys from
+# LAWTRAIL_FIELD_KEYS + LAWTRAIL_FIELD_LOOKUP_KEY, else var/field-keys; new keys use this cipher.
+LAWTRAIL_FIELD_CIPHER = env_str("LAWTRAIL_FIELD_CIPHER", "sm4")
+# Plausible dates (core/inputs.py date_plausible): no record carries a date before this or more
+# than so many years after today (a typing error like 0001-01-01 or 9999-12-31 is refused).
+LAWTRAIL_DATE_EARLIEST = dt.date.fromisoformat(env_str("LAWTRAIL_DATE_EARLIEST", "1949-10-01"))
+LAWTRAIL_DATE_FUTURE_YEARS = env_int("LAWTRAIL_DATE_FUTURE_YEARS", 30)
 LAWTRAIL_API_TOKEN_TTL_HOURS = env_int("LAWTRAIL_API_TOKEN_TTL_HOURS", 24)
 LAWTRAIL_AUTH_EVENT_RETENTION_DAYS = env_int("LAWTRAIL_AUTH_EVENT_RETENTION_DAYS", 400)
 
@@ -214,11 +234,30 @@ STATIC_URL = "/static/"
 # collectstatic's output (`lawtrail setup`): a build artefact that several instances may share.
 STATIC_ROOT = Path(env_str("LAWTRAIL_STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# The address the public reaches this site at: the QR code of an issued document points to its
+# verification page there (/verify/documents/<token>).
+LAWTRAIL_PUBLIC_URL = env_str("LAWTRAIL_PUBLIC_URL", "http://127.0.0.1:8000")
+# where notifications go besides the in-app list: dotted paths of channel classes
+# (lawtrail.core.notifications.channels; docs/notifications.md). Default: a log line only.
+LAWTRAIL_NOTIFY_CHANNELS = env_list(
+    "LAWTRAIL_NOTIFY_CHANNELS", ["lawtrail.core.notifications.channels.LogChannel"]
+)
+# Per-agency signing keys, certificates and seal images (documents/signing.py): <dir>/<agency id>/
+LAWTRAIL_SIGNING_DIR = Path(env_str("LAWTRAIL_SIGNING_DIR", str(VAR_DIR / "signing")))
+# Missing agency keys are made under a generated test CA (the demo); production turns this off
+# and installs each agency's key, certificate and seal image (docs/documents.md).
+LAWTRAIL_SIGNING_TEST_CA = env_bool("LAWTRAIL_SIGNING_TEST_CA", True)
+# An RFC 3161 time-stamping authority: PAdES B-T when set, B-B otherwise.
+LAWTRAIL_TSA_URL = env_str("LAWTRAIL_TSA_URL", "")
 # Front-end packages come from the npm registry (package.json + lock); only the built
 # files we use are exposed, never node_modules as a whole.
 STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    ("vendor/tom-select", BASE_DIR / "node_modules" / "tom-select" / "dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),  # the live map (lawtrail.live)
+    ("vendor/hls.js", BASE_DIR / "node_modules" / "hls.js" / "dist"),  # live video in the page
 ]
 STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
 MEDIA_URL = "/media/"
@@ -269,6 +308,19 @@ STORAGES = {
 LAWTRAIL_VAULT_STAGING_DIR = Path(env_str("LAWTRAIL_VAULT_STAGING_DIR", str(VAR_DIR / "vault-staging")))
 WHITENOISE_MAX_AGE = 3600
 
+# Drones and body cameras, live (lawtrail.live; docs/recording.md "Live"). Devices publish video
+# to nginx's RTMP module (deploy/nginx/lawtrail-rtmp.conf), which writes HLS and recordings here;
+# telemetry arrives over MQTT (topic layout: lawtrail/live/topics.py).
+LAWTRAIL_LIVE_HLS_DIR = Path(env_str("LAWTRAIL_LIVE_HLS_DIR", str(VAR_DIR / "live" / "hls")))
+LAWTRAIL_LIVE_RECORD_DIR = Path(env_str("LAWTRAIL_LIVE_RECORD_DIR", str(VAR_DIR / "live" / "rec")))
+LAWTRAIL_LIVE_RTMP_URL = env_str("LAWTRAIL_LIVE_RTMP_URL", "rtmp://127.0.0.1:1935/live")  # shown to devices
+# the nginx callbacks' path token (default: derived from SECRET_KEY)
+LAWTRAIL_LIVE_RTMP_TOKEN = env_str("LAWTRAIL_LIVE_RTMP_TOKEN", "")
+LAWTRAIL_MQTT_URL = env_str("LAWTRAIL_MQTT_URL", "mqtt://127.0.0.1:1883")
+LAWTRAIL_MQTT_PREFIX = env_str("LAWTRAIL_MQTT_PREFIX", "lawtrail")
+# behind nginx: the internal location that serves the HLS directory (X-Accel-Redirect), e.g. /_live_hls/
+LAWTRAIL_LIVE_HLS_ACCEL = env_str("LAWTRAIL_LIVE_HLS_ACCEL", "")
+
 _REDIS_URL = env_str("REDIS_URL", "")
 CACHES = {
     "default": (
@@ -302,7 +354,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "lawtrail.core.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "lawtrail.core.errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"auth": env_str("LAWTRAIL_AUTH_RATE", "30/min")},
@@ -320,6 +372,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "每个错误响应都带稳定的错误码 `code` 与中文说明 `message`。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # answers every operation can give (control characters, authentication, unknown ids …) are
+    # documented once for all (core/api_schema.py), so the schema matches what is returned
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lawtrail.core.api_schema.document_common_errors",
+    ],
     # the docs page loads Swagger UI from our own static files, never from a CDN
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -335,6 +393,11 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "lawtrail.core.permissions.Role",
         "ProfileLevelEnum": "lawtrail.profiles.models.Profile.Level",
         "DayKindEnum": "lawtrail.core.calendar.models.Day.Kind",
+        "DeviceKindEnum": "lawtrail.recording.models.Device.Kind",
+        "DeviceReviewEnum": "lawtrail.recording.models.Device.Review",
+        "CustodyEventKindEnum": "lawtrail.recording.models.CustodyEvent.Kind",
+        "TranscriptKindEnum": "lawtrail.recording.transcript_models.Transcript.Kind",
+        "TranscriptSignatureRoleEnum": "lawtrail.recording.transcript_models.TranscriptSignature.Role",
     },
 }
 
@@ -343,6 +406,18 @@ SPECTACULAR_SETTINGS = {
 LAWTRAIL_JOURNAL_KEY = env_str("LAWTRAIL_JOURNAL_KEY", "")
 LAWTRAIL_JOURNAL_KEY_FILE = Path(env_str("LAWTRAIL_JOURNAL_KEY_FILE", str(VAR_DIR / "journal-ed25519.key")))
 LAWTRAIL_JOURNAL_LOG_ORIGIN = env_str("LAWTRAIL_JOURNAL_LOG_ORIGIN", "lawtrail.local/journal")
+# A separate signer process holding the key (`lawtrail signer serve`; docs/journal.md):
+# http://127.0.0.1:PORT or unix:///path/to/socket. When set, the key above is not used.
+LAWTRAIL_JOURNAL_SIGNER_URL = env_str("LAWTRAIL_JOURNAL_SIGNER_URL", "")
+# Every checkpoint is also appended to this file (O_APPEND; production: outside var/, on a
+# filesystem the application cannot rewrite — `chattr +a`, another host's mount); verify
+# requires the database's checkpoints to agree with it.
+LAWTRAIL_JOURNAL_WITNESS_FILE = env_str(
+    "LAWTRAIL_JOURNAL_WITNESS_FILE", str(VAR_DIR / "journal-witness.jsonl")
+)
+# Key of the per-entry authentication code (HMAC-SHA256 of the leaf): an entry appended by
+# someone holding only database rights has none. Default: derived from SECRET_KEY.
+LAWTRAIL_JOURNAL_MAC_KEY = env_str("LAWTRAIL_JOURNAL_MAC_KEY", "")
 
 # --- secure defaults (docs/security.md) -------------------------------------------------------
 # One switch for deployments behind TLS (nginx terminates it and sets X-Forwarded-Proto).
@@ -434,3 +509,12 @@ LAWTRAIL_OUTBOX_SWEEP_GRACE = env_int("LAWTRAIL_OUTBOX_SWEEP_GRACE", 30)
 # /metrics: Prometheus text. When LAWTRAIL_METRICS_TOKEN is set, a scraper must send it as a
 # bearer token; nginx (deploy/nginx) also keeps /metrics to the local network.
 LAWTRAIL_METRICS_TOKEN = env_str("LAWTRAIL_METRICS_TOKEN", "")
+
+# Public portal (disclosure): requests per client address on every public endpoint, and on
+# credential lookup by number (low: walking sequential numbers must not harvest the register).
+LAWTRAIL_PUBLIC_RATE = env_str("LAWTRAIL_PUBLIC_RATE", "300/m")
+LAWTRAIL_LOOKUP_RATE = env_str("LAWTRAIL_LOOKUP_RATE", "10/m")
+# The nightly 双公示 export (docs/disclosure.md): a directory of JSON files, one per day.
+LAWTRAIL_DISCLOSURE_EXPORT_DIR = env_str(
+    "LAWTRAIL_DISCLOSURE_EXPORT_DIR", str(VAR_DIR / "exports" / "disclosure")
+)

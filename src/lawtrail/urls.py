@@ -4,6 +4,8 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from lawtrail.core.accounts import views as account_views
+from lawtrail.disclosure import limits as disclosure_limits
+from lawtrail.review import views as review_views
 
 admin.site.site_header = "LawTrail 系统管理"
 admin.site.site_title = "LawTrail 系统管理"
@@ -18,6 +20,10 @@ api_v1 = [
     path("registry/", include("lawtrail.registry.api_urls")),
     path("cases/", include("lawtrail.cases.api_urls")),
     path("review/", include("lawtrail.review.api_urls")),
+    path("public/", include("lawtrail.disclosure.api_urls")),
+    path("recording/", include("lawtrail.recording.api_urls")),
+    path("documents/", include("lawtrail.documents.api_urls")),
+    path("archive/", include("lawtrail.archive.api_urls")),
 ]
 
 urlpatterns = [
@@ -36,6 +42,20 @@ urlpatterns = [
     path("backoffice/registry/", include("lawtrail.registry.urls")),
     path("backoffice/cases/", include("lawtrail.cases.urls")),
     path("backoffice/review/", include("lawtrail.review.urls")),
+    path("backoffice/disclosure/", include("lawtrail.disclosure.urls")),
+    # 事前公开 of legal review: the 目录清单 at a public address (the same page as under /backoffice/review/)
+    path(
+        "disclosure/review-criteria/<int:agency_id>/",
+        disclosure_limits.public("criteria")(review_views.public_criteria),
+        name="review-public-criteria",
+    ),
+    path("disclosure/", include("lawtrail.disclosure.public_urls")),
+    path("backoffice/recording/", include("lawtrail.recording.urls")),
+    path("backoffice/documents/", include("lawtrail.documents.urls")),
+    path("backoffice/live/", include("lawtrail.live.urls")),
+    path("live/rtmp/", include("lawtrail.live.callback_urls")),  # nginx-rtmp's callbacks (token in the path)
+    path("backoffice/archive/", include("lawtrail.archive.urls")),
+    path("verify/documents/", include("lawtrail.documents.public_urls")),
     path("verify/", include("lawtrail.registry.public_urls")),
     path("", include("lawtrail.ops.urls")),  # /healthz, /readyz, /metrics
     path("", include("lawtrail.web.urls")),

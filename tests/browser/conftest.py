@@ -21,6 +21,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=zh-CN",  # as the users' browsers are; the pages must not depend on it (dates: core.widgets)
 ]
 
 
@@ -69,3 +70,15 @@ def log_in(page, live_server, username: str, next_path: str, password: str | Non
         page.fill("input[name=token]", f"{totp(device.bin_key):06d}")
         page.click("button[type=submit]")
     page.wait_for_url(live_server.url + next_path)
+
+
+def pick(scope, name: str, text: str) -> None:
+    """Choose ``text`` in the searchable people picker (tom-select) of ``select[name=name]``:
+    type part of the name and take the option offered."""
+    control = scope.locator(f"select[name={name}] + .ts-wrapper")
+    control.locator(".ts-control").click()
+    control.locator("input").first.fill(text)
+    option = control.locator(".ts-dropdown .option", has_text=text).first
+    option.click()
+    # a multi-select keeps its dropdown open: close it so it covers nothing
+    control.locator("input").first.press("Escape")

@@ -16,7 +16,7 @@ import time_machine
 
 from lawtrail.core.calendar.services import calendar_year_seed
 from lawtrail.registry.models import Benchmark, BenchmarkTier, LegalBasis, PowerItem, RoleGrant, Violation
-from tests.factories import CredentialFactory, StaffFactory, UserFactory, make_id_number
+from tests.factories import CredentialFactory, StaffFactory, UserFactory, journal_fixture_rows, make_id_number
 
 TODAY = dt.datetime(2026, 9, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
@@ -85,4 +85,5 @@ def world(cast, frozen_today) -> CaseWorld:
     )
     for tier, lo, hi in (("lenient", 50000, 65000), ("normal", 65000, 85000), ("severe", 85000, 100000)):
         BenchmarkTier.objects.create(benchmark=bm, tier=tier, fine_min=lo, fine_max=hi)
+    journal_fixture_rows()  # the set-up's rows; what the test does is checked by verify
     return CaseWorld(cast, andy, leaders[0], leaders[1], violation, leaders[2])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +12,13 @@ from lawtrail.cases.models import CaseEvent
 from lawtrail.core.errors import ApplicationError
 from lawtrail.core.journal.models import Entry
 from lawtrail.profiles.services import profile_ensure, profile_value_set
+from lawtrail.recording import services as recording
 from tests.factories import make_credit_code, make_id_number
+
+#: a 2-second body-camera clip (H.264 + AAC, 10 KB), the demo's too
+SAMPLE_RECORDING = (
+    Path(__file__).resolve().parents[2] / "src" / "lawtrail" / "demo" / "data" / "bodycam-sample.mp4"
+)
 
 
 def refused(code, fn, **kw):
@@ -34,6 +41,14 @@ def refused_step(code, actor, case, action, on=None, **data):
     assert type(case).objects.get(pk=case.pk).state == before_state
     assert CaseEvent.objects.filter(case_id=case.pk).count() == n
     return err
+
+
+def recorded(actor, case, action="measure_take", **kw):
+    """G118-8: the officer uploads the audio-video recording of an on-site act (查封扣押 …) for the
+    step before taking it; the step links it (``lawtrail.recording.gates``)."""
+    return recording.evidence_file_add(
+        actor=actor, case=case, path=SAMPLE_RECORDING, name="执法记录仪录像.mp4", step=action, **kw
+    )
 
 
 def journaled(case, action) -> bool:
@@ -76,7 +91,12 @@ def new_case(world, *, act_date=dt.date(2026, 8, 20), complex_case=False):
         complex_case=complex_case,
     )
     svc.party_add(
-        actor=c.alice, case=case, kind="organisation", name="石家庄某某商贸有限公司", credit_code=org_code()
+        actor=c.alice,
+        case=case,
+        kind="organisation",
+        name="石家庄某某商贸有限公司",
+        credit_code=org_code(),
+        address="石家庄市长安区中山东路1号",  # APL-59: the decision names the party's address
     )
     return case
 

@@ -10,6 +10,7 @@ import time_machine
 
 from lawtrail.cases import api, workflow
 from lawtrail.cases import services as svc
+from lawtrail.cases.deadlines import refresh_next_due
 from lawtrail.cases.models import Deadline, State
 from lawtrail.core.permissions import Perm
 from tests.cases.walk import C, Walk
@@ -164,6 +165,7 @@ def test_case_list_filters(world):
         started_on=dt.date(2026, 8, 1),
         due_on=dt.date(2026, 8, 31),
     )
+    refresh_next_due([b.pk])  # a deadline written by hand, not through cases.deadlines
     w = Walk(c.admin)
 
     def ids(**q):
@@ -209,7 +211,9 @@ def test_detail_shows_a_provisional_deadline_with_its_reason_and_todo_has_due_da
     svc.approval_act(actor=world.paula, case_id=other.pk, decision="approve")
     todo = Walk(c.admin).ok(c.alice, "get", C + "todo")
     assert [t["case"]["id"] for t in todo][:2] == [other.pk, case.pk]  # soonest first
-    assert todo[0]["due_on"] == "2026-11-30" and todo[0]["what"] == "调查取证"
+    assert (
+        todo[0]["due_on"] == "2026-11-30" and todo[0]["what"] == "登记证据、调查终结"
+    )  # the task, not the state (issue 9)
 
 
 def test_detail_lists_the_actions_the_user_may_take(world):
@@ -246,7 +250,8 @@ def test_schema_documents_each_action_with_its_rule_and_error_codes(client):
     schema = SchemaGenerator().get_schema(request=None, public=True)
     op = schema["paths"]["/api/v1/cases/{id}/actions/hearing_schedule"]["post"]
     assert op["summary"] == "通知听证（APL-64）"
-    assert set(op["responses"]) == {"200", "400", "403", "404", "409"}
+    # 415: a body of another media type (documented for every operation with a body: core/api_schema.py)
+    assert set(op["responses"]) == {"200", "400", "403", "404", "409", "415"}
     assert "CASE_HEARING_CHAIR_IS_INVESTIGATOR" in op["responses"]["400"]["description"]
     assert "CASE_STATE_CONFLICT" in op["responses"]["409"]["description"]
     body = op["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]

@@ -90,6 +90,7 @@ PERSON = {
     "kind": "person",
     "name": "王某",
     "id_number": make_id_number(55, "130102", born=dt.date(1990, 5, 4)),
+    "address": "石家庄市长安区中山东路1号",  # APL-59: the decision names the party's address
 }
 
 
@@ -250,7 +251,8 @@ def test_penalty_case_from_lead_to_archive_through_the_api(world, extra_people, 
     w.refused(bob, "post", party, PERSON, status=404, code="CASE_NOT_FOUND")
     case = w.ok(alice, "post", party, PERSON, status=201)
     assert (
-        case["parties"][0]["birth_date"] == "1990-05-04"
+        "birth_date" not in case["parties"][0]  # issue 13: the age, never the birth date, beside the mask
+        and isinstance(case["parties"][0]["age"], int)
         and "********" in case["parties"][0]["id_number_masked"]
     )
 
@@ -272,7 +274,7 @@ def test_penalty_case_from_lead_to_archive_through_the_api(world, extra_people, 
     w.decide_refused(carol, cid, "approve", 409, "APPROVAL_NOT_PENDING")
     w.act(alice, cid, "filing_submit", state=S.FILING)
     todo = w.ok(carol, "get", f"{C}todo")
-    assert any(t["case"]["id"] == cid and "待我审批" in t["what"] for t in todo)
+    assert any(t["case"]["id"] == cid and t["what"] == "审批立案" for t in todo)
     w.decide_refused(quentin, cid, "approve", 403, "APPROVAL_NOT_YOUR_LEVEL")
     w.decide_refused(carol, cid, "overrule", 400, "APPROVAL_DECISION_UNKNOWN")
     w.decide_refused(carol, cid, "send_back", 400, "REASON_REQUIRED")
@@ -572,6 +574,8 @@ def test_penalty_case_from_lead_to_archive_through_the_api(world, extra_people, 
         and case["fine_amount"] == "80000.00"
         and case["decided_on"] == "2026-09-16"
     )
+    # APL-59: the decision document has its own number, apart from the case number (GB/T 9704)
+    assert case["decision_number"] == "长市监处罚〔2026〕1号" != case["number"]
     assert any(d["kind"] == "service" and d["active"] and d["rule"] == "APL-61" for d in case["deadlines"])
 
     # ------------------------------------------------------------ service (APL-61), payment (APL-66/67/72)
@@ -614,6 +618,7 @@ def test_penalty_case_from_lead_to_archive_through_the_api(world, extra_people, 
 
     # ------------------------------------------------------------ what the API shows at the end
     assert case["closed_on"] == "2026-09-16" and case["archived_on"] == "2026-09-16"
+    assert case["archive_number"] == "长市监-2026-D30-0001"  # DA/T 22: 全宗号—年度—保管期限—件号
     assert not [d for d in case["deadlines"] if d["active"]]
     timeline = [e["action"] for e in case["timeline"]]
     assert timeline[0] == "register" and timeline[-1] == "archive"

@@ -21,7 +21,7 @@ from lawtrail.cases.models import Deadline, Measure
 from lawtrail.core.calendar.models import CalendarYear
 from lawtrail.core.calendar.services import calendar_year_define
 from lawtrail.core.journal.models import Entry
-from tests.cases.procedure_kit import new_case, step
+from tests.cases.procedure_kit import new_case, recorded, step
 from tests.cases.test_measures import requested, take_kw
 from tests.cases.test_procedures_on_the_spot import spot
 
@@ -53,6 +53,8 @@ def test_decision_deadline_into_2027_is_provisional_and_extension_allowed(world,
     d = case.deadlines.get(kind="decision", active=True)
     # 12 Oct + 90 days = Sun 10 Jan 2027 → Mon 11 Jan counting weekends only (WD-3, provisional)
     assert d.due_on == D(2027, 1, 11) and d.provisional and "2027年法定节假日安排尚未录入" in d.pending_reason
+    # counted in calendar days: the nominal last day is certain and shown; only the roll-forward waits
+    assert "期限届满日为2027-01-10（按日计算，已确定）" in d.pending_reason and "顺延待定" in d.pending_reason
     with at(D(2026, 12, 7)):
         case = step(c.alice, case, "extension_request", days=30, reason="案情复杂，需鉴定")
         assert case.extension_requested_days == 30  # not refused with CASE_DEADLINE_PAUSED
@@ -67,6 +69,7 @@ def test_payment_after_17_december_is_recorded(world, no_2027):
         case = spot(world, amount="200", act_date=D(2026, 12, 18))
         payment = case.deadlines.get(kind="payment", active=True)
         assert payment.due_on == D(2027, 1, 4) and payment.provisional  # 18 Dec + 15 = 2 Jan (Sat) → Mon
+        assert "期限届满日为2027-01-02" in payment.pending_reason
         assert guards.payment_due_of(case) == payment.due_on  # what is enforced is what is shown
         case = step(c.alice, case, "payment_record", amount="200", paid_on="2026-12-18")
     assert case.paid_amount == 200
@@ -78,6 +81,7 @@ def test_seizure_extension_into_2027_does_not_crash(world, no_2027):
     with at(D(2026, 12, 1)):
         m = requested(world, case)
         step(world.quentin, case, "measure_approve", measure_id=m.pk)
+        recorded(c.alice, case)
         step(
             c.alice,
             case,
@@ -92,6 +96,7 @@ def test_seizure_extension_into_2027_does_not_crash(world, no_2027):
     m.refresh_from_db()
     dl = case.deadlines.get(kind=f"measure:{m.pk}", active=True)
     assert m.period_end == dl.due_on == D(2027, 2, 1) and dl.provisional  # 30 Jan (Sat) → Mon 1 Feb
+    assert "期限届满日为2027-01-30" in dl.pending_reason  # 30 + 30 days (ACL-25): certain
 
 
 def test_defining_2027_makes_the_deadlines_final_and_says_how_many_moved(world, no_2027):
@@ -126,6 +131,7 @@ def test_a_measure_period_follows_the_calendar(world, no_2027):
     with at(D(2026, 12, 10)):
         m = requested(world, case)
         step(world.quentin, case, "measure_approve", measure_id=m.pk)
+        recorded(c.alice, case)
         step(
             c.alice,
             case,
@@ -138,6 +144,27 @@ def test_a_measure_period_follows_the_calendar(world, no_2027):
     calendar_year_define(actor=c.admin, year=2027, holidays=[(D(2027, 1, 11), "测试假期")])
     m.refresh_from_db()
     assert m.period_end == D(2027, 1, 12) == case.deadlines.get(kind=f"measure:{m.pk}", active=True).due_on
+
+
+def test_a_working_day_period_is_counted_with_weekends_only_and_says_so(world, no_2027):
+    from lawtrail.cases import deadlines
+
+    case = filed_in_october(world)
+    d = deadlines.deadline_set(
+        case,
+        kind="test:wd",
+        label="测试期限",
+        rule="WD-1",
+        started_on=D(2026, 12, 24),
+        recipe="working_days",
+        args={"from": "2026-12-24", "n": 10},
+    )
+    # 24 Dec + 10 WD: 25, 28–31 Dec, then 4–8 Jan 2027 counted with weekends only (1 Jan a Friday)
+    assert d.due_on == D(2027, 1, 7) and d.provisional
+    assert d.pending_reason.startswith("按周末推算的暂定日期") and "届满日为" not in d.pending_reason
+    calendar_year_define(actor=world.cast.admin, year=2027, holidays=[(D(2027, 1, 1), "元旦")])
+    d.refresh_from_db()
+    assert d.due_on == D(2027, 1, 8) and not d.provisional and d.pending_reason == ""
 
 
 def test_the_administrator_is_told_from_the_first_working_day_of_december(world, no_2027, client):

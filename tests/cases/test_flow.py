@@ -60,6 +60,7 @@ def test_penalty_case_from_lead_to_archive(world):
         name="石家庄市长安区某餐饮店",
         credit_code=make_credit_code(123456, "130102"),
         legal_representative="张某",
+        address="石家庄市长安区中山东路1号",  # APL-59: the decision names the party's address
     )
     refused(
         "CASE_NOT_FOUND", step, actor=c.bob, case=case, action="filing_submit"

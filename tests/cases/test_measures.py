@@ -7,7 +7,7 @@ import time_machine
 
 from lawtrail.cases.models import Measure
 from lawtrail.core.journal.models import Entry
-from tests.cases.procedure_kit import filed_case, journaled, refused_step, set_profile, step
+from tests.cases.procedure_kit import filed_case, journaled, recorded, refused_step, set_profile, step
 
 TZ = "+08:00"
 
@@ -67,6 +67,7 @@ def test_measure_prior_approval_take_extend_release(world):
         measure_id=m.pk,
         **take_kw(world, started_at=f"2026-09-01T09:00{TZ}"),
     )
+    recorded(c.alice, case)
     step(c.alice, case, "measure_take", measure_id=m.pk, **take_kw(world))
     m.refresh_from_db()
     # 1 Sep + 30 days = 1 Oct, National Day: rolled forward to the first working day (WD-3)
@@ -144,6 +145,7 @@ def test_ACL_17_18_measure_checklist(world, approved, over, code):
 )
 def test_ACL_18_refusal_noted_or_witness(world, approved, over, ok):
     case, m = approved
+    recorded(world.cast.alice, case)
     step(world.cast.alice, case, "measure_take", measure_id=m.pk, **take_kw(world, **over))
     m.refresh_from_db()
     assert m.status == Measure.Status.TAKEN
@@ -194,6 +196,7 @@ def test_ACL_43_no_measures_at_night_or_on_holidays(world, started_at, emergency
     if code:
         refused_step(code, c.alice, case, "measure_take", on=on, **kw)
     else:
+        recorded(c.alice, case)
         step(c.alice, case, "measure_take", on=on, **kw)
         assert case.measures.filter(status="taken").count() == 1
 
@@ -218,6 +221,7 @@ def test_ACL_19_emergency_measure_post_approval_within_24_hours(world):
     c = world.cast
     case = filed_case(world)
     kw = dict(kind="seal", items="生产车间一间", reason="证据可能灭失", emergency=True)
+    recorded(c.alice, case)
     step(c.alice, case, "measure_take", **kw, **take_kw(world, started_at=f"2026-09-01T10:00{TZ}"))
     m = case.measures.get()
     assert m.emergency and m.status == Measure.Status.TAKEN and m.approved_at is None
@@ -243,6 +247,7 @@ def test_ACL_19_emergency_measure_refused_is_released_at_once(world):
     c = world.cast
     case = filed_case(world)
     kw = dict(kind="seize", items="货车一辆", reason="可能转移", emergency=True)
+    recorded(c.alice, case)
     step(c.alice, case, "measure_take", **kw, **take_kw(world))
     m = case.measures.get()
     refused_step("REASON_REQUIRED", world.quentin, case, "measure_reject", measure_id=m.pk)
@@ -321,6 +326,7 @@ def test_ACL_28_case_not_closed_with_a_measure_open(world):
     step(c.alice, case, "on_the_spot_file")
     m = requested(world, case)
     step(world.quentin, case, "measure_approve", measure_id=m.pk)
+    recorded(c.alice, case)
     step(c.alice, case, "measure_take", measure_id=m.pk, **take_kw(world))
     case = step(c.alice, case, "execution_complete")
     refused_step("CASE_MEASURES_OPEN", c.carol, case, "close")
@@ -338,6 +344,6 @@ def test_head_sees_measures_extensions_and_recusals_in_todo(world):
     step(c.alice, case, "recusal_request", account_id=world.andy.pk, role="officer", reason="利害关系")
     whats = sorted(str(t.what) for t in selectors.todo_for(world.quentin))
     # measures and extensions are approvals found by their current level (listed once each)
-    assert whats == ["回避申请（待我决定）", "延长办案期限审批（待我审批）", "强制措施审批：扣押（待我审批）"]
+    assert whats == ["决定回避", "审批延长办案期限", "审批强制措施：扣押"]
     assert all(t.case.pk == case.pk for t in selectors.todo_for(world.quentin))
     assert selectors.todo_for(world.paula) == []

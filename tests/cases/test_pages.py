@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
+from lawtrail.cases import selectors, workflow
 from lawtrail.cases import services as svc
-from lawtrail.cases import workflow
+from lawtrail.cases.deadlines import refresh_next_due
 from lawtrail.cases.forms import ActionForm
 from lawtrail.cases.models import Case, CaseEvent, Deadline, Party, State
 from tests.factories import UserFactory, make_credit_code, make_id_number
@@ -166,7 +167,7 @@ def test_filing_submitted_and_approved_through_the_forms(world, lead_with_party,
 
     client.force_login(c.carol)
     todo = client.get("/backoffice/cases/todo/").content.decode()
-    assert "立案审批（待我审批）" in todo and "某超市销售过期食品案" in todo
+    assert "审批立案" in todo and "某超市销售过期食品案" in todo
     page = client.get(url(lead_with_party)).content.decode()
     assert 'id="act-approve"' in page and 'name="expected_level" value="0"' in page
     response = act(client, lead_with_party, "approve", {"reasons": "同意立案", "expected_level": "0"})
@@ -184,7 +185,15 @@ def test_filing_submitted_and_approved_through_the_forms(world, lead_with_party,
     assert case.number in body and "已办理：批准" in body
     # the full step history: who, level, decision, reasons
     page = client.get(url(case)).content.decode()
-    for text in ("卡罗尔", "承办机构负责人", "同意立案", "宝拉", "分管领导", "作出处罚决定期限", "APL-60"):
+    for text in (
+        "卡罗尔",
+        "承办机构负责人",
+        "同意立案",
+        "宝拉",
+        "分管领导",
+        "作出处罚决定期限",
+        "《行政处罚法》第六十条",
+    ):
         assert text in page, text
 
 
@@ -240,7 +249,7 @@ def test_action_form_alone_and_its_widgets(world, lead_with_party, client):
     page = client.get(url(lead_with_party, "act/evidence_add/"))
     body = page.content.decode()
     assert page.status_code == 200
-    assert 'type="date"' in body and "现场笔录" in body and 'value="2026-09-01"' in body
+    assert "data-date" in body and "现场笔录" in body and 'value="2026-09-01"' in body
     response = act(
         client,
         lead_with_party,
@@ -276,6 +285,7 @@ def test_todo_shows_due_dates_overdue_and_pending(world, lead_with_party, client
         due_on=None,
         pending_reason="鉴定期间（2026-09-01起）不计入办案期限",
     )
+    refresh_next_due([lead_with_party.pk, other.pk])  # deadlines written by hand
     client.force_login(c.alice)
     body = client.get("/backoffice/cases/todo/").content.decode()
     assert "2026-08-31" in body and 'class="overdue"' in body
@@ -306,6 +316,7 @@ def test_case_list_filters(world, lead_with_party, client):
         started_on=dt.date(2026, 7, 1),
         due_on=dt.date(2026, 8, 1),
     )
+    refresh_next_due([other.pk])  # a deadline written by hand
     client.force_login(c.carol)
 
     def titles(**params):
@@ -351,7 +362,8 @@ def test_case_list_is_paginated_with_bounded_queries(world, client, django_asser
         )
     client.force_login(c.frank)
     for page in ("1", "2", "3"):
-        with django_assert_max_num_queries(10):
+        # session, user, 2FA, grants, scope, staff, domains, count, page, pending reasons, unread 消息
+        with django_assert_max_num_queries(11):
             response = client.get("/backoffice/cases/", {"page": page, "q": "批量"})
         assert response.status_code == 200
     body = client.get("/backoffice/cases/", {"q": "批量"}).content.decode()
@@ -411,7 +423,7 @@ def test_every_action_input_has_a_chinese_labelled_field(t):
         label = str(form.fields[name].label)
         assert label != name and any("\u4e00" <= ch <= "\u9fff" for ch in label), (t.action, name)
         if name.endswith("_on"):
-            assert form.fields[name].widget.input_type == "date"
+            assert "data-date" in form.fields[name].widget.attrs  # 年-月-日 in every browser (core.widgets)
         if (
             name.endswith("_id")
             or name.endswith("_ids")
@@ -432,7 +444,9 @@ def test_withdraw_send_back_and_stale_approval_forms(world, lead_with_party, cli
     act(client, lead_with_party, "filing_submit")
     client.force_login(c.carol)
     page = client.get(url(lead_with_party)).content.decode()
-    assert 'name="assignee_id"' in page and "卡罗尔（carol）" in page  # reassign offers the agency's accounts
+    # reassign offers the agency's accounts, by name (not the login name), in a searchable picker
+    assert 'name="assignee_id"' in page and f'<option value="{c.carol.pk}">卡罗尔' in page
+    assert "（carol）" not in page
     before = state_and_events(lead_with_party)
     response = act(client, lead_with_party, "send_back", {"reasons": "", "to": "handler"}, **HX)
     assert response.status_code == 400 and "退回须写明理由" in response.content.decode()
@@ -539,3 +553,49 @@ def test_handler_flags_a_case_for_legal_review_from_the_case_page(world, client)
     )
     assert response.status_code == 302
     assert case.review_flags.get().reason == "涉及多个法律关系"
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "超",  # one character: a title
+        "超市",  # two: title and party name
+        "某",  # in every case
+        "长安",  # a party's address is not searched; its name is
+        "餐馆",
+        "案某",  # would span the end of one title and the facts of the next column: no match
+        "号",
+        "X",
+        "超市销售",  # 3+ characters: the trigram path
+        "无此词",
+    ],
+)
+def test_case_list_search_is_the_substring_test(world, lead_with_party, q):
+    """The list's keyword finds exactly the cases a LIKE '%q%' over number, title, facts,
+    decision number and party names finds (on PostgreSQL a q of 1–2 characters goes through the
+    unigram + bigram index of migration 0014), and never a case of another agency."""
+    c = world.cast
+    svc.case_create(
+        actor=world.andy,
+        agency=c.agency_a,
+        domain=c.market,
+        region=c.changan,
+        title="某餐馆超范围经营案",
+        facts="某年某月，当事人在长安区经营。",
+    )
+    svc.case_create(  # another agency's case with the same words: never found by carol
+        actor=c.bob, agency=c.agency_b, domain=c.market, region=c.qiaoxi, title="某超市餐馆超范围经营案"
+    )
+
+    def like():
+        scope = Case.objects.filter(agency__in=[c.agency_a])
+        ids = {
+            x.pk
+            for x in scope
+            if any(q in (v or "") for v in (x.number, x.title, x.facts, x.decision_number))
+        }
+        ids |= set(Party.objects.filter(case__in=scope, name__contains=q).values_list("case_id", flat=True))
+        return ids
+
+    got = set(selectors.case_list_for(c.carol, q=q).values_list("pk", flat=True))
+    assert got == like()

@@ -61,6 +61,7 @@ def test_every_effect_belongs_to_a_row():
     helpers = {
         decision.extension_close,
         decision.release_all,
+        decision.decision_number,
         measures.release_measure,
         limits.period_open,
         limits.period_close,

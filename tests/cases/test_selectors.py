@@ -59,7 +59,7 @@ def test_todo_and_actions_follow_the_approval(world, lead):
     svc.case_transition(actor=c.alice, case_id=lead.pk, action="filing_submit")
     assert sel.todo_for(c.alice) == []  # waiting for the approver, not for alice
     tasks = sel.todo_for(c.carol)
-    assert [t.case.pk for t in tasks] == [lead.pk] and "立案审批" in tasks[0].what
+    assert [t.case.pk for t in tasks] == [lead.pk] and tasks[0].what == "审批立案"
     assert {a.action for a in sel.actions_for(c.carol, sel.case_get_for(c.carol, lead.pk))} == {
         "approve",
         "send_back",

@@ -11,7 +11,7 @@ from lawtrail.cases import selectors
 from lawtrail.cases import services as svc
 from lawtrail.cases.models import Approval, ApprovalChain, ApprovalStep, CaseEvent, Measure
 from lawtrail.core.journal.models import Entry
-from tests.cases.procedure_kit import filed_case, journaled, refused, refused_step, step
+from tests.cases.procedure_kit import filed_case, journaled, recorded, refused, refused_step, step
 from tests.cases.test_measures import requested, take_kw
 
 D = dt.date
@@ -112,7 +112,7 @@ def test_ACL_18_measure_three_levels_effect_only_at_the_head(world):
     # the case is not blocked: other steps go on while the measure is being approved
     step(c.alice, case, "evidence_add", kind="document", title="进货单", collected_on="2026-09-01")
     # 待办: the step reaches the person of the current level only
-    assert [t.what for t in selectors.todo_for(c.carol)] == ["强制措施审批：扣押（待我审批）"]
+    assert [t.what for t in selectors.todo_for(c.carol)] == ["审批强制措施：扣押"]
     assert selectors.todo_for(world.paula) == [] and selectors.todo_for(world.quentin) == []
     # wrong level
     refused_act("APPROVAL_NOT_YOUR_LEVEL", world.quentin, case, "approve")
@@ -121,13 +121,13 @@ def test_ACL_18_measure_three_levels_effect_only_at_the_head(world):
     m.refresh_from_db()
     assert m.status == Measure.Status.REQUESTED and m.approved_at is None
     refused_act("APPROVAL_STALE", world.paula, case, "approve", expected_level=0)
-    assert [t.what for t in selectors.todo_for(world.paula)] == ["强制措施审批：扣押（待我审批）"]
+    assert [t.what for t in selectors.todo_for(world.paula)] == ["审批强制措施：扣押"]
     assert selectors.todo_for(c.carol) == []
     act(world.paula, case, "approve")
     m.refresh_from_db()
     assert m.status == Measure.Status.REQUESTED
     refused_step("MEASURE_STATE_CONFLICT", c.alice, case, "measure_take", measure_id=m.pk, **take_kw(world))
-    assert [t.what for t in selectors.todo_for(world.quentin)] == ["强制措施审批：扣押（待我审批）"]
+    assert [t.what for t in selectors.todo_for(world.quentin)] == ["审批强制措施：扣押"]
     case = act(world.quentin, case, "approve", reasons="同意扣押")
     m.refresh_from_db()
     ap.refresh_from_db()
@@ -137,6 +137,7 @@ def test_ACL_18_measure_three_levels_effect_only_at_the_head(world):
     assert ev.data["measure_id"] == m.pk and ev.data["approval"] == "measure"
     assert Entry.objects.filter(action="cases:measure:approve", subject_id=str(m.pk)).exists()
     assert selectors.todo_for(world.quentin) == []
+    recorded(c.alice, case)
     step(
         c.alice, case, "measure_take", measure_id=m.pk, **take_kw(world, started_at="2026-09-01T15:00+08:00")
     )
@@ -180,11 +181,12 @@ def test_ACL_19_emergency_post_approval_through_the_chain(world):
     three_levels(world, "measure")
     case = filed_case(world)
     kw = dict(kind="seal", items="生产车间一间", reason="证据可能灭失", emergency=True)
+    recorded(c.alice, case)
     step(c.alice, case, "measure_take", **kw, **take_kw(world, started_at="2026-09-01T10:00+08:00"))
     m = case.measures.get()
     ap = Approval.objects.get(measure=m)
     todo = selectors.todo_for(c.carol)
-    assert [(t.what, t.due_on) for t in todo] == [("强制措施审批：查封（待我审批）", D(2026, 9, 2))]
+    assert [(t.what, t.due_on) for t in todo] == [("审批强制措施：查封", D(2026, 9, 2))]
     refused_act("MEASURE_POST_APPROVAL_NO_WITHDRAW", c.alice, case, "withdraw")
     act(c.carol, case, "approve")
     act(world.paula, case, "approve")
@@ -202,6 +204,7 @@ def test_release_closes_a_pending_post_approval(world):
     c = world.cast
     case = filed_case(world)
     kw = dict(kind="seize", items="货车一辆", reason="可能转移", emergency=True)
+    recorded(c.alice, case)
     step(c.alice, case, "measure_take", **kw, **take_kw(world))
     m = case.measures.get()
     step(c.alice, case, "measure_release", measure_id=m.pk, reason="已无必要")
@@ -220,14 +223,14 @@ def test_APL_60_extension_three_levels_deadline_only_at_the_head(world):
     step(c.alice, case, "extension_request", days=30, reason="案情复杂，需补充调查")
     ap = Approval.objects.get(case=case, action="extension")
     assert ap.payload["days"] == 30 and ap.levels == THREE
-    assert [t.what for t in selectors.todo_for(c.carol)] == ["延长办案期限审批（待我审批）"]
+    assert [t.what for t in selectors.todo_for(c.carol)] == ["审批延长办案期限"]
     step(c.alice, case, "evidence_add", kind="document", title="检验报告", collected_on="2026-09-01")
     refused_act("APPROVAL_NOT_YOUR_LEVEL", world.paula, case, "approve")
     act(c.carol, case, "approve")
     step(world.paula, case, "extension_approve", reason="同意")  # the old name, at level 2
     case.refresh_from_db()
     assert decision_due(case) == D(2026, 11, 30) and case.extension_requested_days == 30
-    assert [t.what for t in selectors.todo_for(world.quentin)] == ["延长办案期限审批（待我审批）"]
+    assert [t.what for t in selectors.todo_for(world.quentin)] == ["审批延长办案期限"]
     case = act(world.quentin, case, "approve", reasons="同意延长三十日")
     assert decision_due(case) == D(2026, 12, 30) and case.extension_requested_days is None
     assert svc.decision_extensions(case) == [30]

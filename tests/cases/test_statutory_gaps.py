@@ -12,7 +12,7 @@ from lawtrail.cases import services as svc
 from lawtrail.cases.models import CaseEvent, Measure, State
 from lawtrail.cases.selectors import todo_for
 from lawtrail.core.errors import ApplicationError
-from tests.cases.procedure_kit import filed_case, new_case, person_id, refused, refused_step, step
+from tests.cases.procedure_kit import filed_case, new_case, person_id, recorded, refused, refused_step, step
 from tests.cases.test_measures import requested, take_kw
 from tests.cases.test_procedures_on_the_spot import spot
 from tests.cases.walk import C, Walk
@@ -187,6 +187,7 @@ def test_a_case_does_not_end_while_a_measure_holds_property(world):
     case = filed_case(world)
     m = requested(world, case)
     step(world.quentin, case, "measure_approve", measure_id=m.pk)
+    recorded(c.alice, case)
     step(c.alice, case, "measure_take", measure_id=m.pk, **take_kw(world))
     refused_step("CASE_MEASURES_OPEN", world.paula, case, "terminate", reason="违法事实不能成立")
     case = step(world.paula, case, "terminate", reason="违法事实不能成立", release_measures=True)
@@ -203,6 +204,7 @@ def test_an_ended_case_with_property_held_stays_in_todo(world):
     case = filed_case(world)
     m = requested(world, case)
     step(world.quentin, case, "measure_approve", measure_id=m.pk)
+    recorded(c.alice, case)
     step(c.alice, case, "measure_take", measure_id=m.pk, **take_kw(world))
     type(case).objects.filter(pk=case.pk).update(state=State.TERMINATED)  # ended by an older path
     assert any("解除强制措施" in t.what and t.case.pk == case.pk for t in todo_for(c.alice))
@@ -245,3 +247,67 @@ def test_a_party_of_the_wrong_kind_for_the_violation_is_refused(world):
     v.save(update_fields=["subject_kinds"])
     case = new_case(world)  # its party is an organisation
     refused_step("CASE_PARTY_NOT_SUBJECT", c.alice, case, "filing_submit")
+
+
+# ----------------------------------------------------------------------------- benchmark deviation at the decision (G27-12)
+
+
+def test_a_fine_outside_its_tier_is_decided_only_as_the_proposal_said(world):
+    """G27-12: the proposal names the head's approval for a fine above the normal tier; at the
+    decision it is checked that the head is the decision's last level — not taken on its word."""
+    c = world.cast
+    case = filed_case(world)
+    step(c.alice, case, "evidence_add", evidence_kind="record", title="现场检查笔录", cross_examined=True)
+    step(c.alice, case, "investigation_end", report="经查，当事人未取得许可从事食品经营。")
+    step(
+        c.alice,
+        case,
+        "proposal_submit",
+        outcome="penalty",
+        kinds=["fine"],
+        amount="90000",  # the normal tier is 65,000–85,000
+        tier="normal",
+        deviation_approval="head",
+        deviation_reason="违法所得数额较大，一般阶次不足以惩戒。",
+    )
+    svc.approval_act(actor=c.carol, case_id=case.pk, decision="approve")
+    step(c.alice, case, "notice_serve", served_on="2026-09-01")
+    step(c.alice, case, "statement_record", waived=True, text="当事人明确放弃陈述申辩。")
+    step(c.alice, case, "statement_close")
+    # the agency's decision chain ends below its 主要负责人
+    svc.approval_chain_set(
+        actor=c.grace, agency=c.agency_a, action="decision", levels=["approver_1", "approver_2"]
+    )
+    Walk(c.admin).act_refused(
+        c.alice, case.pk, "decision_submit", 400, "CASE_DEVIATION_NOT_APPROVED", rule="G27-12"
+    )
+    svc.approval_chain_set(
+        actor=c.grace, agency=c.agency_a, action="decision", levels=["approver_1", "approver_2", "approver_3"]
+    )
+    case = step(c.alice, case, "decision_submit")
+    assert case.state == State.DECIDING
+
+
+# ----------------------------------------------------------------------------- ACL-43 and measures (interpretive key)
+
+
+@pytest.mark.parametrize(("listed", "code"), [(False, None), (True, "ENFORCEMENT_AT_NIGHT")])
+def test_acl43_reaches_preservation_only_where_the_profile_says(world, listed, code):
+    """ACL-43 governs enforcement; ``enforcement.acl43_measures`` decides which measures it also
+    limits — by default not 先行登记保存, which often cannot wait for the morning (docs/cases.md)."""
+    from tests.cases.procedure_kit import set_profile
+
+    c = world.cast
+    if listed:
+        set_profile(c.agency_a, "enforcement.acl43_measures", ["seal", "seize", "freeze", "preservation"])
+    case = filed_case(world)
+    m = requested(world, case, kind="preservation")
+    step(world.quentin, case, "measure_approve", measure_id=m.pk)
+    kw = take_kw(world, started_at="2026-09-01T22:30+08:00")
+    if code:
+        refused_step(code, c.alice, case, "measure_take", on=D(2026, 9, 1), measure_id=m.pk, **kw)
+    else:
+        recorded(c.alice, case)
+        step(c.alice, case, "measure_take", on=D(2026, 9, 1), measure_id=m.pk, **kw)
+        m.refresh_from_db()
+        assert m.status == Measure.Status.TAKEN

@@ -11,7 +11,7 @@ from lawtrail.core.journal.models import Entry
 from lawtrail.core.journal.services import journal_verify
 from lawtrail.registry.models import RoleGrant
 from tests.cast import api_client_for
-from tests.factories import make_credit_code
+from tests.factories import journal_fixture_rows, make_credit_code
 
 
 @pytest.fixture
@@ -19,6 +19,7 @@ def transferred(world):
     """桥西区 (B) finds the matter belongs to 长安区 (A) and transfers it there."""
     c = world.cast
     RoleGrant.objects.create(user=c.bob, role="approver_2", agency=c.agency_b)
+    journal_fixture_rows()  # set-up, not the flow under test
     case = svc.case_create(
         actor=c.bob,
         agency=c.agency_b,

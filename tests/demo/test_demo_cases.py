@@ -1,6 +1,6 @@
 """Demo cases: taken step by step through the case services, every state and outcome, journaled.
 
-The full 1,000 cases are loaded by `make run` (`lawtrail setup` → `load_demo`); here a
+The default 60 cases are loaded by `make run` (`lawtrail setup` → `load_demo`); here a
 small demo (60 cases, of which the pinned ones cover every state) is enough to hold the
 loader to its promises. One test, because loading is the expensive part.
 """
@@ -20,6 +20,7 @@ from lawtrail.demo.cases import PINNED, CaseDemo
 from lawtrail.demo.loader import DemoLoader
 from lawtrail.registry import rules as registry_rules
 from lawtrail.registry.models import BenchmarkTier
+from lawtrail.review.selectors import review_queue_for
 
 TODAY = dt.date(2026, 11, 26)
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -38,6 +39,25 @@ def small_demo(db):
 
 def test_small_demo_covers_every_state_and_outcome_through_the_services(small_demo):
     assert small_demo.refusals == []  # every planned step passed the guards
+    # G118-8: every 查封、扣押 taken in the demo has its body-camera recording linked to the step
+    from lawtrail.recording.models import CustodyEvent, EvidenceFile
+
+    seized = Measure.objects.filter(kind__in=("seal", "seize")).exclude(started_at=None)
+    recorded = set(
+        EvidenceFile.objects.filter(
+            step="measure_take", media="video", custody__kind=CustodyEvent.Kind.LINKED
+        ).values_list("case_id", flat=True)
+    )
+    assert seized.exists() and set(seized.values_list("case_id", flat=True)) <= recorded
+    # 笔录 behind the demo's 现场检查笔录 / 询问笔录 evidence: signed by two officers and the party,
+    # or the refusal noted and a witness (ACL-18) — complete, so rendered to PDF in the vault
+    from lawtrail.recording.models import Transcript
+
+    made = Transcript.objects.all()
+    assert made.count() >= 4 and not made.exclude(status="signed").exists()
+    assert not made.filter(pdf__isnull=True).exists()
+    assert made.filter(party_refused=True, signatures__role="witness").exists()
+    assert made.filter(party_refused=False, signatures__role="party").exists()
     # issue 7: every row of every model of LawTrail's apps is a journal subject whose latest
     # digest matches, except the models that declare why they are not (JOURNAL_EXEMPT)
     from lawtrail.core.journal.coverage import coverage_problems, covered_models, exempt_models
@@ -49,6 +69,10 @@ def test_small_demo_covers_every_state_and_outcome_through_the_services(small_de
         "journal.checkpoint",
         "cases.delivery",
         "cases.casenumbercounter",
+        "recording.upload",
+        "live.devicestate",  # device-reported telemetry, overwritten every few seconds
+        "live.publishrefusal",  # a counter of refused publishes, journaled at 1, 10, 100 …
+        "notifications.notification",
     }
     labels = {m._meta.label_lower for m in covered_models()}
     assert {"registry.credentialchange", "workcalendar.day", "cases.deadline", "core.user"} <= labels
@@ -91,6 +115,18 @@ def test_small_demo_covers_every_state_and_outcome_through_the_services(small_de
     assert set(cases.filter(handler=officer).values_list("state", flat=True)) == set(State.values)
     for username in ("officer", "approver1", "approver2", "approver3", "reviewer"):
         assert todo_for(User.objects.get(username=username), today=TODAY), username
+    # issue 9: the 待办 column names the task, never the state
+    states = {str(label) for label in State.labels}
+    for username in ("officer", "approver1", "approver2", "approver3", "reviewer"):
+        whats = {str(t.what) for t in todo_for(User.objects.get(username=username), today=TODAY)}
+        assert not whats & states, (username, whats & states)
+    officer_tasks = {str(t.what) for t in todo_for(officer, today=TODAY)}
+    assert {"提请立案", "提交拟处理意见", "送达事先告知书", "送达决定书"} <= officer_tasks, officer_tasks
+    # the reviewer's queue lists exactly the reviews her 工作台 shows (one selector for both)
+    reviewer = User.objects.get(username="reviewer")
+    queue = {r.review.pk for r in review_queue_for(reviewer, today=TODAY, mine=True)}
+    review_urls = {t.url for t in todo_for(reviewer, today=TODAY) if t.url.startswith("/backoffice/review/")}
+    assert queue and review_urls == {f"/backoffice/review/{pk}/" for pk in queue}
     # every row was journaled, and the journal recomputes
     report = journal_verify()
     assert report.ok, report.problems

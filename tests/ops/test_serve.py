@@ -36,6 +36,7 @@ def _env(var: Path) -> dict[str, str]:
     env.update(
         LAWTRAIL_VAR_DIR=str(var), PYTHONPATH=str(ROOT / "src"), DJANGO_SETTINGS_MODULE="lawtrail.settings"
     )
+    env["LAWTRAIL_JOURNAL_CHECKPOINT_SECONDS"] = "2"  # so a test sees the periodic checkpoint
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     return env
 
@@ -69,7 +70,7 @@ def server(tmp_path_factory):
     var = tmp_path_factory.mktemp("var")
     env = _env(var)
     setup = subprocess.run(
-        [*LAWTRAIL, "setup", "--no-demo"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
+        [*LAWTRAIL, "setup", "--no-demo"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=900
     )
     assert setup.returncode == 0, setup.stderr[-3000:]
     port = _free_port()
@@ -174,6 +175,37 @@ def test_the_periodic_jobs_run_beside_the_server(server):
         return {r[0] for r in rows} >= {"journal-integrate", "journal-checkpoint"}
 
     _until(ran, 60)
+
+
+def test_checkpoints_are_signed_periodically_beside_the_server(server):
+    """Issue 13: in the embedded default, the log grown after setup is signed (and witnessed)
+    by the job runner — no one has to run `lawtrail checkpoint` — and verify is clean."""
+    db = server["var"] / "lawtrail.sqlite3"
+
+    def signed_size():
+        with sqlite3.connect(db) as conn:
+            return conn.execute("SELECT coalesce(max(size), 0) FROM journal_checkpoint").fetchone()[0]
+
+    def entries():
+        with sqlite3.connect(db) as conn:
+            return conn.execute("SELECT count(*) FROM journal_entry").fetchone()[0]
+
+    before = entries()
+    body = urllib.parse.urlencode({"username": "nobody", "password": "wrong-password-1"}).encode()
+    request = urllib.request.Request(f"{server['base']}/api/v1/auth/token", data=body, method="POST")
+    try:
+        urllib.request.urlopen(request, timeout=30)
+    except urllib.error.HTTPError as e:
+        assert e.code in (400, 401, 403)
+    grown = entries()  # the failed login is journaled: the log grew after setup's checkpoint
+    assert grown > before
+    _until(lambda: signed_size() >= grown, 60)
+    witness = (server["var"] / "journal-witness.jsonl").read_text().splitlines()
+    assert json.loads(witness[-1])["size"] >= grown
+    done = subprocess.run(
+        [*LAWTRAIL, "verify"], env=_env(server["var"]), cwd=ROOT, capture_output=True, text=True, timeout=900
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
 
 def test_sigterm_stops_the_server_and_its_job_runner(server):

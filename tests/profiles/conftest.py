@@ -5,6 +5,7 @@ from lawtrail.profiles.models import Profile
 from lawtrail.profiles.services import profile_ensure
 from lawtrail.registry import rules as registry_rules
 from lawtrail.registry.models import Agency, Division, RoleGrant
+from tests.factories import StaffFactory
 
 
 def credit_code(serial: int, division_code: str) -> str:
@@ -53,6 +54,8 @@ def chain(db):
 
 def _user(django_user_model, name, role=None, **scope):
     user = django_user_model.objects.create_user(name, password=f"pw-{name}-123")
+    if scope.get("agency") is not None:  # an agency role needs an active staff record of the agency
+        StaffFactory(agency=scope["agency"], user=user, name=name)
     if role:
         RoleGrant.objects.create(user=user, role=role, **scope)
     return user

@@ -43,10 +43,16 @@ class Walker:
                 kind="organisation",
                 name="某餐饮店",
                 credit_code=make_credit_code(123456, "130102"),
+                address="石家庄市长安区中山东路1号",
             )
         else:
             svc.party_add(
-                actor=alice, case=case, kind="person", name="张某", id_number=make_id_number(4321, "130102")
+                actor=alice,
+                case=case,
+                kind="person",
+                name="张某",
+                id_number=make_id_number(4321, "130102"),
+                address="石家庄市长安区中山东路2号",
             )
         self.step(alice, case, "filing_submit")
         svc.approval_act(actor=c.carol, case_id=case.pk, decision="approve")

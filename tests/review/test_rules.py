@@ -1,5 +1,6 @@
 """Table-driven tests of the review rules (APL-58, G118-11..14)."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -303,3 +304,21 @@ def test_G118_11_figures_hand_counted():
     assert f["reviewer_ratio"] == Decimal("4.00") and not f["reviewer_ratio_met"]
     empty = rules.figures(rows=[], required_case_ids=[], reviewers=0, officers=0, ratio_min=Decimal(5))
     assert empty["coverage"] is None and empty["correction_rate"] is None and empty["reviewer_ratio"] is None
+
+
+@pytest.mark.parametrize(
+    ("submitted", "opinion", "code"),
+    [
+        ("2026-09-10", "2026-09-09", "REVIEW_OPINION_BEFORE_SUBMISSION"),  # the day before
+        ("2026-09-10", "2026-09-10", None),  # the same day
+        ("2026-09-10", "2026-09-11", None),
+    ],
+)
+def test_APL47_opinion_never_before_its_submission(submitted, opinion, code):
+    kw = dict(submitted_on=dt.date.fromisoformat(submitted), opinion_on=dt.date.fromisoformat(opinion))
+    if code is None:
+        rules.opinion_date_check(**kw)
+    else:
+        with pytest.raises(ApplicationError) as exc:
+            rules.opinion_date_check(**kw)
+        assert exc.value.code == code and exc.value.rule == "APL-47"

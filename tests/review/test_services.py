@@ -428,3 +428,25 @@ def test_G118_14_submission_refused_without_materials(walk, world, city_list):
     assert e.details == {"missing": ["report"]}
     case.refresh_from_db()
     assert case.state == State.READY and not Review.objects.exists()
+
+
+def test_APL47_an_opinion_dated_before_its_submission_is_refused(walk, world, city_list):
+    """Issue 8: an opinion cannot be dated before the submission it answers (the 纠错率 of a
+    month counts what happened in it) — refused by the review hook, nothing written."""
+
+    c = world.cast
+    case = walk.ready(walk.proposed(amount="70000"))
+    review = svc.review_submit(actor=c.alice, case_id=case.pk)
+    events = CaseEvent.objects.filter(case=case).count()
+    refused(
+        "REVIEW_OPINION_BEFORE_SUBMISSION",
+        svc.review_opinion,
+        actor=review.reviewer,
+        review_id=review.pk,
+        opinion="agree",
+        checklist=ALL_OK,
+        categories=[],
+        text="同意",
+        on=review.submitted_on - dt.timedelta(days=1),
+    )
+    assert CaseEvent.objects.filter(case=case).count() == events

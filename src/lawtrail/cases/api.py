@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from lawtrail.core.errors import status_of
 
-from . import selectors, services, workflow
+from . import compact, selectors, services, workflow
 from .error_map import ACTION_ERRORS, ENDPOINT_ERRORS
 from .models import Case
 from .serializers import (
@@ -77,21 +77,27 @@ class _View(GenericAPIView):
     queryset = Case.objects.none()  # the selectors decide; this only satisfies GenericAPIView
 
     def detail(self, case_id: int, status: int = 200) -> Response:
-        """The case as the actor sees it now, with the actions they may take."""
+        """The case as the actor sees it now, with the actions they may take (``CaseDetailOut``,
+        rendered by ``compact.case_detail``)."""
         actor = self.request.user
-        case = selectors.case_get_for(actor, case_id)
-        actions = [
-            {
-                "action": a.action,
-                "label": str(a.label),
-                "fields": list(a.fields),
-                "kind": a.kind,
-                "url": f"/api/v1/cases/{case.pk}/{'approval' if a.kind == 'approval' else 'actions'}/{a.action}",
-                "approval_id": a.approval_id,
-            }
-            for a in selectors.actions_for(actor, case)
-        ]
-        return Response(CaseDetailOut(case, context={"actions": actions}).data, status=status)
+        return Response(
+            compact.case_detail(actor, case_id, lambda case: actions_out(actor, case)), status=status
+        )
+
+
+def actions_out(actor: Any, case: Case) -> list[dict[str, Any]]:
+    """The detail's ``actions``: what the actor may try on the case now (``AvailableActionOut``)."""
+    return [
+        {
+            "action": a.action,
+            "label": str(a.label),
+            "fields": list(a.fields),
+            "kind": a.kind,
+            "url": f"/api/v1/cases/{case.pk}/{'approval' if a.kind == 'approval' else 'actions'}/{a.action}",
+            "approval_id": a.approval_id,
+        }
+        for a in selectors.actions_for(actor, case)
+    ]
 
 
 def _input(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
@@ -114,9 +120,9 @@ class CaseListView(_View):
     )
     def get(self, request):
         q = _input(CaseListQuery, request.query_params)
-        qs = selectors.case_list_for(request.user, **q)
+        qs = compact.case_list_values(selectors.case_list_for(request.user, **q))
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(CaseRowOut(page, many=True).data)
+        return self.get_paginated_response(compact.case_rows(page))
 
     @documented(
         CaseDetailOut,
@@ -205,7 +211,7 @@ class TodoView(_View):
         TodoOut(many=True), {}, summary="待办", description="本人的待办事项，期限最近的在前（最多 200 项）。"
     )
     def get(self, request):
-        return Response(TodoOut(selectors.todo_for(request.user), many=True).data)
+        return Response(compact.todo_rows(selectors.todo_for(request.user)))
 
 
 class TransferReceivedListView(_View):

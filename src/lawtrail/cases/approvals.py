@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from lawtrail.core.errors import Conflict, PermissionDenied, ValidationFailed
 from lawtrail.core.journal.services import journal_append, journal_snapshot
 from lawtrail.core.permissions import Perm, Role
-from lawtrail.registry.models import Agency, RoleGrant, Staff
-from lawtrail.registry.selectors import user_has_perm
+from lawtrail.registry.models import Agency, Staff
+from lawtrail.registry.selectors import roles_at, user_has_perm
 
 from . import rules, workflow
 from .journal_actions import CaseJournal
@@ -128,7 +128,9 @@ def pending(case: Case, approval_id: int | None = None) -> Approval:
 
 
 def holds_level(actor: Any, agency: Agency, role: str) -> bool:
-    return RoleGrant.objects.filter(user=actor, role=role, agency=agency).exists()
+    """Whether ``actor`` holds ``role`` by a grant on the agency (from the grants the permission
+    checks of this step loaded already)."""
+    return role in roles_at(actor, agency.pk)
 
 
 @dataclass(frozen=True)

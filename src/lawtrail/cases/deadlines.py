@@ -18,11 +18,11 @@ Every function here runs inside the caller's transaction (a step of ``case_trans
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,17 +56,40 @@ class Recipe:
     compute: Callable[[Case, dict[str, Any], IsWorking], dt.date]
     # called after a recompute moved the date (mirrors of the date elsewhere: Measure.period_end …)
     on_change: Callable[[Case, Deadline], None] | None = None
+    # a period counted in calendar days (WD-3): whether these arguments count calendar days — its
+    # nominal last day is then certain without the calendar; only the roll-forward past a holiday
+    # waits for the year's schedule
+    calendar_days: Callable[[Case, dict[str, Any]], bool] | None = None
+
+    def nominal(self, case: Case, args: dict[str, Any]) -> dt.date | None:
+        """The nominal last day of a calendar-day period (no roll-forward), or None."""
+        if self.calendar_days is None or not self.calendar_days(case, args):
+            return None
+        return self.compute(case, args, _every_day)
+
+
+def _every_day(day: dt.date) -> bool:
+    return True
+
+
+def _always(case: Case, args: dict[str, Any]) -> bool:
+    return True
 
 
 RECIPES: dict[str, Recipe] = {}
 
 
-def recipe(name: str, *, on_change: Callable[[Case, Deadline], None] | None = None):
+def recipe(
+    name: str,
+    *,
+    on_change: Callable[[Case, Deadline], None] | None = None,
+    calendar_days: Callable[[Case, dict[str, Any]], bool] | None = None,
+):
     """Register how a kind of deadline is computed (capabilities register theirs: legal review's
-    time limit)."""
+    time limit). ``calendar_days``: the period is counted in calendar days (WD-3)."""
 
     def register(fn: Callable[[Case, dict[str, Any], IsWorking], dt.date]):
-        RECIPES[name] = Recipe(fn, on_change)
+        RECIPES[name] = Recipe(fn, on_change, calendar_days)
         return fn
 
     return register
@@ -115,7 +138,7 @@ def _service(case: Case, a: dict[str, Any], w: IsWorking) -> dt.date:
     return rules.service_due(decided_on=_d(a["from"]), is_working=w)
 
 
-@recipe("payment")
+@recipe("payment", calendar_days=_always)
 def _payment(case: Case, a: dict[str, Any], w: IsWorking) -> dt.date:
     return rules.payment_due(served_on=_d(a["from"]), deferred_to=_d(a.get("deferred_to")), is_working=w)
 
@@ -157,10 +180,15 @@ def _measure_changed(case: Case, d: Deadline) -> None:
     journal_append(actor=None, action=CaseJournal.MEASURE_RECOMPUTE, subject=m, before=before)
 
 
-RECIPES["measure"] = Recipe(_measure_compute, _measure_changed)
+def _measure_in_days(case: Case, a: dict[str, Any]) -> bool:
+    # 查封、扣押、冻结: 30 days (ACL-25); 先行登记保存: 7 working days (APL-56)
+    return Measure.objects.filter(pk=a["measure"]).exclude(kind=rules.MeasureKind.PRESERVATION).exists()
 
 
-@recipe("decision")
+RECIPES["measure"] = Recipe(_measure_compute, _measure_changed, _measure_in_days)
+
+
+@recipe("decision", calendar_days=_always)
 def _decision(case: Case, a: dict[str, Any], w: IsWorking) -> dt.date:
     periods = list(case.periods.filter(purpose=CasePeriod.Purpose.DECISION))
     return rules.decision_deadline(
@@ -175,10 +203,17 @@ def _decision(case: Case, a: dict[str, Any], w: IsWorking) -> dt.date:
 # ----------------------------------------------------------------------------- storing
 
 
-def _provisional_note(years: set[int]) -> str:
-    return _("按周末推算的暂定日期：%(years)s年法定节假日安排尚未录入，录入后自动更新。") % {
-        "years": "、".join(str(y) for y in sorted(years))
-    }
+def _provisional_note(years: set[int], nominal: dt.date | None = None) -> str:
+    """What a provisional date says of itself: a calendar-day period names its nominal last day,
+    which is certain, and that only the roll-forward waits for the schedule (WD-3); a
+    working-day period is counted with weekends only (WD-1)."""
+    listed = "、".join(str(y) for y in sorted(years))
+    if nominal is not None:
+        return _(
+            "期限届满日为%(nominal)s（按日计算，已确定）；届满日遇法定节假日依法顺延，"
+            "%(years)s年法定节假日安排尚未录入，顺延待定，暂按周末推算，录入后自动更新。"
+        ) % {"nominal": nominal.isoformat(), "years": listed}
+    return _("按周末推算的暂定日期：%(years)s年法定节假日安排尚未录入，录入后自动更新。") % {"years": listed}
 
 
 def deadline_set(
@@ -203,7 +238,7 @@ def deadline_set(
         w = lenient()
         due = RECIPES[recipe].compute(case, args, w)
         if w.provisional:
-            pending, provisional = _provisional_note(w.missing), True
+            pending, provisional = _provisional_note(w.missing, RECIPES[recipe].nominal(case, args)), True
     row = Deadline.objects.create(
         case=case,
         kind=kind,
@@ -216,7 +251,23 @@ def deadline_set(
         recipe={"name": recipe, "args": args},
     )
     journal_append(actor=None, action=CaseJournal.DEADLINE_SET, subject=row)
+    refresh_next_due([case.pk])
     return row
+
+
+def refresh_next_due(case_ids: Iterable[int]) -> None:
+    """Keep ``Case.next_due`` — the soonest running deadline's date — equal to what the deadlines
+    say, in the caller's transaction (one UPDATE). Called wherever deadlines are set, stopped or
+    recomputed; anything writing ``Deadline`` rows by other means calls it too."""
+    ids = sorted({int(i) for i in case_ids})
+    if not ids:
+        return
+    soonest = (
+        Deadline.objects.filter(case=OuterRef("pk"), active=True, due_on__isnull=False)
+        .order_by("due_on")
+        .values("due_on")[:1]
+    )
+    Case.objects.filter(pk__in=ids).update(next_due=Subquery(soonest))
 
 
 def deadlines_stop(rows: QuerySet[Deadline], *, met_on: dt.date | None = None) -> int:
@@ -229,6 +280,7 @@ def deadlines_stop(rows: QuerySet[Deadline], *, met_on: dt.date | None = None) -
         if met_on is not None:
             d.met_on = met_on
     Deadline.objects.bulk_update(stopped, ["active", "met_on"])
+    refresh_next_due(d.case_id for d in stopped)
     journal_append_many(
         actor=None,
         action=CaseJournal.DEADLINE_MEET if met_on else CaseJournal.DEADLINE_STOP,
@@ -330,8 +382,11 @@ def follow_calendar(*, year: int, dry_run: bool = False) -> list[Change]:
             continue
         before = journal_snapshot(d)
         d.due_on, d.provisional = new, provisional
-        d.pending_reason = _provisional_note(w.missing) if provisional else ""
+        d.pending_reason = (
+            _provisional_note(w.missing, r.nominal(d.case, d.recipe.get("args") or {})) if provisional else ""
+        )
         d.save(update_fields=["due_on", "provisional", "pending_reason"])
+        refresh_next_due([d.case_id])
         journal_append(actor=None, action=CaseJournal.DEADLINE_RECOMPUTE, subject=d, before=before)
         if r.on_change is not None:
             r.on_change(d.case, d)

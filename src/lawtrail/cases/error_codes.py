@@ -21,6 +21,8 @@ CATALOGUE = Catalogue(
             "听证尚未到通知的日期，不能记录听证已举行（《行政处罚法》第六十四条）。",
         ),
         "AGENCY_NOT_FOUND": (404, "执法主体不存在或您无权查看。"),
+        "CASE_LEDGER_TOO_LARGE": (400, "台账超过 %(max)s 件，请缩小查询条件后再导出。"),
+        "CASE_LEDGER_NOT_FOUND": (404, "台账不存在或已过期，请重新导出。"),
         "APPROVAL_ACTION_UNKNOWN": (400, "未知的审批事项。"),
         "APPROVAL_ALREADY_ACTED": (409, "审批人已经办理，不能取回。"),
         "APPROVAL_ASSIGNED_TO_OTHER": (403, "该审批事项已指派给其他审批人。"),
@@ -237,6 +239,14 @@ CATALOGUE = Catalogue(
         "CASE_NO_STATEMENT": (409, "当事人未提出陈述申辩，无需复核。"),
         "CASE_NUMBER_CONFLICT": (409, "案号分配冲突，请重试。"),
         "CASE_NUMBER_INVALID": (400, "%(field)s 应为整数。"),
+        "CASE_ACTOR_NOT_OFFICER": (
+            403,
+            "只有本案的主办或协办执法人员才能办理此项操作（《行政处罚法》第四十二条）。",
+        ),
+        "CASE_ACTOR_CREDENTIAL_INVALID": (
+            403,
+            "您在办理日没有可用的执法证，不能办理此项操作（《行政处罚法》第四十二条）。",
+        ),
         "CASE_OFFICERS_LT_2": (
             400,
             "执法人员不得少于两人（《行政处罚法》第四十二条、《行政强制法》第十八条）。",
@@ -349,6 +359,8 @@ CATALOGUE = Catalogue(
             "移送司法机关的，请填写接收的司法机关名称（《行政处罚法》第二十七条、第五十七条）。",
         ),
         "CASE_VIOLATION_UNKNOWN": (400, "违法行为不存在。"),
+        "CASE_NOT_LEAD": (409, "案件已立案，承办人员、当事人、违法行为和违法事实不能再在线索登记中修改。"),
+        "PARTY_NOT_FOUND": (404, "当事人不存在或您无权查看。"),
         "CREDIT_CODE_INVALID": (400, "统一社会信用代码格式或校验位错误（GB 32100）。"),
         "ENFORCEMENT_AT_NIGHT": (
             400,

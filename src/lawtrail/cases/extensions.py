@@ -8,7 +8,9 @@
   their serializer fields for the schema;
 - ``case_file_items``: the files a capability holds for a case (evidence, issued documents,
   笔录 …), each a vault blob with its title and date, so the case file (一案一卷) — its 卷内目录
-  and the archive package — gathers every capability's files through one door.
+  and the archive package — gathers every capability's files through one door;
+- ``todo_items``: the tasks a capability gives a person about cases (a decision to publish, a
+  record to withdraw …), listed in their 待办 beside the case flow's own, with a link of its own.
 
 So the case page and the case API show what legal review, recording, documents … know about a
 case without ``cases`` importing any of them.
@@ -134,3 +136,65 @@ def case_file_sources() -> list[CaseFileSource]:
 def unregister_case_file_items(app: str) -> None:
     """Tests only."""
     _CASE_FILE[:] = [src for src in _CASE_FILE if src.app != app]
+
+
+# ----------------------------------------------------------------------------- 待办
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """One task of a capability in a person's 待办: the case, what to do, by when, and where."""
+
+    case: Any
+    what: str
+    due_on: dt.date | None
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class TodoSource:
+    app: str
+    # (actor, the cases the actor may read, limit) → the actor's tasks held by the app
+    items: Callable[[Any, Any, int], list[TodoItem]]
+
+
+_TODO: list[TodoSource] = []
+
+
+def todo_items(*, app: str, items: Callable[[Any, Any, int], list[TodoItem]]) -> None:
+    """Register what ``app`` adds to a person's 待办 (one source per app)."""
+    if any(src.app == app for src in _TODO):
+        if any(src.app == app and src.items is items for src in _TODO):
+            return
+        raise ImproperlyConfigured(f"todo items of {app!r} registered twice")
+    _TODO.append(TodoSource(app=app, items=items))
+
+
+def todo_from_capabilities(actor: Any, scope: Any, limit: int) -> list[TodoItem]:
+    out: list[TodoItem] = []
+    for src in _TODO:
+        out.extend(src.items(actor, scope, limit))
+    return out
+
+
+# ----------------------------------------------------------------------------- task names
+
+
+#: (cases, {case id: task name}) → None: a capability names the next task of cases it knows more
+#: about (legal review: "提请法制审核" for a case in 待作出决定 that must be reviewed first).
+TaskNamer = Callable[[list[Any], dict[int, str]], None]
+_TASK_NAMERS: list[tuple[str, TaskNamer]] = []
+
+
+def task_names(*, app: str, namer: TaskNamer) -> None:
+    """Register how ``app`` refines the 待办 column's task names (one namer per app)."""
+    if any(a == app for a, _n in _TASK_NAMERS):
+        if any(a == app and n is namer for a, n in _TASK_NAMERS):
+            return
+        raise ImproperlyConfigured(f"task names of {app!r} registered twice")
+    _TASK_NAMERS.append((app, namer))
+
+
+def refine_task_names(cases: list[Any], names: dict[int, str]) -> None:
+    for _app, namer in _TASK_NAMERS:
+        namer(cases, names)

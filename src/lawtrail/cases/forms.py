@@ -17,20 +17,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lawtrail.core.widgets import DateInput, DateTimeInput
 from lawtrail.registry.models import BenchmarkTier, Division, Domain, Violation
 
 from . import inputs
 from .models import Evidence, Measure, Outcome, Party, Recusal
 from .rules import PenaltyKind, ServiceMethod
-
-
-class DateInput(forms.DateInput):
-    """An HTML date input (ISO value: the zh-hans locale would print 2026/11/26)."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def _date(label, **kw) -> forms.DateField:
@@ -80,6 +72,27 @@ SERVICE_METHOD_LABELS = {
     ServiceMethod.ELECTRONIC: _("电子送达（须当事人同意并签订确认书）"),
 }
 BLANK = [("", "—")]
+#: Choices of people: shown as a searchable picker (tom-select, web/lawtrail.js) instead of a long list.
+PICKER_SOURCES = frozenset({"staff", "officers"})
+PICKER = {"data-picker": "", "data-placeholder": _("输入姓名搜索")}
+#: the 违法行为 picker: searched by a word of the name (食品, 许可 …); says what it did not find
+VIOLATION_PICKER = {
+    "data-placeholder": _("输入违法行为名称中的字词搜索"),
+    "data-empty": _("没有符合条件的违法行为"),
+}
+
+
+class PickerSelect(forms.Select):
+    """A select the page turns into a searchable picker; without JavaScript it stays a select."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs={**PICKER, **(attrs or {})}, choices=choices)
+
+
+class PickerSelectMultiple(forms.SelectMultiple):
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs={**PICKER, **(attrs or {})}, choices=choices)
+
 
 # ----------------------------------------------------------------------------- action forms
 
@@ -116,14 +129,17 @@ def _form_field(tp: Any, spec: inputs.Spec, ctx: dict[str, Any]) -> forms.Field:
     origin = typing.get_origin(base)
     if spec.widget == "hidden":
         return forms.IntegerField(required=False, widget=forms.HiddenInput)
+    if spec.widget == "instalments":
+        return InstalmentsField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     if spec.widget == "json" or base is dict or (origin is tuple and typing.get_args(base)[0] is dict):
         return forms.JSONField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     if origin is tuple:
         item = typing.get_args(base)[0]
         choices = _choices(spec.source, ctx)
         if item is int:
+            widget = PickerSelectMultiple if spec.source in PICKER_SOURCES else forms.CheckboxSelectMultiple
             return forms.TypedMultipleChoiceField(
-                label=label, required=False, coerce=int, choices=choices, widget=forms.CheckboxSelectMultiple
+                label=label, required=False, coerce=int, choices=choices, widget=widget
             )
         return forms.MultipleChoiceField(
             label=label, required=False, choices=choices, widget=forms.CheckboxSelectMultiple
@@ -132,7 +148,10 @@ def _form_field(tp: Any, spec: inputs.Spec, ctx: dict[str, Any]) -> forms.Field:
         return forms.BooleanField(label=label, required=False)
     if base is int:
         if spec.source:
-            return _choice_id(label, _choices(spec.source, ctx))
+            field = _choice_id(label, _choices(spec.source, ctx))
+            if spec.source in PICKER_SOURCES:
+                field.widget = PickerSelect(choices=field.choices)
+            return field
         return forms.IntegerField(label=label, required=False, min_value=0)
     if base is Decimal:
         return _amount(label)
@@ -141,7 +160,7 @@ def _form_field(tp: Any, spec: inputs.Spec, ctx: dict[str, Any]) -> forms.Field:
             label=label,
             required=False,
             input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            widget=DateTimeInput(),
         )
     if base is dt.date:
         return _date(label, initial=today if spec.initial == "today" else None)
@@ -150,6 +169,21 @@ def _form_field(tp: Any, spec: inputs.Spec, ctx: dict[str, Any]) -> forms.Field:
     if spec.widget == "text":
         return _text(label, rows=spec.rows)
     return forms.CharField(label=label, required=False, max_length=2000)
+
+
+class InstalmentsField(forms.Field):
+    """分期计划 typed as lines "2026-12-31 500" (one instalment a line) → [{"due_on", "amount"}]."""
+
+    def to_python(self, value):
+        out = []
+        for line in str(value or "").splitlines():
+            parts = line.replace("，", " ").replace(",", " ").split()
+            if not parts:
+                continue
+            if len(parts) != 2:
+                raise forms.ValidationError(_("每行写一期：缴纳期限 金额，如 2026-12-31 500。"))
+            out.append({"due_on": parts[0], "amount": parts[1]})
+        return out
 
 
 def _choice_id(label, choices) -> forms.TypedChoiceField:
@@ -204,17 +238,21 @@ class CaseCreateForm(forms.Form):
         label=_("协办人员（须持证，至少一人）"),
         required=False,
         coerce=int,
-        widget=forms.CheckboxSelectMultiple,
+        widget=PickerSelectMultiple,
+        help_text=_("只列出本机关执法证在所选执法领域和区划内有效的人员，本组人员在前。"),
     )
     violation_ids = forms.ModelMultipleChoiceField(
-        label=_("违法行为"), queryset=Violation.objects.none(), required=False
+        label=_("违法行为"),
+        queryset=Violation.objects.none(),
+        required=False,
+        widget=PickerSelectMultiple(attrs=VIOLATION_PICKER),
     )
     complex_case = forms.BooleanField(label=_("情节复杂或重大违法（须集体讨论）"), required=False)
     life_or_finance = forms.BooleanField(
         label=_("涉及公民生命健康安全、金融安全且有危害后果"), required=False
     )
 
-    def __init__(self, *args, agency, officers: list[tuple[int, str]], today: dt.date, **kwargs):
+    def __init__(self, *args, agency, officers: list[Any], today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
         domains = agency.domains.all()
         self.fields["domain"].queryset = domains if domains.exists() else Domain.objects.all()
@@ -227,12 +265,39 @@ class CaseCreateForm(forms.Form):
             .select_related("power")
             .order_by("code")
         )
-        self.fields["violation_ids"].widget.attrs["size"] = 6
         self.fields["lead_on"].initial = today
         self.fields["discovered_on"].initial = today
         self.fields["region"].initial = agency.division_id
         if domains.count() == 1:
             self.fields["domain"].initial = domains.first().pk
+
+
+class LeadEditForm(forms.Form):
+    """修改线索: what a lead may still change before it is filed."""
+
+    officer_ids = forms.TypedMultipleChoiceField(
+        label=_("协办人员（须持证，至少一人）"),
+        required=False,
+        coerce=int,
+        widget=PickerSelectMultiple,
+        help_text=_("只列出本机关执法证在本案执法领域和区划内有效的人员，本组人员在前。"),
+    )
+    violation_ids = forms.TypedMultipleChoiceField(
+        label=_("违法行为"),
+        required=False,
+        coerce=int,
+        widget=PickerSelectMultiple(attrs=VIOLATION_PICKER),
+    )
+    title = forms.CharField(label=_("案由"), max_length=300, required=False)
+    act_date = _date(_("违法行为发生日"))
+    act_end_date = _date(_("违法行为终了日（连续或继续状态）"))
+    discovered_on = _date(_("发现日期"))
+    facts = _text(_("违法事实（简要）"), rows=4)
+
+    def __init__(self, *args, officers, violations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer_ids"].choices = officers
+        self.fields["violation_ids"].choices = violations
 
 
 class PartyForm(forms.Form):
@@ -249,7 +314,12 @@ class PartyForm(forms.Form):
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("关键词（案由、案号、当事人）"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("关键词（案号、当事人、案由、违法事实）"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "enterkeyhint": "search"}),
+    )
     state = forms.ChoiceField(label=_("状态"), required=False)
     domain = forms.ChoiceField(label=_("执法领域"), required=False)
     officer = forms.TypedChoiceField(label=_("办案人员"), required=False, coerce=int, empty_value=None)

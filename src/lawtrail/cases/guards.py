@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from lawtrail.core.calendar import selectors as calendar
 from lawtrail.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lawtrail.core.permissions import Perm, Role
-from lawtrail.registry.models import Agency, BenchmarkTier, Credential, RoleGrant, Staff
+from lawtrail.registry.models import Agency, BenchmarkTier, Credential, Staff
 from lawtrail.registry.models import Staff as _Staff
-from lawtrail.registry.selectors import user_has_perm
+from lawtrail.registry.selectors import roles_at, user_has_perm
 
 from . import inputs, rules
 from .context import StepContext
@@ -153,6 +153,22 @@ def officers_qualified(ctx: GuardContext) -> None:
     """APL-42: at least two officers holding a credential usable for this case on this day."""
     rules.officers_check(
         officers=officer_facts(list(ctx.case.officers.all())),
+        on=ctx.on,
+        domain=ctx.case.domain.code,
+        division_path=ctx.case.region.path,
+    )
+
+
+def actor_handles_case(ctx: GuardContext) -> None:
+    """APL-42: the actor of a case-handling step is the case's handler or a co-officer with a
+    credential usable on the step's date (``rules.actor_check``). The system (``actor=None``:
+    outbox consumers, sweeps) acts on its own account."""
+    actor = ctx.actor
+    if actor is None:
+        return
+    rules.actor_check(
+        actor=officer_facts([actor])[0],
+        case_officer_ids=investigator_ids(ctx.case),
         on=ctx.on,
         domain=ctx.case.domain.code,
         division_path=ctx.case.region.path,
@@ -694,7 +710,7 @@ def cash_handover_valid(ctx: GuardContext) -> None:
 
 def _roles(ctx: GuardContext, user: Any = None) -> set[str]:
     user = user or ctx.actor
-    return set(RoleGrant.objects.filter(user=user, agency=ctx.case.agency).values_list("role", flat=True))
+    return roles_at(user, ctx.case.agency_id)
 
 
 def head_approves(what: str, rule: str):

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lawtrail.core.errors import ValidationFailed
+from lawtrail.core.inputs import date_plausible
 
 # ----------------------------------------------------------------------------- field declarations
 
@@ -44,6 +45,7 @@ class Spec:
     help: str = ""
     widget: str = ""  # "" = from the type; or "text" (multi-line), "line", "json"
     source: str = ""  # choices: a static list (forms.STATIC_CHOICES) or one the page supplies
+    # ("staff": any staff member; "officers": those whose 执法证 is valid for the case — a picker)
     initial: str = ""  # "today": the page pre-fills today's date
     alias: tuple[str, ...] = ()  # deprecated request names accepted for this field
     rows: int = 3
@@ -221,7 +223,12 @@ def parse(cls: type, data: Mapping[str, Any] | None) -> Any:
             raw = next((data[a] for a in spec_of(fld).alias if a in data), None)
             if raw is None:
                 continue
-        values[fld.name] = _to_value(tps[fld.name], raw, fld.name)
+        value = _to_value(tps[fld.name], raw, fld.name)
+        if isinstance(value, dt.date):
+            # a typing error (0001-01-01, 9999-12-31) never reaches the rules (issue 13)
+            plain_date = value.date() if isinstance(value, dt.datetime) else value
+            date_plausible(plain_date, label=str(spec_of(fld).label))
+        values[fld.name] = value
     return cls(**values)
 
 
@@ -491,7 +498,7 @@ class MeasureTake:
     )
     started_at: dt.datetime | None = f(L("实施时间"), help="实施时间")
     officer_ids: tuple[int, ...] = f(
-        L("实施人员（须持证）"), (), help="实施的执法人员账号 id", source="staff"
+        L("实施人员（须持证）"), (), help="实施的执法人员账号 id", source="officers"
     )
     onsite_record: str = f(L("现场笔录"), "", help="现场笔录摘要", widget="text", rows=4)
     party_present: bool = f(L("当事人到场"), False, help="当事人到场")
@@ -582,12 +589,12 @@ class RecusalDecide:
     recusal_id: int | None = f(L("回避申请"), help="回避申请 id", source="recusals")
     granted: bool = f(L("决定回避"), False, help="决定回避")
     note: str = f(L("说明"), "", help="说明", widget="text")
-    replacement_id: int | None = f(L("替换人员"), help="替换人员账号 id", source="staff")
+    replacement_id: int | None = f(L("替换人员"), help="替换人员账号 id", source="officers")
 
 
 @dataclass(frozen=True)
 class OfficerAssign:
-    officer_id: int | None = f(L("增派的执法人员"), help="增派执法人员账号 id", source="staff")
+    officer_id: int | None = f(L("增派的执法人员"), help="增派执法人员账号 id", source="officers")
 
 
 @dataclass(frozen=True)
@@ -595,10 +602,10 @@ class PaymentDefer:
     applied_on: dt.date | None = f(L("申请日期"), help="申请日期", initial="today")
     deferred_to: dt.date | None = f(L("暂缓缴纳至"), help="暂缓缴纳至")
     instalments: tuple[dict, ...] = f(
-        L('分期计划（JSON：[{"due_on": "YYYY-MM-DD", "amount": "金额"}]）'),
+        L("分期计划（每期一行：缴纳期限 金额，如 2026-12-31 500）"),
         (),
         help='分期计划：[{"due_on": "YYYY-MM-DD", "amount": "金额"}, …]',
-        widget="json",
+        widget="instalments",
     )
     reason: str = f(L("理由"), "", help="理由", widget="text")
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lawtrail.core.errors import Conflict, NotFound, ValidationFailed
+from lawtrail.core.inputs import date_plausible
 from lawtrail.core.journal.services import journal_append, journal_append_many, journal_snapshot
 from lawtrail.core.permissions import Perm
 from lawtrail.profiles.selectors import profile_value
@@ -57,6 +58,9 @@ def case_create(
     require(actor, Perm.CASE_HANDLE, agency)
     if not str(title).strip():
         raise ValidationFailed(_("请填写案由。"), code="CASE_TITLE_REQUIRED")
+    _dates_plausible(
+        lead_on=lead_on, act_date=act_date, act_end_date=act_end_date, discovered_on=discovered_on
+    )
     rules.lead_dates_check(
         act_date=act_date, act_end_date=act_end_date, discovered_on=discovered_on, today=_today()
     )
@@ -184,6 +188,146 @@ def party_add(
     return party
 
 
+def _lead_locked(actor: Any, case_id: int) -> Case:
+    """The lead, locked for an edit: only while it is a lead, by someone who may handle it."""
+    case = Case.objects.select_for_update().filter(pk=case_id).select_related("agency").first()
+    if case is None:
+        raise NotFound(_("案件不存在或您无权查看。"), code="CASE_NOT_FOUND")
+    require(actor, Perm.CASE_HANDLE, case.agency)
+    if case.state != State.LEAD:
+        raise Conflict(
+            _("案件已立案，承办人员、当事人、违法行为和违法事实不能再在线索登记中修改。"),
+            code="CASE_NOT_LEAD",
+        )
+    return case
+
+
+_LEAD_DATE_LABELS = {
+    "lead_on": _("线索登记日"),
+    "act_date": _("违法行为发生日"),
+    "act_end_date": _("违法行为终了日"),
+    "discovered_on": _("发现日期"),
+}
+
+
+def _dates_plausible(**dates: dt.date | None) -> None:
+    """No date of a lead outside the plausible window (0001-01-01 is a typing error, not an act)."""
+    for name, value in dates.items():
+        date_plausible(value, label=str(_LEAD_DATE_LABELS[name]))
+
+
+def lead_update(
+    *,
+    actor: Any,
+    case_id: int,
+    title: str | None = None,
+    facts: str | None = None,
+    officer_ids: Iterable[int] | None = None,
+    violation_ids: Iterable[int] | None = None,
+    act_date: dt.date | None = None,
+    act_end_date: dt.date | None = None,
+    discovered_on: dt.date | None = None,
+) -> Case:
+    """Edit a lead before filing (线索阶段): its 案由, facts, dates, co-officers and violations. The handler
+    stays an officer; officers are active staff of the agency (APL-42 itself is checked when the
+    lead is submitted for filing, as before). Fields left None are unchanged."""
+    with transaction.atomic():
+        case = _lead_locked(actor, case_id)
+        before = journal_snapshot(case)
+        if title is not None:
+            if not str(title).strip():
+                raise ValidationFailed(_("请填写案由。"), code="CASE_TITLE_REQUIRED")
+            case.title = title.strip()
+        if facts is not None:
+            case.facts = facts
+        if act_date or act_end_date or discovered_on:
+            _dates_plausible(act_date=act_date, act_end_date=act_end_date, discovered_on=discovered_on)
+            case.act_date = act_date or case.act_date
+            case.act_end_date = act_end_date or case.act_end_date
+            case.discovered_on = discovered_on or case.discovered_on
+            rules.lead_dates_check(
+                act_date=case.act_date,
+                act_end_date=case.act_end_date,
+                discovered_on=case.discovered_on,
+                today=_today(),
+            )
+        if officer_ids is not None:
+            ids = {int(i) for i in officer_ids} | {case.handler_id}
+            staff_users = set(
+                Staff.objects.filter(agency=case.agency, user_id__in=ids, is_active=True).values_list(
+                    "user_id", flat=True
+                )
+            )
+            if staff_users != ids:
+                raise ValidationFailed(
+                    _("承办人员须为本机关在岗工作人员的账号。"), code="CASE_OFFICER_NOT_STAFF"
+                )
+            old = set(case.officers.values_list("id", flat=True))
+            if old != ids:
+                case.officers.set(ids)
+                case.officers_recheck = True
+        if violation_ids is not None:
+            wanted = {int(i) for i in violation_ids}
+            violations = list(Violation.objects.filter(pk__in=wanted))
+            if len(violations) != len(wanted):
+                raise ValidationFailed(_("违法行为不存在。"), code="CASE_VIOLATION_UNKNOWN")
+            current = {cv.violation_id: cv for cv in CaseViolation.objects.filter(case=case)}
+            for vid, cv in current.items():
+                if vid not in wanted:
+                    snap = journal_snapshot(cv)
+                    cv_pk = cv.pk
+                    cv.delete()
+                    cv.pk = cv_pk
+                    journal_append(
+                        actor=actor,
+                        action=CaseJournal.VIOLATION_REMOVE,
+                        subject=cv,
+                        before=snap,
+                        deleted=True,
+                    )
+            _violations_add(case, actor=actor, violations=[v for v in violations if v.pk not in current])
+        case.save()
+        journal_append(actor=actor, action=CaseJournal.LEAD_UPDATE, subject=case, before=before)
+    return case
+
+
+def party_update(*, actor: Any, case_id: int, party_id: int, **fields: Any) -> Party:
+    """Correct a party of a lead (线索阶段): identity checked as when it was added."""
+    with transaction.atomic():
+        case = _lead_locked(actor, case_id)
+        party = Party.objects.select_for_update().filter(pk=party_id, case=case).first()
+        if party is None:
+            raise NotFound(_("当事人不存在或您无权查看。"), code="PARTY_NOT_FOUND")
+        kind = fields.get("kind") or party.kind
+        id_number, credit_code, birth = _party_identity(
+            kind, fields.get("name", ""), fields.get("id_number", ""), fields.get("credit_code", "")
+        )
+        before = journal_snapshot(party)
+        party.kind, party.name = kind, fields.get("name", "").strip()
+        party.id_number, party.credit_code, party.birth_date = id_number, credit_code, birth
+        for name in ("legal_representative", "phone", "address"):
+            setattr(party, name, fields.get(name, "") or "")
+        party.save()
+        journal_append(actor=actor, action=CaseJournal.PARTY_UPDATE, subject=party, before=before)
+    return party
+
+
+def party_remove(*, actor: Any, case_id: int, party_id: int) -> None:
+    """Remove a party registered by mistake, while the case is a lead."""
+    with transaction.atomic():
+        case = _lead_locked(actor, case_id)
+        party = Party.objects.select_for_update().filter(pk=party_id, case=case).first()
+        if party is None:
+            raise NotFound(_("当事人不存在或您无权查看。"), code="PARTY_NOT_FOUND")
+        before = journal_snapshot(party)
+        pk = party.pk
+        party.delete()
+        party.pk = pk
+        journal_append(
+            actor=actor, action=CaseJournal.PARTY_REMOVE, subject=party, before=before, deleted=True
+        )
+
+
 #: What a party is made of (copied as a whole when a transferred matter is accepted).
 PARTY_FIELDS = (
     "kind",
@@ -269,6 +413,7 @@ def case_on_the_spot(
         facts=str(facts), basis=str(basis), violation_count=len(list(violation_ids))
     )
     form_serial = str(form_serial or "").strip()
+    _dates_plausible(act_date=act_date)
     if act_date > on:
         raise ValidationFailed(_("违法行为发生日不能晚于今天。"), code="CASE_DATE_IN_FUTURE")
     if not region.path.startswith(agency.division.path) and not agency.division.path.startswith(region.path):

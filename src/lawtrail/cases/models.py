@@ -11,11 +11,12 @@ import functools
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from lawtrail.core.fieldcrypt import EncryptedCharField, LookupHashField
 from lawtrail.registry.models import Agency, Division, Domain, Violation
-from lawtrail.registry.rules import id_number_mask
+from lawtrail.registry.rules import age_on, id_number_mask
 
 
 class State(models.TextChoices):
@@ -77,10 +78,12 @@ class CaseNumberCounter(models.Model):
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=16, default="case")
+    kind = models.CharField(max_length=32, default="case")
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("案号计数器")
+        verbose_name_plural = _("案号计数器")
         constraints = [models.UniqueConstraint(fields=["agency", "year", "kind"], name="casenumber_unique")]
 
     def __str__(self) -> str:
@@ -147,6 +150,9 @@ class Case(models.Model):
     fine_amount = models.DecimalField(_("罚款金额"), max_digits=14, decimal_places=2, null=True, blank=True)
     penalty_kinds = models.JSONField(_("处罚种类"), default=list, blank=True)
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    decision_number = models.CharField(
+        _("决定书文号"), max_length=64, blank=True, help_text=_("如“石市监处罚〔2026〕12号”")
+    )
     served_on = models.DateField(_("决定送达日"), null=True, blank=True)
     service_method = models.CharField(_("送达方式"), max_length=16, blank=True)
     e_service_consent = models.BooleanField(_("当事人同意电子送达（确认书）"), default=False)
@@ -154,6 +160,7 @@ class Case(models.Model):
     demand_served_on = models.DateField(_("催告书送达日"), null=True, blank=True)
     closed_on = models.DateField(_("结案日"), null=True, blank=True)
     archived_on = models.DateField(_("归档日"), null=True, blank=True)
+    archive_number = models.CharField(_("档号"), max_length=64, blank=True)
     # --- on-the-spot procedure (APL-51/52/68/71) ---
     form_serial = models.CharField(_("当场处罚决定书编号"), max_length=64, blank=True)
     receipt_number = models.CharField(_("罚款收据编号"), max_length=64, blank=True)
@@ -178,6 +185,11 @@ class Case(models.Model):
     )
     # set when an officer is recused: APL-42 is checked again on the next handling step
     officers_recheck = models.BooleanField(default=False)
+    # the soonest running deadline's date: a copy kept by ``deadlines.refresh_next_due`` wherever a
+    # deadline is set, stopped or recomputed, so 待办 and the list sort and filter on a column (one
+    # index read) instead of a subquery per case. Derived from the journaled deadlines, so it is left
+    # out of the case's snapshots (``CasesConfig.ready``) and never written by ``save()`` (below).
+    next_due = models.DateField(_("最近期限"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -188,6 +200,16 @@ class Case(models.Model):
             models.UniqueConstraint(
                 fields=["agency", "year", "seq"], condition=Q(seq__isnull=False), name="case_number_unique"
             ),
+            models.UniqueConstraint(
+                fields=["agency", "decision_number"],
+                condition=~Q(decision_number=""),
+                name="case_decision_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "archive_number"],
+                condition=~Q(archive_number=""),
+                name="case_archive_number_unique",
+            ),
             # APL-52: the pre-numbered on-the-spot decision form is used once per agency
             models.UniqueConstraint(
                 fields=["agency", "form_serial"], condition=~Q(form_serial=""), name="case_form_serial_unique"
@@ -197,6 +219,19 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number or f"线索#{self.pk}"
+
+    #: written only by ``deadlines.refresh_next_due``
+    DERIVED_FIELDS = frozenset({"next_due"})
+
+    def save(self, *args, **kwargs):
+        # a full save of a case loaded before its deadlines moved must not write back the old copy
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in self.DERIVED_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
 
 class Party(models.Model):
@@ -209,12 +244,14 @@ class Party(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
     kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("姓名/名称"), max_length=200)
-    id_number = models.CharField(_("公民身份号码"), max_length=18, blank=True)
+    # personal data encrypted at rest (core/fieldcrypt.py); the ID number's keyed hash for lookups
+    id_number = EncryptedCharField(_("公民身份号码"), max_length=18, blank=True)
+    id_number_hash = LookupHashField(source="id_number", db_index=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     legal_representative = models.CharField(_("法定代表人"), max_length=64, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
-    address = models.CharField(_("住所/地址"), max_length=200, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=32, blank=True)
+    address = EncryptedCharField(_("住所/地址"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("当事人")
@@ -230,12 +267,20 @@ class Party(models.Model):
 
         return id_number_mask(self.id_number)
 
+    @property
+    def age(self) -> int | None:
+        """Full years on the violation date (today without one) — what a reader of the masked ID
+        number sees instead of the birth date, which the mask hides (issue 13)."""
+        return age_on(self.birth_date, self.case.act_date or timezone.localdate())
+
 
 class CaseViolation(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="violations")
     violation = models.ForeignKey(Violation, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        verbose_name = _("案件违法行为")
+        verbose_name_plural = _("案件违法行为")
         constraints = [models.UniqueConstraint(fields=["case", "violation"], name="caseviolation_unique")]
 
     def __str__(self) -> str:
@@ -414,6 +459,8 @@ class ApprovalStep(models.Model):
     reasons = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("审批记录")
+        verbose_name_plural = _("审批记录")
         ordering = ["approval_id", "id"]
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
-"""Case numbers (案号): gapless per agency, year and kind, in GB/T 9704 form."""
+"""Case numbers (案号) and the numbers of the papers a case issues (处罚决定书文号, 档号, and those
+the legal-documents capability adds): gapless per agency, kind and year, in GB/T 9704 form."""
 
 from __future__ import annotations
 
@@ -38,3 +39,19 @@ def case_number_format(agency: Agency, year: int, seq: int, on: dt.date) -> str:
     """GB/T 9704 style: 机关代字〔年份〕序号号 — full year, no 第, no leading zeros."""
     pattern = profile_value(agency, "case.number_pattern", on=on)
     return pattern.format(short=agency.short_name or agency.name, year=year, seq=seq)
+
+
+def document_number_issue(
+    *, agency: Agency, kind: str, on: dt.date, pattern_key: str
+) -> tuple[int, int, str]:
+    """A paper's number (文号 / 档号): the next of ``kind`` for the agency in ``on``'s year, gapless
+    and unique under concurrency (the counter row stays locked until the caller's transaction
+    ends; a rollback gives the number back), formatted by the profile pattern ``pattern_key``
+    in force on ``on`` (GB/T 9704: 〔full year〕, no 第, no leading zeros — unless the pattern
+    asks for them, as a DA/T 22 档号 does). Returns ``(year, seq, text)``."""
+    if kind == "case":
+        raise ValueError("case numbers are handed out by the filing step")
+    year = on.year
+    seq = case_number_next(agency=agency, year=year, kind=kind)
+    pattern = profile_value(agency, pattern_key, on=on)
+    return year, seq, pattern.format(short=agency.short_name or agency.name, year=year, seq=seq)

@@ -28,6 +28,58 @@ if "case.number_pattern" not in KEYS:
     )
 
 
+def _document_pattern_error(value) -> str | None:
+    try:
+        value.format(short="石市监", year=2026, seq=12)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return "只能使用 {short}、{year}、{seq} 三个占位符"
+    if "{seq" not in value or "{year}" not in value:
+        return "须包含 {year} 与 {seq}"
+    return None
+
+
+#: Numbers of the papers a case issues (GB/T 9704 文号; DA/T 22 档号): one per agency, kind and
+#: year, gapless (``cases.numbers.document_number_issue``). The legal-documents capability adds
+#: the patterns of the other numbered papers the same way.
+_NUMBER_KEYS = [
+    ProfileKey(
+        "case.decision_number_pattern",
+        "行政处罚决定书文号格式",
+        "str",
+        "",
+        "GB/T 9704",
+        "{short}处罚〔{year}〕{seq}号",
+        "行政处罚决定书文号：{short} 机关代字，{year} 四位年份，{seq} 顺序号（按机关、年度连续编号，不编虚位、不加“第”字），"
+        "如“石市监处罚〔2026〕12号”。",
+        validator=_document_pattern_error,
+    ),
+    ProfileKey(
+        "case.no_penalty_number_pattern",
+        "不予行政处罚决定书文号格式",
+        "str",
+        "",
+        "GB/T 9704",
+        "{short}不罚〔{year}〕{seq}号",
+        "不予行政处罚决定书文号（不予处罚、违法事实不能成立）：占位符同行政处罚决定书文号，如“石市监不罚〔2026〕3号”。",
+        validator=_document_pattern_error,
+    ),
+    ProfileKey(
+        "case.archive_number_pattern",
+        "案卷档号格式",
+        "str",
+        "",
+        "DA/T 22-2015",
+        "{short}-{year}-D30-{seq:04d}",
+        "归档案卷的档号，按“全宗号—年度—保管期限—件号”编制（DA/T 22-2015）：{short} 处填本机关全宗号或代字，"
+        "{year} 归档年度，D30 为定期30年（永久保存的改为 Y），{seq:04d} 为四位件号，如“石市监-2026-D30-0012”。",
+        validator=_document_pattern_error,
+    ),
+]
+for _key in _NUMBER_KEYS:
+    if _key.name not in KEYS:
+        register(_key)
+
+
 def _hhmm_error(value) -> str | None:
     try:
         hh, mm = str(value).split(":")
@@ -73,7 +125,7 @@ _CASE_KEYS = [
         "ACL-43",
         ["seal", "seize", "freeze"],
         "《行政强制法》第四十三条规定的是行政强制执行；是否同样限制夜间、法定节假日实施行政强制措施，"
-        "法律未明文规定。此处列出适用该限制的措施种类（seal 查封、seize 扣押、freeze 冻结），"
+        "法律未明文规定。此处列出适用该限制的措施种类（查封、扣押、冻结），"
         "默认不包括先行登记保存（preservation）。此为解释性设置，须由部署单位确认。",
         interpretive=True,
     ),

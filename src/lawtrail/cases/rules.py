@@ -29,7 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 from lawtrail.core.calendar import rules as cal
-from lawtrail.core.errors import Conflict, ValidationFailed
+from lawtrail.core.errors import Conflict, PermissionDenied, ValidationFailed
 
 IsWorking = Callable[[dt.date], bool]
 IsHoliday = Callable[[dt.date], bool]
@@ -574,6 +574,44 @@ def officers_check(
             % {"names": names},
             rule,
             details={"officers": invalid},
+        )
+
+
+def actor_check(
+    *,
+    actor: OfficerFacts,
+    case_officer_ids: Iterable[object],
+    on: dt.date,
+    domain: str,
+    division_path: str,
+) -> None:
+    """APL-42 (APL Art. 42: penalties are imposed by personnel with enforcement qualification,
+    two officers with credentials; also APL-54/55, Art. 55: officers show their 执法证 when
+    investigating): a case-handling step is taken by one of the case's officers — its handler
+    or a co-officer — who holds a credential usable on the step's date, in the case's domain,
+    for the case's division (the same test as ``credential_refusal``). Being in scope of the
+    agency (``cases.handle``) is not enough: a colleague not on the case, or an officer whose
+    执法证 has lapsed, is refused.
+
+    Refusals (403): ``CASE_ACTOR_NOT_OFFICER``, ``CASE_ACTOR_CREDENTIAL_INVALID``.
+    """
+    if actor.officer_id not in set(case_officer_ids):
+        raise PermissionDenied(
+            _("只有本案的主办或协办执法人员才能办理此项操作（《行政处罚法》第四十二条）。"),
+            code="CASE_ACTOR_NOT_OFFICER",
+            rule="APL-42",
+        )
+    reasons = [
+        credential_refusal(c, on=on, domain=domain, division_path=division_path) for c in actor.credentials
+    ]
+    if None not in reasons:
+        reason = reasons[0] if reasons else "none"
+        raise PermissionDenied(
+            _("您在%(on)s没有可用的执法证（%(why)s），不能办理此项操作（《行政处罚法》第四十二条）。")
+            % {"on": on.isoformat(), "why": _CRED_REASON[reason]},
+            code="CASE_ACTOR_CREDENTIAL_INVALID",
+            rule="APL-42",
+            details={"reason": reason},
         )
 
 

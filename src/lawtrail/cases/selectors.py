@@ -6,16 +6,19 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection
+from django.db.models import F, Func, Prefetch, Q, QuerySet, TextField, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from lawtrail.core.errors import NotFound, ValidationFailed
 from lawtrail.core.permissions import Perm
-from lawtrail.registry.models import Division, Domain, RoleGrant, Staff
-from lawtrail.registry.selectors import agencies_in_scope, user_has_perm
+from lawtrail.registry.models import Credential, Division, Domain, Staff
+from lawtrail.registry.selectors import agencies_in_scope, agency_roles, roles_at, user_has_perm
 
-from . import workflow
+from . import extensions, page_steps, workflow
 from .models import (
     FINAL_STATES,
     Approval,
@@ -25,6 +28,7 @@ from .models import (
     CaseEvent,
     Deadline,
     Measure,
+    Party,
     Recusal,
     State,
     Transfer,
@@ -40,18 +44,17 @@ def cases_in_scope(actor: Any) -> QuerySet[Case]:
     return Case.objects.filter(agency__in=agencies.values("pk"))
 
 
-def _next_due() -> Subquery:
-    """The case's soonest running deadline (a correlated subquery on the partial index
-    ``deadline_active_case_due``, so a list needs no GROUP BY over all the scope's cases)."""
-    return Subquery(
-        Deadline.objects.filter(case=OuterRef("pk"), active=True, due_on__isnull=False)
-        .order_by("due_on")
-        .values("due_on")[:1]
-    )
-
-
 #: What a 待办 row shows of its case: loading only these keeps 200-row lists cheap (Case has ~50 columns).
-TASK_CASE_FIELDS = ("id", "number", "title", "state", "agency__name", "domain__code", "domain__name")
+TASK_CASE_FIELDS = (
+    "id",
+    "number",
+    "title",
+    "next_due",
+    "agency__name",
+    "domain__code",
+    "domain__name",
+    *page_steps.TASK_FIELDS,
+)
 
 
 def _task_cases(qs: QuerySet[Case]) -> QuerySet[Case]:
@@ -66,7 +69,9 @@ def _task_via_case(qs: QuerySet, *extra: str) -> QuerySet:
 
 
 def _with_next_due(qs: QuerySet[Case]) -> QuerySet[Case]:
-    return qs.annotate(next_due=_next_due())
+    """The case's soonest running deadline is the stored ``Case.next_due`` (kept by
+    ``deadlines.refresh_next_due``): a column, not a subquery per case."""
+    return qs
 
 
 def case_list_for(
@@ -82,7 +87,8 @@ def case_list_for(
     today: dt.date | None = None,
 ) -> QuerySet[Case]:
     """The case list with its filters (status, domain, officer, overdue, lead date, text)."""
-    qs = cases_in_scope(actor)
+    agencies = agencies_in_scope(actor, Perm.CASE_VIEW).values("pk")
+    qs = Case.objects.filter(agency__in=agencies)  # cases_in_scope(actor), its scope kept for the search
     if state:
         qs = qs.filter(state=state)
     if domain:
@@ -93,14 +99,48 @@ def case_list_for(
         qs = qs.filter(lead_on__gte=date_from)
     if date_to:
         qs = qs.filter(lead_on__lte=date_to)
+    q = "".join(ch for ch in (q or "") if ch.isprintable()).strip()
     if q:
-        qs = qs.filter(Q(title__contains=q) | Q(number__contains=q) | Q(parties__name__contains=q)).distinct()
+        qs = qs.filter(pk__in=_search_ids(q, agencies))
     if overdue is not None:
-        late = Deadline.objects.filter(
-            case=OuterRef("pk"), active=True, due_on__lt=today or timezone.localdate()
+        # overdue: a running deadline is past — the soonest one (Case.next_due) is
+        day = today or timezone.localdate()
+        qs = (
+            qs.filter(next_due__lt=day)
+            if overdue
+            else qs.filter(Q(next_due__isnull=True) | Q(next_due__gte=day))
         )
-        qs = qs.filter(Exists(late)) if overdue else qs.exclude(Exists(late))
     return _with_next_due(qs).select_related("agency", "domain", "handler").order_by("-id")
+
+
+def _search_ids(q: str, agencies: QuerySet, *, grams: bool = True) -> QuerySet:
+    """Ids of the cases of ``agencies`` whose number, title, facts or decision number, or one of
+    whose parties' names, contains ``q`` (a substring, as LIKE '%q%').
+
+    One UNION (cases | parties), each side already narrowed to the user's agencies. On
+    PostgreSQL a q of 3+ characters is a trigram GIN index scan (migration 0013); a q of 1–2
+    characters — no trigram in it — is a lookup in the unigram + bigram GIN indexes (migration
+    0014: ``grams @> ARRAY[q]`` is exactly the substring test for so short a q). SQLite scans
+    within the user's agencies. (``grams=False``: the LIKE scan, for bench/cases_pages.py.)
+    """
+    text = Case.objects.order_by().filter(agency__in=agencies)
+    named = Party.objects.order_by().filter(case__agency__in=agencies)
+    if grams and len(q) <= 2 and connection.vendor == "postgresql":
+        array = ArrayField(TextField())
+        cols = (F("number"), F("title"), F("facts"), F("decision_number"))
+        text = text.alias(grams=Func(*cols, function="lawtrail_case_grams", output_field=array))
+        text = text.filter(grams__contains=[q])
+        named = named.alias(grams=Func(F("name"), function="lawtrail_grams", output_field=array))
+        named = named.filter(grams__contains=[q])
+    else:
+        text = text.filter(
+            Q(number__contains=q)
+            | Q(title__contains=q)
+            | Q(facts__contains=q)
+            | Q(decision_number__contains=q)
+        )
+        named = named.filter(name__contains=q)
+    return text.values("pk").union(named.values("case_id"))
 
 
 def case_get_for(actor: Any, case_id: int) -> Case:
@@ -126,6 +166,9 @@ def case_get_for(actor: Any, case_id: int) -> Case:
 
 def pending_approvals(case: Case) -> list[Approval]:
     """The case's pending approvals (its own, and extensions or measures beside it), oldest first."""
+    loaded = getattr(case, "_pending_approvals", None)  # read already (compact.case_detail)
+    if loaded is not None:
+        return loaded
     return sorted(
         (a for a in case.approvals.all() if a.status == Approval.Status.PENDING), key=lambda a: a.pk
     )
@@ -152,11 +195,7 @@ def actions_for(actor: Any, case: Case) -> list[AvailableAction]:
     or a measure approval runs beside the case and leaves its other steps open."""
     out: list[AvailableAction] = []
     pending = pending_approvals(case)
-    roles = (
-        set(RoleGrant.objects.filter(user=actor, agency=case.agency).values_list("role", flat=True))
-        if pending
-        else set()
-    )
+    roles = roles_at(actor, case.agency_id) if pending else set()
     for approval in pending:
         role = approval.levels[approval.level]
         side = approval.action in workflow.SIDE_APPROVALS
@@ -177,7 +216,7 @@ def actions_for(actor: Any, case: Case) -> list[AvailableAction]:
                 act("send_back", _("退回"), ("reasons", "to")),
                 act("reassign", _("改派"), ("assignee_id",)),
             ]
-        if actor.pk == approval.submitted_by_id and not approval.steps.exists():
+        if actor.pk == approval.submitted_by_id and not _has_steps(approval):
             out.append(act("withdraw", _("取回"), ()))
     if any(a.action in workflow.BLOCKING_APPROVALS for a in pending):
         return out
@@ -187,11 +226,27 @@ def actions_for(actor: Any, case: Case) -> list[AvailableAction]:
     return out
 
 
+def _has_steps(approval: Approval) -> bool:
+    counted = getattr(approval, "_step_count", None)  # counted already (compact.case_detail)
+    return approval.steps.exists() if counted is None else counted > 0
+
+
 @dataclass
 class Task:
     case: Case
     what: str
     due_on: dt.date | None
+    url: str = ""  # where to do it, when not on the case page (a capability's task)
+
+
+#: An approval waiting for the actor, named as the task ("审批立案"), not as the chain.
+APPROVAL_TASKS = {
+    "filing": _lazy("审批立案"),
+    "proposal": _lazy("审批处理意见"),
+    "decision": _lazy("审批处罚决定"),
+    "extension": _lazy("审批延长办案期限"),
+    "measure": _lazy("审批强制措施"),
+}
 
 
 def _head_tasks(actor: Any, scope: QuerySet[Case], agencies: list[int], limit: int) -> list[Task]:
@@ -208,16 +263,18 @@ def _head_tasks(actor: Any, scope: QuerySet[Case], agencies: list[int], limit: i
         .exclude(account=actor)
         .select_related("case__agency", "case__domain")[:limit]
     )
-    out += [Task(r.case, _("回避申请（待我决定）"), None) for r in recusals]
+    out += [Task(r.case, _("决定回避"), None) for r in recusals]
     return out
 
 
 def todo_for(actor: Any, *, today: dt.date | None = None, limit: int = 200) -> list[Task]:
     """待办: the steps waiting for this person, soonest deadline first.
 
-    - cases they handle (as handler or co-officer) that are active and not waiting for someone else;
-    - approvals waiting at a level they hold, in their agencies;
-    - cases in legal review at agencies where they are a reviewer.
+    - cases they handle (as handler or co-officer) that are active and not waiting for someone
+      else, each named by its next task (``page_steps.task_names``: "送达催告书", not "已送达");
+    - approvals waiting at a level they hold, in their agencies ("审批立案");
+    - what capabilities give them (``extensions.todo_items``): legal review's rounds are the
+      reviewer's queue itself (``review.selectors.review_queue_for``), so the two list the same.
     """
     scope = cases_in_scope(actor)
     tasks: list[Task] = []
@@ -229,7 +286,9 @@ def todo_for(actor: Any, *, today: dt.date | None = None, limit: int = 200) -> l
     own = _with_next_due(
         _task_cases(scope.filter(Q(handler=actor) | Q(pk__in=co_handled), state__in=working))
     ).order_by(F("next_due").asc(nulls_last=True), "-id")[:limit]
-    tasks += [Task(c, state_label(c.state), c.next_due) for c in own]
+    own = list(own)
+    names = page_steps.task_names(own, today=today or timezone.localdate())
+    tasks += [Task(c, names[c.pk] or state_label(c.state), c.next_due) for c in own]
     # a case that ended with property still held (before ACL-28 was enforced at the end, or by a
     # legacy path): its handler releases it (APL-57, ACL-28)
     held = (
@@ -242,7 +301,7 @@ def todo_for(actor: Any, *, today: dt.date | None = None, limit: int = 200) -> l
         .order_by("period_end", "id")[:limit]
     )
     tasks += [Task(m.case, _("解除强制措施（案件已终结）"), m.period_end) for m in held]
-    grants = list(RoleGrant.objects.filter(user=actor, agency__isnull=False).values_list("role", "agency_id"))
+    grants = agency_roles(actor)
     if grants:
         levels = Q(pk__in=[])
         for role, agency in grants:
@@ -258,20 +317,18 @@ def todo_for(actor: Any, *, today: dt.date | None = None, limit: int = 200) -> l
             "measure__approval_due_at",
         )[:limit]
         for a in pending:
-            what = workflow.APPROVAL_LABELS[a.action]
+            what = str(APPROVAL_TASKS.get(a.action, workflow.APPROVAL_LABELS[a.action]))
             due = None
             if a.measure_id:  # ACL-19: an emergency measure's post-approval is due within 24 hours
                 what = f"{what}：{a.measure.get_kind_display()}"
                 if a.measure.approval_due_at:
                     due = timezone.localtime(a.measure.approval_due_at).date()
-            tasks.append(Task(a.case, _("%(what)s（待我审批）") % {"what": what}, due))
-        reviewer_agencies = [agency for role, agency in grants if role == "reviewer"]
-        if reviewer_agencies:
-            for c in _with_next_due(
-                _task_cases(scope.filter(state=State.REVIEWING, agency_id__in=reviewer_agencies))
-            )[:limit]:
-                tasks.append(Task(c, _("法制审核"), c.next_due))
+            tasks.append(Task(a.case, what, due))
         tasks += _head_tasks(actor, scope, [agency for role, agency in grants if role == "approver_3"], limit)
+    # what capabilities give this person to do about cases (extensions.todo_items)
+    tasks += [
+        Task(i.case, i.what, i.due_on, i.url) for i in extensions.todo_from_capabilities(actor, scope, limit)
+    ]
     far = dt.date.max
     tasks.sort(key=lambda t: (t.due_on or far, -t.case.pk))
     return tasks[:limit]
@@ -306,15 +363,109 @@ def handle_agencies_for(actor: Any) -> QuerySet:
 
 def staff_accounts_for(actor: Any, agency_ids: list[int]) -> list[tuple[int, str]]:
     """(user id, name) of the active staff with a login account in agencies the actor may see cases of:
-    the people a step may name (co-officers, hearing host, attendees, assignee)."""
+    the people a step may name (hearing host, attendees, assignee), by name, with their post."""
 
     visible = agencies_in_scope(actor, Perm.CASE_VIEW).filter(pk__in=agency_ids).values("pk")
     rows = (
         Staff.objects.filter(agency__in=visible, is_active=True, user__isnull=False)
-        .order_by("agency_id", "id")
-        .values_list("user_id", "name", "user__username")
+        .order_by("name", "id")
+        .values_list("user_id", "name", "posts")
     )
-    return [(uid, f"{name}（{username}）") for uid, name, username in rows]
+    return [(uid, f"{name}（{posts}）" if posts else name) for uid, name, posts in rows]
+
+
+@dataclass(frozen=True)
+class OfficerCandidate:
+    """An officer who may be named on a case: active staff with a login account and at least one
+    执法证 usable on the day (APL-42), with where each usable credential lets them act."""
+
+    user_id: int
+    name: str
+    post: str
+    team: bool  # same post (科室/队) as the handler: listed first
+    credentials: tuple[
+        tuple[int, str, str, dt.date, str], ...
+    ]  # (domain id, code, region path, expires, number)
+
+    def usable_for(self, domain_code: str, division_path: str) -> tuple[int, str, str, dt.date, str] | None:
+        """The credential that covers a case in ``domain_code`` and the division ``division_path``."""
+        for cred in self.credentials:
+            if cred[1] == domain_code and cred[2] and division_path.startswith(cred[2]):
+                return cred
+        return None
+
+
+def officer_candidates(
+    actor: Any, agency_id: int, *, on: dt.date, handler: Any = None, exclude: tuple[int, ...] = ()
+) -> list[OfficerCandidate]:
+    """The officers of ``agency_id`` (one the actor may see cases of) holding a credential usable on
+    ``on``: the people a picker offers as 承办/协办/实施人员. The handler's team (the same post)
+    first, then by name."""
+    if not agencies_in_scope(actor, Perm.CASE_VIEW).filter(pk=agency_id).exists():
+        return []
+    creds = (
+        Credential.objects.filter(
+            staff__agency_id=agency_id,
+            staff__is_active=True,
+            staff__user__isnull=False,
+            status=Credential.Status.VALID,
+            issued_on__lte=on,
+            expires_on__gte=on,
+        )
+        .exclude(staff__user_id__in=exclude)
+        .select_related("staff", "domain", "region")
+        .order_by("staff__name", "staff_id", "expires_on")
+    )
+    handler_post = ""
+    if handler is not None:
+        handler_post = Staff.objects.filter(user=handler).values_list("posts", flat=True).first() or ""
+    by_user: dict[int, dict[str, Any]] = {}
+    for c in creds:
+        row = by_user.setdefault(
+            c.staff.user_id, {"name": c.staff.name, "post": c.staff.posts, "credentials": []}
+        )
+        row["credentials"].append((c.domain_id, c.domain.code, c.region.path, c.expires_on, c.number))
+    out = [
+        OfficerCandidate(
+            user_id=uid,
+            name=row["name"],
+            post=row["post"],
+            team=bool(handler_post) and row["post"] == handler_post,
+            credentials=tuple(row["credentials"]),
+        )
+        for uid, row in by_user.items()
+    ]
+    return sorted(out, key=lambda o: (not o.team, o.name, o.user_id))
+
+
+def officer_label(o: OfficerCandidate, cred: tuple[int, str, str, dt.date, str] | None) -> str:
+    """What a picker shows of an officer: name, post and the credential that lets them act."""
+    parts = [o.name]
+    if o.post:
+        parts.append(o.post)
+    if cred is not None:
+        parts.append(_("执法证有效至%(d)s") % {"d": cred[3].isoformat()})
+    return " · ".join(parts)
+
+
+def officer_choices_for_case(
+    actor: Any, case: Case, *, on: dt.date
+) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Grouped choices of officers whose credential is valid for ``case``'s domain and area on ``on``
+    (APL-42): the handler's team, then the others."""
+    team: list[tuple[int, str]] = []
+    others: list[tuple[int, str]] = []
+    for o in officer_candidates(actor, case.agency_id, on=on, handler=case.handler):
+        cred = o.usable_for(case.domain.code, case.region.path)
+        if cred is None:
+            continue
+        (team if o.team else others).append((o.user_id, officer_label(o, cred)))
+    groups = []
+    if team:
+        groups.append((_("本组执法人员"), team))
+    if others:
+        groups.append((_("其他执法人员") if team else _("执法人员"), others))
+    return groups
 
 
 # ----------------------------------------------------------------------------- API look-ups

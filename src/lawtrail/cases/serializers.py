@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from . import extensions, hooks, inputs, workflow
@@ -163,6 +164,7 @@ class PartyIn(serializers.Serializer):
 class PartyOut(serializers.ModelSerializer):
     kind = serializers.CharField()
     id_number_masked = serializers.SerializerMethodField()
+    age = serializers.SerializerMethodField(help_text="周岁（违法行为发生日；不显示出生日期）")
 
     class Meta:
         model = Party
@@ -171,7 +173,7 @@ class PartyOut(serializers.ModelSerializer):
             "kind",
             "name",
             "id_number_masked",
-            "birth_date",
+            "age",
             "credit_code",
             "legal_representative",
             "phone",
@@ -179,8 +181,13 @@ class PartyOut(serializers.ModelSerializer):
         ]
 
     def get_id_number_masked(self, obj: Party) -> str:
-        n = obj.id_number or ""
-        return f"{n[:6]}********{n[-4:]}" if len(n) == 18 else ""
+        return obj.id_number_masked
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_age(self, obj: Party) -> int | None:
+        """Full years on the violation date (today without one): never the birth date beside
+        the mask, which hides exactly its digits (issue 13)."""
+        return obj.age
 
 
 class CaseViolationOut(serializers.Serializer):
@@ -379,6 +386,7 @@ class CaseDetailOut(serializers.ModelSerializer):
             "fine_amount",
             "penalty_kinds",
             "decided_on",
+            "decision_number",
             "served_on",
             "service_method",
             "e_service_consent",
@@ -386,6 +394,7 @@ class CaseDetailOut(serializers.ModelSerializer):
             "demand_served_on",
             "closed_on",
             "archived_on",
+            "archive_number",
             "form_serial",
             "filed_copy_on",
             "parties",
@@ -442,6 +451,7 @@ class TodoOut(serializers.Serializer):
     case = TodoCaseOut()
     what = serializers.CharField(help_text="待办事项")
     due_on = serializers.DateField(allow_null=True, help_text="最近的期限届满日（无期限为 null）")
+    url = serializers.CharField(help_text="办理页面（其他功能的待办；空则为案件页面）")
 
 
 # --------------------------------------------------------------------------- approvals

@@ -14,7 +14,16 @@ The writes live where their concern is:
 from .approvals import APPROVER_ROLES, approval_chain_for, approval_chain_set
 from .deadlines import deadline_meet, deadline_set, decision_extensions
 from .engine import approval_act, case_note, case_transition
-from .intake import PARTY_FIELDS, case_create, case_on_the_spot, party_add, transfer_accept
+from .intake import (
+    PARTY_FIELDS,
+    case_create,
+    case_on_the_spot,
+    lead_update,
+    party_add,
+    party_remove,
+    party_update,
+    transfer_accept,
+)
 from .numbers import case_number_format, case_number_next
 
 __all__ = [
@@ -31,7 +40,10 @@ __all__ = [
     "case_transition",
     "deadline_meet",
     "deadline_set",
+    "lead_update",
     "decision_extensions",
     "party_add",
+    "party_remove",
+    "party_update",
     "transfer_accept",
 ]

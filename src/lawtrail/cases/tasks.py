@@ -5,7 +5,7 @@ periodically (beat; ``lawtrail outbox_sweep`` in the embedded default)."""
 
 from celery import shared_task
 
-from . import outbox
+from . import ledger, outbox
 
 
 @shared_task(name="cases.outbox_deliver")
@@ -16,3 +16,9 @@ def outbox_deliver_task(ids: list[int]) -> int:
 @shared_task(name="cases.outbox_sweep")
 def outbox_sweep_task() -> int:
     return outbox.sweep()
+
+
+@shared_task(name="cases.ledger_export")
+def ledger_export_task(job_id: str, user_id: int, query: str) -> None:
+    """案件台账 export (``ledger.run``): progress and the file go to the cache."""
+    ledger.run(job_id, user_id, query)

@@ -8,11 +8,14 @@ page does not reload); without it the same URLs work as plain POST + redirect.
 
 from __future__ import annotations
 
+import json
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,11 +23,11 @@ from django.utils.translation import gettext as _
 from lawtrail.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lawtrail.core.permissions import Perm, Role
 from lawtrail.profiles.selectors import profile_value
-from lawtrail.registry.models import Domain
-from lawtrail.registry.selectors import agencies_in_scope, agency_list_for, user_has_perm
+from lawtrail.registry.models import Violation
+from lawtrail.registry.selectors import agency_list_for, user_has_perm
 
-from . import extensions, hooks, inputs, selectors, services, workflow
-from .forms import ActionForm, CaseCreateForm, CaseFilterForm, PartyForm
+from . import approval_sheet, extensions, hooks, inputs, ledger, page_steps, selectors, services, workflow
+from .forms import ActionForm, CaseCreateForm, LeadEditForm, PartyForm
 from .models import Approval, State
 
 #: Refusals shown next to the form. PermissionDenied/NotFound go to the middleware's error page.
@@ -39,6 +42,11 @@ EVENT_LABELS = {
     "approval_send_back": _("审批退回"),
     "approval_withdraw": _("取回审批"),
     "approval_reassign": _("改派审批人"),
+    "on_the_spot": _("当场作出行政处罚决定"),
+    "transfer_accepted": _("受理移送"),
+    "review_route": _("须法制审核"),
+    "review_extension_approve": _("批准延长法制审核期限"),
+    "review_extension_reject": _("不批准延长法制审核期限"),
 }
 
 
@@ -55,7 +63,7 @@ def _event_label(action: str) -> str:
     if action in EVENT_LABELS:
         return EVENT_LABELS[action]
     t = workflow.transition_for(action)
-    return t.label if t else action
+    return t.label if t else _("办案记录")
 
 
 # ----------------------------------------------------------------------------- 待办
@@ -67,6 +75,7 @@ def _task_rows(tasks, today) -> list[dict[str, Any]]:
         {
             "case": t.case,
             "what": t.what,
+            "url": t.url,
             "due_on": t.due_on,
             "overdue": t.due_on is not None and t.due_on < today,
             "pending": reasons.get(t.case.pk, "") if t.due_on is None else "",
@@ -114,33 +123,16 @@ def case_list(request):
     _need_view(request.user)
     user = request.user
     today = timezone.localdate()
-    agency_ids = list(agencies_in_scope(user, Perm.CASE_VIEW).values_list("pk", flat=True))
-    form = CaseFilterForm(
-        request.GET or None,
-        states=State.choices,
-        domains=Domain.objects.order_by("sort", "code").values_list("code", "name"),
-        officers=selectors.staff_accounts_for(user, agency_ids),
-    )
-    filters: dict[str, Any] = {}
-    if form.is_bound and form.is_valid():
-        d = form.cleaned_data
-        overdue = {"1": True, "0": False}.get(d["overdue"])
-        filters = {
-            "state": d["state"] or None,
-            "domain": d["domain"] or None,
-            "officer": d["officer"],
-            "overdue": overdue,
-            "date_from": d["date_from"],
-            "date_to": d["date_to"],
-            "q": d["q"].strip() or None,
-        }
+    form, filters = ledger.filter_form(user, request.GET)
     qs = selectors.case_list_for(user, today=today, **filters)
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
     cases = list(page.object_list)
     reasons = selectors.pending_deadline_reasons([c.pk for c in cases if c.next_due is None])
+    tasks = page_steps.task_names(cases, today=today)
     rows = [
         {
             "case": c,
+            "task": tasks.get(c.pk, ""),
             "overdue": c.next_due is not None and c.next_due < today,
             "pending": reasons.get(c.pk, ""),
         }
@@ -157,8 +149,64 @@ def case_list(request):
             "rows": rows,
             "query": query.urlencode(),
             "can_create": user_has_perm(user, Perm.CASE_HANDLE),
+            "ledger_query": query.urlencode(),
         },
     )
+
+
+# ----------------------------------------------------------------------------- 台账
+
+
+@login_required
+def ledger_start(request):
+    """导出台账 (POST the list's query): refuse a ledger too large, else queue the job and show
+    its progress page."""
+    _need_view(request.user)
+    if request.method != "POST":
+        return redirect("cases:list")
+    query = request.POST.get("query", "")
+    _form, filters = ledger.filter_form(request.user, QueryDict(query))
+    total = selectors.case_list_for(request.user, today=timezone.localdate(), **filters).count()
+    if total > ledger.MAX_ROWS:
+        raise ValidationFailed(
+            _("台账超过 %(max)s 件，请缩小查询条件后再导出。") % {"max": ledger.MAX_ROWS},
+            code="CASE_LEDGER_TOO_LARGE",
+        )
+    job_id = ledger.start(request.user, query, total)
+    return redirect("cases:ledger", job_id=job_id)
+
+
+def _ledger_state(request, job_id: str) -> dict[str, Any]:
+    state = ledger.job_state(job_id, request.user)
+    if state is None:
+        raise NotFound(_("台账不存在或已过期，请重新导出。"), code="CASE_LEDGER_NOT_FOUND")
+    total = state["total"] or 0
+    percent = 100 if state["status"] == "done" else (state["done"] * 100 // total if total else 0)
+    return {**state, "job_id": job_id, "percent": percent}
+
+
+@login_required
+def ledger_progress(request, job_id: str):
+    """The job's progress: the page, or (htmx, polled every second) its progress box alone."""
+    _need_view(request.user)
+    ctx = {"job": _ledger_state(request, job_id)}
+    if request.htmx:
+        return render(request, "cases/_ledger_progress.html", ctx)
+    return render(request, "cases/ledger.html", ctx)
+
+
+@login_required
+def ledger_file(request, job_id: str):
+    _need_view(request.user)
+    found = ledger.job_file(job_id, request.user)
+    if found is None:
+        raise NotFound(_("台账不存在或已过期，请重新导出。"), code="CASE_LEDGER_NOT_FOUND")
+    filename, data = found
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 # ----------------------------------------------------------------------------- lead and party
@@ -173,10 +221,16 @@ def case_create(request):
     wanted = request.POST.get("agency") or request.GET.get("agency")
     agency = next((a for a in agencies if str(a.pk) == wanted), agencies[0])
     today = timezone.localdate()
-    officers = [
-        (uid, label) for uid, label in selectors.staff_accounts_for(user, [agency.pk]) if uid != user.pk
-    ]
+    candidates = selectors.officer_candidates(user, agency.pk, on=today, handler=user, exclude=(user.pk,))
+    officers = [(o.user_id, selectors.officer_label(o, None)) for o in candidates]
     form = CaseCreateForm(request.POST or None, agency=agency, officers=officers, today=today)
+    # the picker offers only officers whose credential covers the chosen domain and area (web/lawtrail.js)
+    picker_scope = json.dumps(
+        {
+            "officers": {str(o.user_id): [[c[0], c[2]] for c in o.credentials] for o in candidates},
+            "regions": dict(form.fields["region"].queryset.values_list("pk", "path")),
+        }
+    )
     error = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -207,7 +261,7 @@ def case_create(request):
     return render(
         request,
         "cases/create.html",
-        {"form": form, "error": error, "agency": agency, "agencies": agencies},
+        {"form": form, "error": error, "agency": agency, "agencies": agencies, "picker_scope": picker_scope},
         status=status,
     )
 
@@ -229,6 +283,101 @@ def party_add(request, pk: int):
     if request.htmx:
         return render(request, "cases/_party_form.html", ctx, status=status)
     return render(request, "cases/party.html", ctx, status=status)
+
+
+def _lead_form(request, case, data=None) -> LeadEditForm:
+    """修改线索 of ``case``: its current officers stay listed even if their credential lapsed."""
+    officers = selectors.officer_choices_for_case(request.user, case, on=timezone.localdate())
+    offered = {uid for _g, rows in officers for uid, _l in rows}
+    current = [(o.pk, str(o)) for o in case.officers.all() if o.pk not in offered and o.pk != case.handler_id]
+    if current:
+        officers = [*officers, (_("已在本案（执法证不适用于本案）"), current)]
+    violations = list(
+        Violation.objects.filter(power__domain=case.domain_id).order_by("code").values_list("pk", "name")
+    )
+    initial = {
+        "title": case.title,
+        "facts": case.facts,
+        "officer_ids": [o.pk for o in case.officers.all() if o.pk != case.handler_id],
+        "violation_ids": [cv.violation_id for cv in case.violations.all()],
+        "act_date": case.act_date,
+        "act_end_date": case.act_end_date,
+        "discovered_on": case.discovered_on,
+    }
+    return LeadEditForm(data, initial=initial, officers=officers, violations=violations, auto_id="id_lead_%s")
+
+
+@login_required
+def lead_edit(request, pk: int):
+    """修改线索: officers, violations, facts while the case is a lead."""
+    case = selectors.case_page_for(request.user, pk)
+    form = _lead_form(request, case, request.POST if request.method == "POST" else None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.lead_update(
+                actor=request.user,
+                case_id=case.pk,
+                title=d["title"],
+                facts=d["facts"],
+                officer_ids=d["officer_ids"],
+                violation_ids=d["violation_ids"],
+                act_date=d["act_date"],
+                act_end_date=d["act_end_date"],
+                discovered_on=d["discovered_on"],
+            )
+        except FORM_REFUSALS as exc:
+            error = exc
+        else:
+            return _success(request, case.pk, _("线索已修改。"))
+    status = (error.status if error else 400) if request.method == "POST" else 200
+    ctx = {"case": case, "form": form, "error": error}
+    if request.htmx:
+        return render(request, "cases/_lead_form.html", ctx, status=status)
+    return render(request, "cases/lead_edit.html", ctx, status=status)
+
+
+@login_required
+def party_edit(request, pk: int, party_id: int):
+    """修改当事人 while the case is a lead."""
+    case = selectors.case_page_for(request.user, pk)
+    party = case.parties.filter(pk=party_id).first()
+    if party is None:
+        raise NotFound(_("当事人不存在或您无权查看。"), code="PARTY_NOT_FOUND")
+    initial = {name: getattr(party, name) for name in PartyForm.base_fields}
+    form = PartyForm(request.POST or None, initial=initial)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.party_update(actor=request.user, case_id=case.pk, party_id=party.pk, **form.cleaned_data)
+        except FORM_REFUSALS as exc:
+            error = exc
+        else:
+            messages.success(request, _("当事人已修改。"))
+            return redirect("cases:detail", pk=case.pk)
+    status = (error.status if error else 400) if request.method == "POST" else 200
+    return render(
+        request,
+        "cases/party_edit.html",
+        {"case": case, "party": party, "form": form, "error": error},
+        status=status,
+    )
+
+
+@login_required
+def party_remove(request, pk: int, party_id: int):
+    """删除当事人 (POST) while the case is a lead."""
+    case = selectors.case_page_for(request.user, pk)
+    if request.method != "POST":
+        return redirect("cases:detail", pk=case.pk)
+    try:
+        services.party_remove(actor=request.user, case_id=case.pk, party_id=party_id)
+    except FORM_REFUSALS as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("当事人已删除。"))
+    return redirect("cases:detail", pk=case.pk)
 
 
 # ----------------------------------------------------------------------------- case page and actions
@@ -264,6 +413,7 @@ def _form_ctx(case, user) -> dict[str, Any]:
     return {
         "today": timezone.localdate(),
         "staff": selectors.staff_accounts_for(user, [case.agency_id]),
+        "officers": selectors.officer_choices_for_case(user, case, on=timezone.localdate()),
         "evidence": [(e.pk, f"{e.get_kind_display()}：{e.title}") for e in case.evidence.all()],
         "measures": [
             (m.pk, f"{m.get_kind_display()} #{m.pk}（{m.get_status_display()}）") for m in case.measures.all()
@@ -292,10 +442,32 @@ def _input_types(action: str, kind: str) -> list[type]:
     return [t.input, *(tp for _app, tp in hooks.extra_input_types(action))]
 
 
-def _action_form(action: str, kind: str, case, user, ctx, data=None) -> ActionForm:
+def _action_form(action: str, kind: str, case, user, ctx, data=None, initial=None) -> ActionForm:
     return ActionForm(
-        data, action=action, input_types=_input_types(action, kind), ctx=ctx, auto_id=f"id_{action}_%s"
+        data,
+        action=action,
+        input_types=_input_types(action, kind),
+        ctx=ctx,
+        auto_id=f"id_{action}_%s",
+        initial=initial or {},
     )
+
+
+def _aids(action: str, case, ctx, approval_id: int | None) -> dict[str, Any]:
+    """What a form carries beside its fields: the 审批表 of the approval an approver approves,
+    the 裁量基准 beside the 拟处理意见, and the form's starting values (approval_sheet)."""
+    out: dict[str, Any] = {"sheet": None, "benchmark": None}
+    if action == "approve":
+        pending = selectors.pending_approvals(case)
+        approval = next((a for a in pending if a.pk == approval_id), None) or (
+            pending[0] if len(pending) == 1 else None
+        )
+        if approval is not None:
+            out["sheet"] = approval_sheet.sheet(case, approval, ctx)
+    if action == "proposal_submit":
+        out["benchmark"] = approval_sheet.benchmark(case, on=ctx["today"])
+    out["initial"] = approval_sheet.initial(action, case, benchmark_table=out["benchmark"])
+    return out
 
 
 def _pending_level(case, approval_id: int | None = None) -> int | None:
@@ -323,18 +495,25 @@ def _int_or_none(value: str | None) -> int | None:
 def _action_entries(case, user) -> list[dict[str, Any]]:
     ctx = _form_ctx(case, user)
     out = []
+    skip = page_steps.inapplicable(case, user)
     for a in selectors.actions_for(user, case):
+        if a.action in skip:
+            continue
         t = workflow.transition_for(a.action) if a.kind == "transition" else None
+        aids = _aids(a.action, case, ctx, a.approval_id)
         out.append(
             {
                 "action": a.action,
                 "label": a.label,
                 "kind": a.kind,
                 "rule": t.rule if t else "",
-                "form": _action_form(a.action, a.kind, case, user, ctx),
+                "form": _action_form(a.action, a.kind, case, user, ctx, initial=aids["initial"]),
+                "sheet": aids["sheet"],
+                "benchmark": aids["benchmark"],
                 "expected_level": a.level,
                 "approval_id": a.approval_id,
                 "dom_id": _dom_id(a.action, a.approval_id if a.chain in workflow.SIDE_APPROVALS else None),
+                "confirm": page_steps.IRREVERSIBLE.get(a.action, ""),
             }
         )
     return out
@@ -362,15 +541,23 @@ def _body_ctx(request, case) -> dict[str, Any]:
         for d in case.deadlines.all()
     ]
     can_handle = user_has_perm(user, Perm.CASE_HANDLE, case.agency)
+    state = case.state
+    if state == State.INVESTIGATING and case.evidence.exists():
+        state = "investigating_with_evidence"
+    primary, others = page_steps.split(_action_entries(case, user), state)
     return {
         "case": case,
         "state_label": _state_label(case.state),
         "events": events,
         "deadlines": deadlines,
         "approvals": _approval_rows(case),
-        "actions": _action_entries(case, user),
+        "actions": others,
+        "primary": primary,
+        "stepbar": page_steps.stepbar(case, today=today),
         "measures": list(case.measures.all()),
         "can_add_party": can_handle and case.state not in workflow.TERMINAL_FOR_PARTIES,
+        "can_edit_lead": can_handle and case.state == State.LEAD,
+        "lead_form": _lead_form(request, case) if can_handle and case.state == State.LEAD else None,
         "party_form": PartyForm(initial={"kind": "organisation"}, auto_id="id_party_%s"),
         "today": today,
         # what capabilities (legal review …) show on the case: cases.extensions
@@ -415,7 +602,10 @@ def case_act(request, pk: int, action: str):
     # an approval action names its approval when the case has several pending (extension, measure)
     approval_id = _int_or_none(request.POST.get("approval_id") or request.GET.get("approval_id"))
     ctx = _form_ctx(case, user)
-    form = _action_form(action, kind, case, user, ctx, request.POST if request.method == "POST" else None)
+    aids = _aids(action, case, ctx, approval_id)
+    form = _action_form(
+        action, kind, case, user, ctx, request.POST if request.method == "POST" else None, aids["initial"]
+    )
     error = None
     if request.method == "POST" and form.is_valid():
         data = form.data_for_service()
@@ -450,6 +640,9 @@ def case_act(request, pk: int, action: str):
         "dom_id": _dom_id(action, approval_id if _is_side(case, approval_id) else None),
         "error": error,
         "open": True,
+        "sheet": aids["sheet"],
+        "benchmark": aids["benchmark"],
+        "confirm": page_steps.IRREVERSIBLE.get(action, ""),
     }
     if request.htmx:
         return render(request, "cases/_action.html", {"case": case, "a": entry}, status=status)

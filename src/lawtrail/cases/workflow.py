@@ -15,6 +15,7 @@ applies the approve row's effect (the last level is always the head, see ``rules
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -716,6 +717,17 @@ PROCEDURE_TABLE += (
     ),
 )
 TABLE = TABLE + PROCEDURE_TABLE
+
+
+def _handled_by_officers(t: Transition) -> Transition:
+    """APL-42: every case-handling row (``cases.handle`` on the case's own agency) is taken by
+    one of the case's officers with a usable credential — the first guard of the row."""
+    if t.perm != Perm.CASE_HANDLE or t.scope != "case" or g.actor_handles_case in t.guards:
+        return t
+    return dataclasses.replace(t, guards=(g.actor_handles_case, *t.guards))
+
+
+TABLE = tuple(_handled_by_officers(t) for t in TABLE)
 
 #: Input of ``services.case_on_the_spot`` (简易程序), for the API and the page that create one.
 ON_THE_SPOT_FIELDS: tuple[str, ...] = (

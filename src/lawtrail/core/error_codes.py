@@ -18,6 +18,7 @@ CATALOGUE = Catalogue(
         "THROTTLED": (429, "请求过于频繁，请稍后再试。"),
         "UNSUPPORTED_MEDIA_TYPE": (415, "不支持的请求内容类型。"),
         # logging in and session gates (docs/security.md)
+        "DATE_IMPLAUSIBLE": (400, "日期不在合理范围内，请核对。"),
         "INPUT_CONTROL_CHARACTER": (400, "输入中含有不允许的控制字符（如空字符 NUL），请删除后重新提交。"),
         "LOGIN_LOCKED": (429, "登录失败次数过多，账号或来源地址已被暂停登录。"),
         "OTP_REQUIRED": (403, "请先完成二次验证（动态码）。"),

@@ -18,6 +18,10 @@ from typing import Any
 
 _ERROR_STATUS = {"ValidationFailed": 400, "PermissionDenied": 403, "NotFound": 404, "Conflict": 409}
 _FACTORY_STATUS = {"_refuse": 400, "_conflict": 409}  # rules.py builds refusals through these
+#: Checks that collect findings before refusing with the first one (documents' APL-44/45/59 checks:
+#: ``need(ok, "DOC_APL59_PARTY", element, …)``, then ``ValidationFailed(…, code=first.code)``): the
+#: finding's code is what the refusal answers.
+_FINDING_STATUS = {"need": 400}
 
 
 def _first_str(node: ast.AST) -> str:
@@ -37,6 +41,10 @@ def raised(call: ast.Call) -> tuple[str, int, str] | None:
     elif name in _FACTORY_STATUS and len(call.args) >= 2:
         if isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
             return call.args[0].value, _FACTORY_STATUS[name], _first_str(call.args[1])
+    elif name in _FINDING_STATUS and len(call.args) >= 3:
+        code = call.args[1]
+        if isinstance(code, ast.Constant) and isinstance(code.value, str) and code.value.isupper():
+            return code.value, _FINDING_STATUS[name], _first_str(call.args[2])
     return None
 
 

@@ -11,13 +11,16 @@ PostgreSQL (which cannot store NUL in text) and hide text from reviewers.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from lawtrail.core.errors import ValidationFailed
 
@@ -87,3 +90,36 @@ class ControlCharacterMiddleware:
         if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
             return JsonResponse({"code": CODE, "message": MESSAGE}, status=400)
         return render(request, "web/error.html", {"error": ValidationFailed(MESSAGE, code=CODE)}, status=400)
+
+
+# ----------------------------------------------------------------------------- plausible dates
+
+
+def date_window(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The dates a record may carry: from ``LAWTRAIL_DATE_EARLIEST`` (1949-10-01) to
+    ``LAWTRAIL_DATE_FUTURE_YEARS`` (30) years after today — a typing error (0001-01-01,
+    9999-12-31) is refused instead of being stored and counted from. Narrower rules of the law
+    (no act in the future, the limitation period …) are the apps' own."""
+    today = today or timezone.localdate()
+    years = settings.LAWTRAIL_DATE_FUTURE_YEARS
+    try:
+        latest = today.replace(year=today.year + years)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + years, day=28)
+    return settings.LAWTRAIL_DATE_EARLIEST, latest
+
+
+def date_plausible(value: dt.date | None, *, label: str, today: dt.date | None = None) -> None:
+    """Refuse (400 ``DATE_IMPLAUSIBLE``) a date outside ``date_window``; None passes."""
+    if value is None:
+        return
+    earliest, latest = date_window(today)
+    if not earliest <= value <= latest:
+        raise ValidationFailed(
+            f"{label}“{value.isoformat()}”不在合理范围内（{earliest.isoformat()} 至 {latest.isoformat()}），请核对。",
+            code=DATE_CODE,
+            details={"field": str(label), "earliest": earliest.isoformat(), "latest": latest.isoformat()},
+        )
+
+
+DATE_CODE = "DATE_IMPLAUSIBLE"

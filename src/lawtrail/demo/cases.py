@@ -22,15 +22,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import random
 import time
 import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw
 
 try:
     import time_machine
@@ -47,6 +51,8 @@ from lawtrail.core.errors import ApplicationError
 from lawtrail.core.models import User
 from lawtrail.core.permissions import Role
 from lawtrail.profiles.selectors import profile_value
+from lawtrail.recording import services as recording
+from lawtrail.recording import transcript_services as transcripts
 from lawtrail.registry import rules as registry_rules
 from lawtrail.registry.models import Agency, BenchmarkTier, Credential, Division, RoleGrant, Staff, Violation
 
@@ -60,6 +66,8 @@ FIRST_LEAD = dt.date(2026, 1, 5)
 ALL_EVIDENCE = "__all__"  # evidence_examine: every piece of evidence of the case
 OWED = "__owed__"  # payment_record: what is owed on the day (fine left + surcharge)
 MEASURE = "__measure__"  # the case's latest compulsory measure
+#: the body-camera clip uploaded for each 查封、扣押 before the step is recorded (G118-8)
+BODYCAM_CLIP = Path(__file__).parent / "data" / "bodycam-sample.mp4"
 #: of the reviewed cases, sent back by the reviewer once (存在问题) before passing
 REVIEW_SEND_BACK_SHARE = 0.2
 REVIEW_FINDINGS = (
@@ -305,6 +313,7 @@ class CaseDemo:
         self.seconds = 0.0
         self.form_serials: dict[int, int] = {}
         self.spot_picks: dict[str, list] = {}
+        self.transcripts = 0  # 笔录 made with the evidence they record (a few per demo)
 
     def say(self, msg: str) -> None:
         if self.stdout is not None:
@@ -1203,9 +1212,100 @@ class CaseDemo:
             fresh = Case.objects.get(pk=case.pk)
             left, extra = guards.owed(fresh, step.on)
             data["amount"] = str(left + extra)
+        if step.action == "measure_take" and spec.measure in ("seal", "seize"):
+            # G118-8: 查封扣押财产 is recorded on audio-video for the whole process; the officer
+            # uploads the body-camera recording for the step, which links it
+            recording.evidence_file_add(
+                actor=step.actor,
+                case=case,
+                path=BODYCAM_CLIP,
+                name=f"{MEASURE_NAMES[spec.measure]}现场执法记录仪录像.mp4",
+                step="measure_take",
+                captured_at=timezone.now() - dt.timedelta(minutes=20),
+                place=spec.parties[0].get("address", "") if spec.parties else "",
+                note="执法记录仪全程录像",
+            )
         cases[spec.idx] = svc.case_transition(
             actor=step.actor, case_id=case.pk, action=step.action, data=data, on=step.on
         )
+        if (
+            step.action == "evidence_add"
+            and data.get("kind") in TRANSCRIPT_OF_EVIDENCE
+            and self.transcripts < max(4, self.n // 40)
+        ):
+            self._transcript(spec, step, cases[spec.idx], TRANSCRIPT_OF_EVIDENCE[data["kind"]])
+
+    def _transcript(self, spec: CaseSpec, step: Step, case: Case, kind: str) -> None:
+        """The 笔录 behind a 现场检查笔录 / 当事人询问笔录 evidence item, made and signed on the tablet
+        through recording's services: two officers and the party — or, every third one, the
+        party's refusal noted and a witness (ACL-18)."""
+        others = [u for u in spec.co_officers if u.pk != spec.handler.pk]
+        if not others:
+            return
+        self.transcripts += 1
+        party = spec.parties[0] if spec.parties else {}
+        start = timezone.make_aware(dt.datetime.combine(step.on, dt.time(9, 30)), SHANGHAI)
+        t = transcripts.transcript_create(
+            actor=spec.handler,
+            case=case,
+            kind=kind,
+            started_at=start,
+            ended_at=start + dt.timedelta(minutes=40),
+            place=party.get("address") or "执法现场",
+            officer_ids=[spec.handler.pk, others[0].pk],
+            subject_name=party.get("name") or "当事人",
+            present="" if kind == "inquiry" else "当事人现场负责人",
+            credentials_shown=True,
+            content=TRANSCRIPT_TEXT[kind],
+        )
+        for n, officer in enumerate((spec.handler, others[0])):
+            transcripts.transcript_sign(
+                actor=spec.handler,
+                transcript=t,
+                role="officer",
+                user_id=officer.pk,
+                png=_signature(n + spec.idx),
+            )
+        if self.transcripts % 3 == 0:
+            t = transcripts.transcript_refusal(
+                actor=spec.handler,
+                transcript=t,
+                note="当事人对检查情况无异议，但拒绝在笔录上签名",
+                witness_name="社区网格员刘敏",
+            )
+            transcripts.transcript_sign(
+                actor=spec.handler, transcript=t, role="witness", png=_signature(7 + spec.idx)
+            )
+        else:
+            transcripts.transcript_sign(
+                actor=spec.handler, transcript=t, role="party", png=_signature(3 + spec.idx)
+            )
+
+
+#: which evidence items of the plan are 笔录 (recording's Transcript kinds)
+TRANSCRIPT_OF_EVIDENCE = {"record": "onsite", "statement": "inquiry"}
+TRANSCRIPT_TEXT = {
+    "onsite": "执法人员出示执法证件，告知当事人有申请回避、陈述和申辩的权利。现场检查情况：经营场所货架上"
+    "摆放的涉案商品与举报情况一致，当事人未能提供进货票据；现场拍照并由执法记录仪全程录像。",
+    "inquiry": "问：我们是市场监督管理局的执法人员，这是我们的执法证件，你是否看清楚了？\n答：看清楚了。\n"
+    "问：你是否申请执法人员回避？\n答：不申请。\n问：涉案商品是从哪里进的货？\n"
+    "答：从批发市场进的货，没有索取票据。\n问：以上所记录的内容是否属实？\n答：属实。",
+}
+
+
+def _signature(seed: int) -> bytes:
+    """A handwritten-looking signature, as the tablet's pad sends it (PNG, a few strokes)."""
+    rng = random.Random(seed)
+    im = Image.new("RGBA", (600, 200), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(im)
+    x, y = 40, rng.randint(80, 140)
+    for _stroke in range(rng.randint(4, 7)):
+        nx, ny = x + rng.randint(40, 90), rng.randint(40, 170)
+        draw.line([(x, y), (nx, ny)], fill=(20, 20, 20, 255), width=5)
+        x, y = nx, ny
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    return buf.getvalue()
 
 
 def load_demo_cases(*, n: int = 1000, today: dt.date, stdout=None, seed: int = SEED) -> CaseDemo:

@@ -10,6 +10,7 @@ from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable
 
 from lawtrail.celery import app
+from lawtrail.core import fieldcrypt
 from lawtrail.core.journal.signing import journal_key
 
 
@@ -35,11 +36,20 @@ class JournalSigner(HealthCheck):
     a fixed probe text, never a checkpoint)."""
 
     def run(self) -> None:
-        probe = "lawtrail readiness probe\n"
         try:
-            key = journal_key()
-            ok = key.verify(probe, key.sign(probe))
+            ok = journal_key().ready()
         except Exception as exc:
             raise ServiceUnavailable(f"日志签名密钥不可用：{type(exc).__name__}") from exc
         if not ok:
             raise ServiceUnavailable("日志签名密钥签名验证失败")
+
+
+@dataclasses.dataclass
+class FieldKeys(HealthCheck):
+    """The personal-data keys in force decrypt what is stored (every instance of a deployment
+    must share ``LAWTRAIL_FIELD_KEYS``; one with keys of its own is not ready)."""
+
+    def run(self) -> None:
+        error = fieldcrypt.probe()
+        if error:
+            raise ServiceUnavailable(f"个人信息加密密钥与库中数据不符：{error}")

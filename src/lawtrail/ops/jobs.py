@@ -13,7 +13,10 @@ serve`` beside the web server — runs the same tasks on the same intervals, in 
   (任务结果) and the metrics (``lawtrail_job_*``) show both runners the same way; a
   failure is also logged with its traceback;
 - the schedule is copied into django-celery-beat's ``PeriodicTask`` rows (the admin's
-  周期任务 list) with the last run time and count; a job switched off there is skipped.
+  周期任务 list) with the last run time and count; a job switched off there is skipped;
+- the apps' companion processes (``lawtrail.ops.companions``: e.g. the MQTT telemetry
+  listener when the broker answers) are started beside it, restarted if they exit, and
+  stopped with it.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from django_celery_beat.schedulers import ModelEntry
 from django_celery_results.models import TaskResult
 
 from lawtrail.celery import app
+from lawtrail.ops.companions import Supervisor
 from lawtrail.ops.schedule import SCHEDULE, Every
 
 log = logging.getLogger("lawtrail.jobs")
@@ -191,12 +195,15 @@ class Runner:
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         self.sync_schedule()
+        companions = Supervisor()  # processes apps run beside the server (lawtrail.ops.companions)
         log.info(
             "job runner started: %s",
             ", ".join(f"{n} every {j.seconds:g} s" for n, j in self.schedule.items()),
         )
         while not self.stopping:
+            companions.check()
             self.tick()
             # wake at the next due job, but at least once a second to notice a stop
             self.sleep(max(0.05, min(1.0, self.next_due() - self.clock())))
+        companions.stop()
         log.info("job runner stopped")

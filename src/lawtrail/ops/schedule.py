@@ -10,6 +10,7 @@ This module is read by settings.py, so it imports nothing from Django.
 
 from __future__ import annotations
 
+import os
 from typing import NamedTuple
 
 
@@ -20,8 +21,23 @@ class Every(NamedTuple):
 
 SCHEDULE: dict[str, Every] = {
     "journal-integrate": Every("journal.integrate", 60),  # sequence new journal entries into the tree
-    "journal-checkpoint": Every("journal.checkpoint", 600),  # sign a checkpoint when the log has grown
+    # sign (and witness) a checkpoint when the log has grown; LAWTRAIL_JOURNAL_CHECKPOINT_SECONDS
+    # bounds how long an entry waits for a signature (read here: settings import this module)
+    "journal-checkpoint": Every(
+        "journal.checkpoint", float(os.environ.get("LAWTRAIL_JOURNAL_CHECKPOINT_SECONDS") or 600)
+    ),
     "cases-outbox-sweep": Every("cases.outbox_sweep", 60),  # outbox deliveries missed after commit, retries
+    # 站内消息: deadlines due within 2 working days or passed (lawtrail.web.notify); unsent ones to the channels
+    "notify-deadlines": Every("web.notify_deadlines", 3600),
+    "notifications-send": Every("notifications.send", 300),
+    "disclosure-export": Every(
+        "disclosure.export", 24 * 3600
+    ),  # yesterday's published/withdrawn records as 双公示 JSON
+    "disclosure-expire": Every(
+        "disclosure.expire", 24 * 3600
+    ),  # records past their retention period leave public view
+    "vault-sm3-sweep": Every("vault.sm3_sweep", 300),  # SM3 of blobs a killed process left pending
+    "archive-seal-pending": Every("archive.seal_pending", 600),  # archive packages whose seal did not run
     "celery.backend_cleanup": Every("celery.backend_cleanup", 24 * 3600),  # job results older than 7 days
 }
 

@@ -3,7 +3,7 @@
 - ``/healthz``: the process answers; touches nothing else (a restart would not fix a
   database outage, so liveness must not depend on one).
 - ``/readyz``: django-health-check's database, cache and storage checks plus ours (broker,
-  journal signer); 200 when all pass, 503 otherwise. JSON with ``?format=json`` or
+  journal signer, personal-data keys); 200 when all pass, 503 otherwise. JSON with ``?format=json`` or
   ``Accept: application/json``, plain text otherwise. Failures name the check, never a
   credential.
 """
@@ -23,6 +23,7 @@ READY_CHECKS = (
     "health_check.checks.Storage",
     "lawtrail.ops.checks.Broker",
     "lawtrail.ops.checks.JournalSigner",
+    "lawtrail.ops.checks.FieldKeys",
 )
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from lawtrail.core.errors import ValidationFailed
+from lawtrail.core.widgets import DateInput
 from lawtrail.registry.models import Agency
 
 from . import rules
@@ -19,9 +20,7 @@ class EffectiveForm(forms.Form):
     agency = forms.ModelChoiceField(
         label=gettext_lazy("执法主体"), queryset=Agency.objects.order_by("division__code", "name")
     )
-    on = forms.DateField(
-        label=gettext_lazy("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    on = forms.DateField(label=gettext_lazy("日期"), required=False, widget=DateInput())
 
 
 class ProfileValueForm(forms.ModelForm):

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -51,13 +51,14 @@ class ErrorOut(serializers.Serializer):
     details = serializers.JSONField(required=False)
 
 
-def documented(ok: Any, *codes: str, status: int = 200, **kwargs: Any) -> Any:
-    """``extend_schema`` with the success body and every error code this endpoint can answer,
-    each under the status its app's catalogue declares (``error_codes.py``)."""
+def documented(ok: Any, *codes: str, status: int = 200, media: str | None = None, **kwargs: Any) -> Any:
+    """``extend_schema`` with the success body (of ``media`` when not JSON: a file) and every error
+    code this endpoint can answer, each under the status its app's catalogue declares
+    (``error_codes.py``)."""
     by_status: dict[int, list[str]] = {}
     for code in ("NOT_AUTHENTICATED", *codes):
         by_status.setdefault(status_of(code), []).append(code)
-    responses: dict[int, Any] = {status: ok}
+    responses: dict[Any, Any] = {(status, media) if media else status: ok}
     for st, cs in sorted(by_status.items()):
         responses[st] = OpenApiResponse(ErrorOut, description="错误码：" + "、".join(f"`{c}`" for c in cs))
     desc = kwargs.pop("description", "")
@@ -65,21 +66,96 @@ def documented(ok: Any, *codes: str, status: int = 200, **kwargs: Any) -> Any:
     return extend_schema(responses=responses, description=f"{desc}\n\n错误码 — {codes_text}", **kwargs)
 
 
-def _int(request, name: str) -> int | None:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise ValidationFailed(f"参数 {name} 须为整数。", code="INVALID_INPUT") from None
+# --------------------------------------------------------------------------- list filters
+# Every filter of a list is parsed by a serializer, as the case filters are: integers bounded
+# (an id beyond the database's integer is refused, not passed to SQL), text bounded in length,
+# booleans strict. A wrong filter answers 400 INVALID_INPUT and changes nothing.
+
+_MAX_ID = 2**31 - 1
 
 
-def _bool(request, name: str) -> bool | None:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    return raw.lower() in {"1", "true", "yes", "是"}
+def _id(help_text: str = "") -> serializers.IntegerField:
+    return serializers.IntegerField(required=False, min_value=1, max_value=_MAX_ID, help_text=help_text)
+
+
+def _text(help_text: str = "", max_length: int = 100) -> serializers.CharField:
+    return serializers.CharField(required=False, allow_blank=True, max_length=max_length, help_text=help_text)
+
+
+def _flag(help_text: str = "") -> serializers.BooleanField:
+    return serializers.BooleanField(required=False, allow_null=True, default=None, help_text=help_text)
+
+
+class DivisionListQuery(serializers.Serializer):
+    parent = _text("上级区划代码", 12)
+    level = serializers.ChoiceField(choices=Division.Level.choices, required=False, help_text="层级")
+
+
+class DivisionTreeQuery(serializers.Serializer):
+    root = _text("根区划代码", 12)
+
+
+class AgencyListQuery(serializers.Serializer):
+    division = _text("区划代码（含下级）", 12)
+    domain = _text("领域代码", 32)
+    q = _text("名称或信用代码")
+    mine = _flag("只列本人权限范围内的单位")
+
+
+class StaffListQuery(serializers.Serializer):
+    agency = _id("执法主体 id")
+    q = _text("姓名")
+    active = _flag("在岗")
+    has_credential = _flag("持有执法证")
+    mine = _flag("只列本人权限范围内单位的人员")
+
+
+class CredentialListQuery(serializers.Serializer):
+    agency = _id("执法主体 id")
+    staff = _id("工作人员 id")
+    status = serializers.ChoiceField(choices=Credential.Status.choices, required=False, help_text="状态")
+    number = _text("执法证号", 32)
+
+
+class CredentialVerifyQuery(serializers.Serializer):
+    number = serializers.CharField(max_length=32, allow_blank=True, help_text="执法证号")
+
+
+class RoleGrantListQuery(serializers.Serializer):
+    user = _id("账号 id")
+    agency = _id("执法主体 id")
+
+
+class PowerListQuery(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=PowerItem.Kind.choices, required=False, help_text="类型")
+    domain = _text("领域代码", 32)
+    q = _text("名称或编码")
+
+
+class ViolationListQuery(serializers.Serializer):
+    power = _id("权力事项 id")
+    q = _text("名称或编码")
+
+
+class LegalBasisListQuery(serializers.Serializer):
+    power = _id("权力事项 id")
+    violation = _id("违法行为 id")
+
+
+class BenchmarkListQuery(serializers.Serializer):
+    violation = _id("违法行为 id")
+    division = _text("区划代码", 12)
+
+
+def _query(serializer_class: type[serializers.Serializer], request) -> dict[str, Any]:
+    """The request's filters parsed by ``serializer_class`` (400 INVALID_INPUT when wrong)."""
+    s = serializer_class(data=request.query_params)
+    s.is_valid(raise_exception=True)
+    return {k: v for k, v in s.validated_data.items() if v not in (None, "")}
+
+
+def _renamed(filters: dict[str, Any], **names: str) -> dict[str, Any]:
+    return {names.get(k, k): v for k, v in filters.items()}
 
 
 class _View(GenericAPIView):
@@ -131,18 +207,13 @@ class DivisionNode(serializers.Serializer):
 class DivisionListView(_View):
     @documented(
         DivisionOut(many=True),
-        parameters=[
-            OpenApiParameter("parent", str, description="上级区划代码"),
-            OpenApiParameter("level", str),
-        ],
+        "INVALID_INPUT",
+        parameters=[DivisionListQuery],
         summary="行政区划列表",
     )
     def get(self, request):
-        qs = selectors.division_list_for(
-            request.user,
-            parent_code=request.query_params.get("parent"),
-            level=request.query_params.get("level"),
-        )
+        f = _query(DivisionListQuery, request)
+        qs = selectors.division_list_for(request.user, parent_code=f.get("parent"), level=f.get("level"))
         return self.page(qs, DivisionOut)
 
     @documented(
@@ -163,10 +234,15 @@ class DivisionTreeView(_View):
     pagination_class = None
 
     @documented(
-        DivisionNode(many=True), "NOT_FOUND", parameters=[OpenApiParameter("root", str)], summary="行政区划树"
+        DivisionNode(many=True),
+        "NOT_FOUND",
+        "INVALID_INPUT",
+        parameters=[DivisionTreeQuery],
+        summary="行政区划树",
     )
     def get(self, request):
-        return Response(selectors.division_tree(request.user, root_code=request.query_params.get("root")))
+        f = _query(DivisionTreeQuery, request)
+        return Response(selectors.division_tree(request.user, root_code=f.get("root")))
 
 
 class DomainOut(serializers.ModelSerializer):
@@ -239,21 +315,18 @@ class AgencyPatch(AgencyIn):
 class AgencyListView(_View):
     @documented(
         AgencyOut(many=True),
-        parameters=[
-            OpenApiParameter("division", str, description="区划代码（含下级）"),
-            OpenApiParameter("domain", str, description="领域代码"),
-            OpenApiParameter("q", str, description="名称或信用代码"),
-            OpenApiParameter("mine", bool, description="只列本人权限范围内的单位"),
-        ],
+        "INVALID_INPUT",
+        parameters=[AgencyListQuery],
         summary="执法主体列表",
     )
     def get(self, request):
+        f = _query(AgencyListQuery, request)
         qs = selectors.agency_list_for(
             request.user,
-            division_code=request.query_params.get("division"),
-            domain=request.query_params.get("domain"),
-            q=request.query_params.get("q"),
-            mine=bool(_bool(request, "mine")),
+            division_code=f.get("division"),
+            domain=f.get("domain"),
+            q=f.get("q"),
+            mine=bool(f.get("mine")),
         )
         return self.page(qs, AgencyOut)
 
@@ -312,17 +385,22 @@ class CredentialPublicOut(serializers.ModelSerializer):
 
 
 class StaffOut(serializers.ModelSerializer):
-    """Public fields always; ``phone``, ``id_number_masked``, ``gender``, ``birth_date`` and
-    ``legal_qualification_number`` only when the reader may see private fields (``private``)."""
+    """Public fields always; ``phone``, ``id_number_masked``, ``gender``, ``age`` and
+    ``legal_qualification_number`` only when the reader may see private fields (``private``).
+    The birth date is never shown beside the mask: the mask hides exactly its eight digits, so
+    the two together would rebuild the number (issue 13) — the reader sees the age instead."""
 
     agency_name = serializers.CharField(source="agency.name", read_only=True)
     credentials = CredentialPublicOut(many=True, read_only=True)
     private = serializers.SerializerMethodField()
     id_number_masked = serializers.CharField(read_only=True, required=False)
     phone = serializers.CharField(read_only=True, required=False)
+    age = serializers.IntegerField(
+        read_only=True, required=False, allow_null=True, help_text="周岁（不显示出生日期）"
+    )
     username = serializers.SerializerMethodField()
 
-    PRIVATE = ("phone", "id_number_masked", "gender", "birth_date", "legal_qualification_number", "username")
+    PRIVATE = ("phone", "id_number_masked", "gender", "age", "legal_qualification_number", "username")
 
     class Meta:
         model = Staff
@@ -339,7 +417,7 @@ class StaffOut(serializers.ModelSerializer):
             "phone",
             "id_number_masked",
             "gender",
-            "birth_date",
+            "age",
             "legal_qualification_number",
             "username",
         ]
@@ -407,23 +485,19 @@ _STAFF_WRITE_ERRORS = (
 class StaffListView(_View):
     @documented(
         StaffOut(many=True),
-        parameters=[
-            OpenApiParameter("agency", int),
-            OpenApiParameter("q", str, description="姓名"),
-            OpenApiParameter("active", bool),
-            OpenApiParameter("has_credential", bool),
-            OpenApiParameter("mine", bool, description="只列本人权限范围内单位的人员"),
-        ],
+        "INVALID_INPUT",
+        parameters=[StaffListQuery],
         summary="工作人员列表（他单位人员只给公开字段）",
     )
     def get(self, request):
+        f = _query(StaffListQuery, request)
         qs = selectors.staff_list_for(
             request.user,
-            agency_id=_int(request, "agency"),
-            q=request.query_params.get("q"),
-            active=_bool(request, "active"),
-            has_credential=_bool(request, "has_credential"),
-            mine=bool(_bool(request, "mine")),
+            agency_id=f.get("agency"),
+            q=f.get("q"),
+            active=f.get("active"),
+            has_credential=f.get("has_credential"),
+            mine=bool(f.get("mine")),
         )
         return self.page(qs, StaffOut, private_ids=selectors.private_agency_ids(request.user))
 
@@ -568,21 +642,18 @@ def verify_payload(cred: Credential) -> dict[str, Any]:
 class CredentialListView(_View):
     @documented(
         CredentialOut(many=True),
-        parameters=[
-            OpenApiParameter("agency", int),
-            OpenApiParameter("staff", int),
-            OpenApiParameter("status", str, enum=Credential.Status.values),
-            OpenApiParameter("number", str),
-        ],
+        "INVALID_INPUT",
+        parameters=[CredentialListQuery],
         summary="执法证列表",
     )
     def get(self, request):
+        f = _query(CredentialListQuery, request)
         qs = selectors.credential_list_for(
             request.user,
-            agency_id=_int(request, "agency"),
-            staff_id=_int(request, "staff"),
-            status=request.query_params.get("status"),
-            number=request.query_params.get("number"),
+            agency_id=f.get("agency"),
+            staff_id=f.get("staff"),
+            status=f.get("status"),
+            number=f.get("number"),
         )
         return self.page(qs, CredentialOut)
 
@@ -591,6 +662,7 @@ class CredentialListView(_View):
         "PERMISSION_DENIED",
         "CREDENTIAL_NUMBER_TAKEN",
         "CREDENTIAL_EXPIRY_NOT_AFTER_ISSUE",
+        "DATE_IMPLAUSIBLE",
         "STAFF_INACTIVE",
         "INVALID_INPUT",
         status=201,
@@ -643,7 +715,7 @@ CredentialSuspendView = _transition_view("suspend", "暂扣执法证", ("CREDENT
 CredentialReinstateView = _transition_view("reinstate", "恢复执法证", ("CREDENTIAL_NOT_SUSPENDED",))
 CredentialRevokeView = _transition_view("revoke", "注销执法证（最终状态）", ("REASON_REQUIRED",))
 CredentialRenewView = _transition_view(
-    "renew", "执法证换证/延期", ("CREDENTIAL_NOT_VALID", "CREDENTIAL_RENEW_NOT_LATER")
+    "renew", "执法证换证/延期", ("CREDENTIAL_NOT_VALID", "CREDENTIAL_RENEW_NOT_LATER", "DATE_IMPLAUSIBLE")
 )
 
 
@@ -657,12 +729,15 @@ class CredentialVerifyView(_View):
         CredentialVerifyOut,
         "NUMBER_REQUIRED",
         "CREDENTIAL_NOT_FOUND",
-        parameters=[OpenApiParameter("number", str, required=True, description="执法证号")],
+        "INVALID_INPUT",
+        parameters=[CredentialVerifyQuery],
         summary="亮证：公开查验执法证（无需登录）",
         auth=[],
     )
     def get(self, request):
-        number = (request.query_params.get("number") or "").strip()
+        s = CredentialVerifyQuery(data={"number": request.query_params.get("number", "")})
+        s.is_valid(raise_exception=True)
+        number = s.validated_data["number"].strip()
         if not number:
             raise ValidationFailed("请输入执法证号。", code="NUMBER_REQUIRED")
         cred = selectors.credential_verify(number=number)
@@ -698,13 +773,13 @@ class RoleGrantIn(serializers.Serializer):
 class RoleGrantListView(_View):
     @documented(
         RoleGrantOut(many=True),
-        parameters=[OpenApiParameter("user", int), OpenApiParameter("agency", int)],
+        "INVALID_INPUT",
+        parameters=[RoleGrantListQuery],
         summary="角色授权列表（本人管理范围 + 本人的）",
     )
     def get(self, request):
-        qs = selectors.role_grant_list_for(
-            request.user, user_id=_int(request, "user"), agency_id=_int(request, "agency")
-        )
+        f = _query(RoleGrantListQuery, request)
+        qs = selectors.role_grant_list_for(request.user, user_id=f.get("user"), agency_id=f.get("agency"))
         return self.page(qs, RoleGrantOut)
 
     @documented(
@@ -897,20 +972,13 @@ _CATALOG_ERRORS = ("PERMISSION_DENIED", "INVALID_INPUT")
 class PowerListView(_View):
     @documented(
         PowerOut(many=True),
-        parameters=[
-            OpenApiParameter("kind", str, enum=PowerItem.Kind.values),
-            OpenApiParameter("domain", str),
-            OpenApiParameter("q", str),
-        ],
+        "INVALID_INPUT",
+        parameters=[PowerListQuery],
         summary="权力事项目录",
     )
     def get(self, request):
-        qs = selectors.power_list_for(
-            request.user,
-            kind=request.query_params.get("kind"),
-            domain=request.query_params.get("domain"),
-            q=request.query_params.get("q"),
-        )
+        f = _query(PowerListQuery, request)
+        qs = selectors.power_list_for(request.user, kind=f.get("kind"), domain=f.get("domain"), q=f.get("q"))
         return self.page(qs, PowerOut)
 
     @documented(
@@ -944,12 +1012,13 @@ class PowerDetailView(_View):
 class ViolationListView(_View):
     @documented(
         ViolationOut(many=True),
-        parameters=[OpenApiParameter("power", int), OpenApiParameter("q", str)],
+        "INVALID_INPUT",
+        parameters=[ViolationListQuery],
         summary="违法行为列表",
     )
     def get(self, request):
         qs = selectors.violation_list_for(
-            request.user, power_id=_int(request, "power"), q=request.query_params.get("q")
+            request.user, **_renamed(_query(ViolationListQuery, request), power="power_id")
         )
         return self.page(qs, ViolationOut)
 
@@ -978,12 +1047,14 @@ class ViolationDetailView(_View):
 class LegalBasisListView(_View):
     @documented(
         LegalBasisOut(many=True),
-        parameters=[OpenApiParameter("power", int), OpenApiParameter("violation", int)],
+        "INVALID_INPUT",
+        parameters=[LegalBasisListQuery],
         summary="法律依据列表",
     )
     def get(self, request):
         qs = selectors.legal_basis_list_for(
-            request.user, power_id=_int(request, "power"), violation_id=_int(request, "violation")
+            request.user,
+            **_renamed(_query(LegalBasisListQuery, request), power="power_id", violation="violation_id"),
         )
         return self.page(qs, LegalBasisOut)
 
@@ -1003,14 +1074,16 @@ class LegalBasisListView(_View):
 class BenchmarkListView(_View):
     @documented(
         BenchmarkOut(many=True),
-        parameters=[OpenApiParameter("violation", int), OpenApiParameter("division", str)],
+        "INVALID_INPUT",
+        parameters=[BenchmarkListQuery],
         summary="裁量基准列表",
     )
     def get(self, request):
         qs = selectors.benchmark_list_for(
             request.user,
-            violation_id=_int(request, "violation"),
-            division_code=request.query_params.get("division"),
+            **_renamed(
+                _query(BenchmarkListQuery, request), violation="violation_id", division="division_code"
+            ),
         )
         return self.page(qs, BenchmarkOut)
 
@@ -1018,6 +1091,7 @@ class BenchmarkListView(_View):
         BenchmarkOut,
         *_CATALOG_ERRORS,
         "BENCHMARK_TIERS_EMPTY",
+        "DATE_IMPLAUSIBLE",
         "BENCHMARK_TIER_UNKNOWN",
         "BENCHMARK_TIER_DUPLICATE",
         "BENCHMARK_EXEMPT_WITH_FINE",
@@ -1089,7 +1163,7 @@ StaffImportView = _import_view("staff")
 
 
 class CatalogExportView(_View):
-    @documented(OpenApiTypes.BINARY, "PERMISSION_DENIED", summary="导出权力事项目录（.xlsx）")
+    @documented(OpenApiTypes.BINARY, "PERMISSION_DENIED", media=XLSX, summary="导出权力事项目录（.xlsx）")
     def get(self, request):
         return _xlsx(excel.export_catalog(actor=request.user), "catalog")
 
@@ -1098,6 +1172,7 @@ class StaffExportView(_View):
     @documented(
         OpenApiTypes.BINARY,
         "PERMISSION_DENIED",
+        media=XLSX,
         summary="导出本人管理单位的工作人员与执法证（.xlsx，含完整身份号码）",
     )
     def get(self, request):
@@ -1105,7 +1180,7 @@ class StaffExportView(_View):
 
 
 class TemplateView(_View):
-    @documented(OpenApiTypes.BINARY, "NOT_FOUND", summary="下载导入模板（catalog 或 staff）")
+    @documented(OpenApiTypes.BINARY, "NOT_FOUND", media=XLSX, summary="下载导入模板（catalog 或 staff）")
     def get(self, request, kind: str):
         if kind not in {"catalog", "staff"}:
             raise NotFound("没有这种模板。", code="NOT_FOUND")

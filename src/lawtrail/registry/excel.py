@@ -28,6 +28,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from lawtrail.core.errors import ApplicationError, PermissionDenied, ValidationFailed
+from lawtrail.core.exports import cell_unsafe, workbook_safe
+from lawtrail.core.fieldcrypt import lookup_hash
 from lawtrail.core.permissions import Perm
 
 from . import rules, selectors, services
@@ -209,7 +211,7 @@ def _text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
-    return str(value).strip()
+    return cell_unsafe(str(value).strip())
 
 
 _DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
@@ -558,7 +560,7 @@ def import_staff(*, actor: Any, fileobj: IO[bytes]) -> dict[str, int]:
     ids_in_db = {
         s.id_number: s
         for s in Staff.objects.select_related("agency").filter(
-            id_number__in=[(r["id_number"] or "").upper() for _, r in people + creds]
+            id_number_hash__in=[lookup_hash(r["id_number"]) for _, r in people + creds if r["id_number"]]
         )
     }
     usernames = [r["username"] for _, r in people if r["username"]]
@@ -734,6 +736,7 @@ def _new_workbook(sheets: list[Sheet], title: str, extra_notes: list[str]) -> tu
 
 def _save_wb(wb) -> bytes:
     buf = io.BytesIO()
+    workbook_safe(wb)  # no cell starts a formula (=, +, -, @): core/exports.py
     wb.save(buf)
     return buf.getvalue()
 

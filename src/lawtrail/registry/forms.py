@@ -4,17 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lawtrail.core.permissions import AGENCY_SCOPED_ROLES, Role
+from lawtrail.core.widgets import DateInput
 
 from .models import SUBJECT_KINDS, Agency, BenchmarkTier, Division, Domain, LegalBasis, PowerItem
-
-
-class DateInput(forms.DateInput):
-    """An HTML date input: its value must be ISO (the zh-hans locale would print 2030/01/01)."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class DivisionCodeField(forms.CharField):

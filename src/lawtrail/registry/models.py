@@ -7,12 +7,15 @@ journals it), every person's read through ``selectors.py`` (which scopes it).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lawtrail.core.fieldcrypt import EncryptedCharField, LookupHashField, lookup_hash
 from lawtrail.core.permissions import AGENCY_SCOPED_ROLES, Role
 
 from . import rules
@@ -162,14 +165,14 @@ class Staff(models.Model):
         Agency, on_delete=models.PROTECT, related_name="staff", verbose_name=_("所在单位")
     )
     name = models.CharField(_("姓名"), max_length=64)
-    # Stored whole (it is needed to check the person's identity); every page and API
-    # response shows ``id_number_masked`` instead.
-    id_number = models.CharField(
-        _("公民身份号码"), max_length=18, unique=True, validators=[validate_id_number]
-    )
+    # Stored whole (it is needed to check the person's identity), encrypted at rest
+    # (core/fieldcrypt.py); every page and API response shows ``id_number_masked`` instead.
+    # Exact lookups and uniqueness go through the keyed hash beside it.
+    id_number = EncryptedCharField(_("公民身份号码"), max_length=18, validators=[validate_id_number])
+    id_number_hash = LookupHashField(source="id_number", unique=True)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=32, blank=True)
     posts = models.CharField(_("岗位/职务"), max_length=128, blank=True)
     legal_qualification = models.BooleanField(_("具有法律职业资格"), default=False)
     legal_qualification_number = models.CharField(_("法律职业资格证书编号"), max_length=64, blank=True)
@@ -190,6 +193,25 @@ class Staff(models.Model):
     @property
     def phone_masked(self) -> str:
         return rules.phone_mask(self.phone)
+
+    @property
+    def age(self) -> int | None:
+        """Full years today — what a reader of the masked ID number sees instead of the birth date."""
+        return rules.age_on(self.birth_date, timezone.localdate())
+
+    def validate_unique(self, exclude: Any = None) -> None:
+        """The ID number is unique through its keyed hash; a clash is reported on the number."""
+        self.id_number_hash = lookup_hash(self.id_number)
+        try:
+            super().validate_unique(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.error_dict if hasattr(exc, "error_dict") else {}
+            if "id_number_hash" in errors:
+                errors["id_number"] = [
+                    ValidationError(_("公民身份号码已登记为其他工作人员。"), code="unique")
+                ]
+                del errors["id_number_hash"]
+            raise ValidationError(errors or exc) from None
 
     def clean(self) -> None:
         if self.legal_qualification and not self.legal_qualification_number:

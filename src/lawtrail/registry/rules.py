@@ -44,6 +44,14 @@ def id_number_birth_date(number: str) -> dt.date | None:
         return None
 
 
+def age_on(birth_date: dt.date | None, day: dt.date) -> int | None:
+    """Full years attained on ``day`` (None without a birth date). PIPL Art. 51(3) 去标识化: a page
+    showing a masked ID number shows this instead of the birth date, which the mask hides."""
+    if birth_date is None:
+        return None
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
 def id_number_valid(number: str, *, today: dt.date | None = None) -> bool:
     """True when ``number`` is an 18-character 公民身份号码 with a real birth date and check char."""
     if not isinstance(number, str) or len(number) != 18:

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from lawtrail.core.errors import NotFound, PermissionDenied
-from lawtrail.core.permissions import Perm, role_has
+from lawtrail.core.permissions import AGENCY_SCOPED_ROLES, Perm, role_has
 
 from .models import (
     Agency,
@@ -48,14 +48,39 @@ _CACHE_ATTR = "_lawtrail_role_grants"
 
 
 def _grants(user: Any) -> list[RoleGrant]:
-    """The user's grants, loaded once per user object (one query)."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    """The user's grants that are in force, loaded once per user object (one query).
+
+    None for an inactive account. A grant of an agency role (officer, approvers, reviewer,
+    agency admin) is in force only while the user has an **active staff record of that
+    agency** (人员库 在岗): a staff member taken off duty, or moved to another agency, loses
+    the agency's roles at once, even if a grant row were left behind."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = list(RoleGrant.objects.filter(user_id=user.pk).select_related("division"))
+        on_duty = Staff.objects.filter(
+            user_id=OuterRef("user_id"), agency_id=OuterRef("agency_id"), is_active=True
+        )
+        cached = [
+            g
+            for g in RoleGrant.objects.filter(user_id=user.pk)
+            .select_related("division")
+            .annotate(on_duty=Exists(on_duty))
+            if g.on_duty or g.role not in AGENCY_SCOPED_ROLES
+        ]
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+def roles_at(user: Any, agency_id: int) -> set[str]:
+    """The roles ``user`` holds by a grant on the agency itself (from the cached grants: no query
+    once the user's scope was read in this request)."""
+    return {g.role for g in _grants(user) if g.agency_id == agency_id}
+
+
+def agency_roles(user: Any) -> list[tuple[str, int]]:
+    """(role, agency id) of every agency-scoped grant of ``user`` (from the cached grants)."""
+    return [(g.role, g.agency_id) for g in _grants(user) if g.agency_id]
 
 
 def forget_grants(user: Any) -> None:

@@ -21,8 +21,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from lawtrail.core.accounts.services import validate_new_password
+from lawtrail.core.accounts.services import access_restore, access_revoke, validate_new_password
 from lawtrail.core.errors import Conflict, PermissionDenied, ValidationFailed
+from lawtrail.core.inputs import date_plausible
 from lawtrail.core.journal.services import journal_append, journal_append_many, journal_snapshot
 from lawtrail.core.permissions import AGENCY_SCOPED_ROLES, Perm, Role
 
@@ -291,12 +292,51 @@ def staff_update(*, actor: Any, staff: Staff, **changes: Any) -> Staff:
         before = journal_snapshot(staff)
         if "id_number" in changes:
             changes["id_number"] = normalize_id_number(changes["id_number"])
+        was_active, was_agency = staff.is_active, staff.agency_id
         _apply(staff, changes, _STAFF_FIELDS)
         _derive_from_id(staff)
         _clean(staff, default_code="STAFF_INVALID")
         _save(staff)
         journal_append(actor=actor, action=RegistryJournal.STAFF_UPDATE, subject=staff, before=before)
+        if staff.user_id and was_active and not staff.is_active:
+            _staff_access_end(actor=actor, staff=staff, reason="工作人员离岗（停用）")
+        elif staff.user_id and was_agency != staff.agency_id:
+            # a move to another agency: the old agency's grants no longer apply (re-grant there)
+            _grants_revoke(actor=actor, user=staff.user, agency_id=was_agency)
+        elif staff.user_id and not was_active and staff.is_active:
+            access_restore(actor=actor, user=staff.user, reason="工作人员恢复在岗")
     return staff
+
+
+def _grants_revoke(*, actor: Any, user: Any, agency_id: int | None = None) -> int:
+    """Delete ``user``'s role grants (of one agency when given), each journaled; in the caller's
+    transaction. Returns how many."""
+    grants = RoleGrant.objects.filter(user=user)
+    if agency_id is not None:
+        grants = grants.filter(agency_id=agency_id)
+    n = 0
+    for grant in grants.order_by("id"):
+        journal_append(
+            actor=actor,
+            action=RegistryJournal.ROLE_REVOKE,
+            subject=grant,
+            before=journal_snapshot(grant),
+            deleted=True,
+            note="staff_deactivated" if agency_id is None else "staff_moved",
+        )
+        grant.delete()
+        n += 1
+    selectors.forget_grants(user)
+    return n
+
+
+def _staff_access_end(*, actor: Any, staff: Staff, reason: str) -> None:
+    """Deactivating a staff member revokes access at once, in the caller's transaction: the
+    login account inactive, every role grant deleted, API tokens revoked, sessions ended
+    (``core.accounts.services.access_revoke``)."""
+    user = staff.user
+    _grants_revoke(actor=actor, user=user)
+    access_revoke(actor=actor, user=user, reason=reason)
 
 
 def staff_user_link(*, actor: Any, staff: Staff, username: str, password: str | None = None) -> Any:
@@ -369,6 +409,8 @@ def credential_issue(
     selectors.require_perm(actor, Perm.CREDENTIAL_MANAGE, staff.agency)
     if not staff.is_active and status == Credential.Status.VALID:
         raise Conflict("该工作人员不在岗，不能发证。", code="STAFF_INACTIVE")
+    date_plausible(issued_on, label="发证日期")
+    date_plausible(expires_on, label="有效期至")
     with transaction.atomic():
         cred = Credential(
             staff=staff,
@@ -429,6 +471,8 @@ def credential_renew(
     reason: str = "",
 ) -> Credential:
     """Extend a valid credential; the new expiry must be later than the current one."""
+    date_plausible(expires_on, label="有效期至")
+    date_plausible(issued_on, label="发证日期")
     if expires_on <= credential.expires_on:
         raise ValidationFailed("新的有效期须晚于原有效期。", code="CREDENTIAL_RENEW_NOT_LATER")
     updates: dict[str, Any] = {"expires_on": expires_on}
@@ -643,6 +687,7 @@ def benchmark_create(
     "multiple_min", "multiple_max", "other_measures"}`` (amounts as Decimal/int/str/None).
     """
     selectors.require_division(actor, Perm.CATALOG_MANAGE, division)
+    date_plausible(effective_from, label="施行日期")
     if not tiers:
         raise ValidationFailed("裁量基准至少须有一个裁量阶次。", code="BENCHMARK_TIERS_EMPTY", rule="G27-6")
     clean_tiers = []

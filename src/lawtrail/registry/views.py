@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 
 from lawtrail.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from lawtrail.core.permissions import Perm
@@ -592,8 +594,20 @@ def download(request, what: str):
 
 
 def credential_verify(request):
-    """Public 亮证: enter a credential number, see whether it is valid. Nothing private."""
+    """Public 亮证: enter a credential number, see whether it is valid. Nothing private.
+
+    Rate-limited per client address (``LAWTRAIL_LOOKUP_RATE``, in the shared cache) like every
+    lookup by number: walking sequential numbers must not harvest the register."""
     number = request.GET.get("number", "").strip()
+    if number and is_ratelimited(
+        request,
+        group="registry.credential_verify",
+        key="ip",
+        rate=settings.LAWTRAIL_LOOKUP_RATE,
+        increment=True,
+    ):
+        err = ApplicationError(_("访问过于频繁，请稍后再试。"), code="DISCLOSURE_RATE_LIMITED")
+        return render(request, "web/error.html", {"error": err}, status=429)
     cred: Credential | None = selectors.credential_verify(number=number) if number else None
     status = 404 if number and cred is None else 200
     return render(

@@ -60,6 +60,10 @@ CATALOGUE = Catalogue(
         "REVIEW_MEASURE_KIND_INVALID": (400, "强制措施种类无效。"),
         "REVIEW_MEASURE_KIND_REQUIRED": (400, "请选择强制措施种类。"),
         "REVIEW_NOT_ASSIGNED": (403, "本案已由负责人指定其他审核人员。"),
+        "REVIEW_GRANT_LOST": (
+            403,
+            "您已不再担任本机关的法制审核人员，不能再办理本轮审核；如需继续，请联系本机关负责人重新授权或改派审核人员。",
+        ),
         "REVIEW_NOT_INHERITED": (400, "只能停用从上级行政区划继承的事项。"),
         "REVIEW_OPINION_INVALID": (400, "审核意见应为“同意”或“存在问题”。"),
         "REVIEW_OPINION_TEXT_REQUIRED": (400, "请填写法制审核意见书内容。"),

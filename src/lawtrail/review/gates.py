@@ -30,6 +30,20 @@ class ProposalReviewInput:
 
 
 @dataclass(frozen=True)
+class SubmitInput:
+    """提请法制审核 asks, in the same form, why the case needs review when the catalogue did not
+    already require it (APL-58(1)(3)(4), G118-12): the 情形 and the reason."""
+
+    flag_kind: str = f(
+        gettext_lazy("须法制审核的情形（按目录清单已须审核的，无需填写）"),
+        "",
+        help="提请审核的情形（REVIEW_FLAG_KINDS）",
+        source="review_flag_kinds",
+    )
+    flag_reason: str = f(gettext_lazy("提请理由"), "", help="提请法制审核的理由", widget="text")
+
+
+@dataclass(frozen=True)
 class OpinionInput:
     """The itemised opinion of the review page and API (G118-13): the checklist over the review
     points and the categories of the findings."""
@@ -44,7 +58,18 @@ class OpinionInput:
 
 
 def submission_allowed(ctx: StepContext) -> None:
-    """APL-58, G118-12/14 on ``review_submit``: required, not passed, no round open, materials."""
+    """APL-58, G118-12/14 on ``review_submit``: required, not passed, no round open, materials.
+    A 情形 given in the same form is recorded first (the flag routes the case at once in 待作出决定);
+    inside the step's transaction, so a refusal that follows leaves nothing behind."""
+    given: SubmitInput = ctx.extra[APP]
+    if given.flag_kind and not services.requirement_of(ctx.case).required:
+        services.review_flag(
+            actor=ctx.actor, case_id=ctx.case.pk, kind=given.flag_kind, reason=given.flag_reason, on=ctx.on
+        )
+        if not services.requirement_of(ctx.case).required:
+            # no catalogue entry covers the 情形: the handler's request itself is the reason, as when
+            # the proposal was marked (ProposalReviewInput) — 提请 then means the review opens now
+            services.route_case(ctx.case, actor=ctx.actor, on=ctx.on, trigger="flag", handler_flag=True)
     snap, materials = services.submission_check(ctx.case)
     ctx.facts["review_snapshot"], ctx.facts["review_materials"] = snap, materials
 
@@ -142,6 +167,7 @@ def register() -> None:
         action="review_submit",
         guard=submission_allowed,
         effect=open_round,
+        input=SubmitInput,
         rule="APL-58, G118-12",
         doc="须审核、未通过、无审核中的送审、材料齐全；开启审核轮次并分配审核人员",
     )

@@ -96,6 +96,8 @@ class CriterionOptOut(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("审核目录停用项")
+        verbose_name_plural = _("审核目录停用项")
         constraints = [models.UniqueConstraint(fields=["agency", "criterion"], name="criterionoptout_unique")]
 
     def __str__(self) -> str:
@@ -177,6 +179,8 @@ class ReviewAssignment(models.Model):
     reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("审核分配记录")
+        verbose_name_plural = _("审核分配记录")
         ordering = ["review_id", "id"]
 
     def __str__(self) -> str:
@@ -198,6 +202,8 @@ class ReviewFlag(models.Model):
     at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("须审核标记")
+        verbose_name_plural = _("须审核标记")
         ordering = ["case_id", "id"]
 
     def __str__(self) -> str:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from lawtrail.cases import extensions
-from lawtrail.core.permissions import Perm
-from lawtrail.registry.selectors import user_has_perm
+from lawtrail.core.permissions import Perm, Role
+from lawtrail.registry.selectors import agency_roles, user_has_perm
 
-from . import rules, services
-from .models import ReviewFlag
+from . import rules, selectors, services
+from .models import ReviewFlag, ReviewRequirement
 
 APP = "review"
 
@@ -26,7 +28,8 @@ def _flag_form(request: Any, case: Any) -> dict[str, Any] | None:
     may = user_has_perm(user, Perm.CASE_HANDLE, case.agency) or user_has_perm(
         user, Perm.CASE_APPROVE, case.agency
     )
-    if not may or case.state not in rules.FLAGGABLE_STATES:
+    # in 待作出决定 the 情形 is asked by 提请法制审核's own form (gates.SubmitInput): one path
+    if not may or case.state not in rules.FLAGGABLE_STATES or case.state == "ready":
         return None
     return {"case": case, "kinds": ReviewFlag.Kind.choices}
 
@@ -36,7 +39,37 @@ def _detail_values(case: Any) -> dict[str, Any]:
     return {"review_required": req.required, "review_passed": bool(req.passed)}
 
 
+def _todo(actor: Any, scope: Any, limit: int) -> list[extensions.TodoItem]:
+    """The reviewer's 待办 is her queue: the same selector, so the two always list the same."""
+    if not user_has_perm(actor, Perm.CASE_VIEW):
+        return []
+    if not any(role == Role.REVIEWER for role, _agency in agency_roles(actor)):
+        return []  # a review is assigned only to a reviewer of the case's agency (cached grants: no query)
+    rows = selectors.review_queue_for(actor, mine=True)[:limit]
+    return [
+        extensions.TodoItem(
+            r.review.case,
+            _("法制审核（第%(n)s轮）") % {"n": r.review.round} if r.review.round > 1 else _("法制审核"),
+            r.due_on,
+            reverse("review:detail", args=[r.review.pk]),
+        )
+        for r in rows
+    ]
+
+
+def _task_names(cases: list[Any], names: dict[int, str]) -> None:
+    """A case waiting for its decision that must be reviewed first: its next task is 提请法制审核."""
+    ready = [c.pk for c in cases if c.state == "ready"]
+    if not ready:
+        return
+    due = ReviewRequirement.objects.filter(case_id__in=ready, required=True).exclude(passed=True)
+    for case_id in due.values_list("case_id", flat=True):
+        names[case_id] = _("提请法制审核")
+
+
 def register() -> None:
+    extensions.todo_items(app=APP, items=_todo)
+    extensions.task_names(app=APP, namer=_task_names)
     extensions.page_panel(app=APP, slot="flags", template="review/_case_flag_badge.html", context=_flags)
     extensions.page_panel(app=APP, slot="actions", template="review/_case_flag_form.html", context=_flag_form)
     extensions.detail_fields(

@@ -17,7 +17,7 @@ from lawtrail.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lawtrail.core.permissions import Perm, Role
 from lawtrail.profiles.selectors import profile_value
 from lawtrail.registry.models import Agency, Division, RoleGrant, Staff
-from lawtrail.registry.selectors import agencies_in_scope, user_has_perm
+from lawtrail.registry.selectors import agencies_in_scope, agency_roles, user_has_perm
 
 from . import rules
 from .models import CriterionOptOut, Review, ReviewCriterion
@@ -89,8 +89,43 @@ def review_get_for(actor: Any, review_id: int) -> Review:
         .first()
     )
     if review is None:
+        if Review.objects.filter(pk=review_id, reviewer=actor).exists():
+            # her own round, but she no longer sees the agency's cases (the grant was withdrawn
+            # mid-review): say why rather than "does not exist" — she knows it does
+            raise PermissionDenied(
+                _(
+                    "您已不再担任本机关的法制审核人员，不能再办理本轮审核；如需继续，请联系本机关负责人重新授权或改派审核人员。"
+                ),
+                code="REVIEW_GRANT_LOST",
+            )
         raise NotFound(_("审核记录不存在或您无权查看。"), code="NOT_FOUND")
     return review
+
+
+def grant_lost_message() -> str:
+    """The review page's notice to a reviewer whose grant was withdrawn (REVIEW_GRANT_LOST's text)."""
+    return _(
+        "您已不再担任本机关的法制审核人员，不能再办理本轮审核；如需继续，请联系本机关负责人重新授权或改派审核人员。"
+    )
+
+
+def refuse_if_grant_lost(actor: Any, review: Review) -> None:
+    """Her round, but her reviewer grant in the case's agency was withdrawn since it was assigned."""
+    if review.reviewer_id == actor.pk and not holds_reviewer_grant(actor, review):
+        raise PermissionDenied(
+            _(
+                "您已不再担任本机关的法制审核人员，不能再办理本轮审核；如需继续，请联系本机关负责人重新授权或改派审核人员。"
+            ),
+            code="REVIEW_GRANT_LOST",
+        )
+
+
+def holds_reviewer_grant(actor: Any, review: Review) -> bool:
+    """Whether the actor still holds a reviewer grant in the case's agency (cached grants)."""
+    return any(
+        role == Role.REVIEWER and agency_id == review.case.agency_id
+        for role, agency_id in agency_roles(actor)
+    )
 
 
 def review_history_for(actor: Any, case_id: int) -> list[Review]:
@@ -119,14 +154,14 @@ def review_queue_for(
     if not user_has_perm(actor, Perm.CASE_VIEW):
         raise PermissionDenied(_("您没有查看法制审核的权限。"), code="PERMISSION_DENIED")
     today = today or timezone.localdate()
-    qs = reviews_in_scope(actor).select_related("case__agency", "reviewer", "submitted_by")
+    qs = reviews_in_scope(actor).select_related("case__agency", "case__domain", "reviewer", "submitted_by")
     if status:
         qs = qs.filter(status=status)
     if mine:
-        own_agencies = RoleGrant.objects.filter(user=actor, role=Role.REVIEWER).values_list(
-            "agency_id", flat=True
-        )
-        qs = qs.filter(Q(reviewer=actor) | Q(reviewer__isnull=True, case__agency_id__in=list(own_agencies)))
+        own_agencies = [agency for role, agency in agency_roles(actor) if role == Role.REVIEWER]
+        # only where she still holds the grant: a round assigned to her before it was withdrawn
+        # waits for the head to reassign it and is not her task any more
+        qs = qs.filter(Q(reviewer=actor) | Q(reviewer__isnull=True), case__agency_id__in=own_agencies)
     rows = []
     for r in qs.order_by("due_on", "id")[:500]:
         done = r.status != Review.Status.OPEN

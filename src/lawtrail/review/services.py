@@ -26,7 +26,7 @@ from lawtrail.cases.engine import case_note, case_transition
 from lawtrail.cases.models import Approval, Case, CaseEvent, Evidence, Measure, Outcome
 from lawtrail.cases.rules import PenaltyKind
 from lawtrail.cases.selectors import case_get_for
-from lawtrail.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lawtrail.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from lawtrail.core.journal.services import journal_append, journal_snapshot
 from lawtrail.core.permissions import Perm, Role
 from lawtrail.profiles.selectors import profile_value
@@ -403,13 +403,22 @@ def eligible_reviewers(case: Case) -> list[int]:
     staff = Staff.objects.filter(user_id__in=list(grants), is_active=True).select_related("user")
     involved = involvement(case)
     experienced = experienced_reviewers([s.user_id for s in staff])
-    return [
-        s.user_id
-        for s in staff
-        if s.user_id not in involved
-        and (s.legal_qualification or s.user_id in experienced)
-        and s.user.is_active
-    ]
+    return [s.user_id for s in staff if s.user.is_active and _may_review(s, involved, experienced)]
+
+
+def _may_review(staff: Staff, involved: dict[int, str], experienced: set[int]) -> bool:
+    """The one APL-58 rule (``rules.reviewer_check``) asked of a reviewer-grant holder."""
+    try:
+        rules.reviewer_check(
+            reviewer_id=staff.user_id,
+            has_reviewer_role=True,  # the grants above are reviewer grants of the agency
+            legal_qualification=staff.legal_qualification,
+            reviewed_before=staff.user_id in experienced,
+            involved=involved,
+        )
+    except ApplicationError:
+        return False
+    return True
 
 
 def experienced_reviewers(user_ids: list[int]) -> set[int]:

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from lawtrail.cases.forms import PENALTY_KIND_LABELS
 from lawtrail.cases.models import Measure
 from lawtrail.cases.rules import PenaltyKind
 from lawtrail.core.errors import Conflict, ValidationFailed
@@ -57,6 +58,8 @@ def review_page(request, pk: int):
     error = None
     if request.method == "POST":
         what = request.POST.get("what")
+        if what in ("opinion", "extension"):
+            selectors.refuse_if_grant_lost(request.user, review)  # 403 with why, nothing recorded
         try:
             if what == "opinion":
                 services.review_opinion(
@@ -90,6 +93,10 @@ def review_page(request, pk: int):
         except FIXABLE as exc:
             error = exc
     history = selectors.review_history_for(request.user, review.case_id)
+    # her round, but the grant was withdrawn since (she may still see the case as an officer)
+    grant_lost = review.reviewer_id == request.user.pk and not selectors.holds_reviewer_grant(
+        request.user, review
+    )
     points = [
         {
             "key": k,
@@ -115,7 +122,9 @@ def review_page(request, pk: int):
             "reviewers": selectors.reviewers_for_case(request.user, review)
             if review.status == "open"
             else [],
-            "is_reviewer": review.reviewer_id == request.user.pk,
+            "is_reviewer": review.reviewer_id == request.user.pk and not grant_lost,
+            "grant_lost": grant_lost and review.status == "open",
+            "grant_lost_message": selectors.grant_lost_message() if grant_lost else "",
         },
     )
 
@@ -228,7 +237,7 @@ def flag(request, case_id: int):
             kind=request.POST.get("kind", ""),
             reason=request.POST.get("reason", ""),
         )
-        messages.success(request, _("已提请法制审核。"))
+        messages.success(request, _("已标记须法制审核的情形：处理意见批准后，本案将送法制审核。"))
     except FIXABLE as exc:
         messages.error(request, f"{exc.message}（{exc.code}）")
     return redirect("cases:detail", pk=case_id)
@@ -237,6 +246,13 @@ def flag(request, case_id: int):
 def public_criteria(request, agency_id: int):
     """事前公开: the agency's 重大执法决定法制审核目录清单 (no login)."""
     agency, rows = selectors.public_criteria(agency_id)
+    # the public reads the kinds in Chinese (吊销许可证件、扣押), never their codes
+    measures = dict(Measure.Kind.choices)
+    for c in rows:
+        c.kinds_text = "、".join(
+            [str(PENALTY_KIND_LABELS.get(k, k)) for k in c.penalty_kinds or []]
+            + [str(measures.get(k, k)) for k in c.measure_kinds or []]
+        )
     return render(
         request, "review/public.html", {"agency": agency, "rows": rows, "flag_kinds": ReviewFlag.Kind.choices}
     )

@@ -1,12 +1,17 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from lawtrail.core.calendar import selectors as calendar_selectors
+from lawtrail.core.notifications import selectors as notification_selectors
+from lawtrail.core.notifications import services as notification_services
 from lawtrail.core.permissions import EVERYWHERE, Perm, has_perm
 
 
@@ -22,6 +27,48 @@ def home(request):
     manager = has_perm(request.user, Perm.CALENDAR_MANAGE, EVERYWHERE)
     missing = calendar_selectors.next_year_missing(timezone.localdate()) if manager else None
     return render(request, "web/home.html", {"calendar_missing_year": missing})
+
+
+# --- 站内消息 ----------------------------------------------------------------------------
+
+
+@login_required
+def notifications(request):
+    """The person's notifications, newest first (unread ones only with ?unread=1)."""
+    unread_only = request.GET.get("unread") == "1"
+    paginator = Paginator(notification_selectors.notifications_for(request.user, unread_only=unread_only), 30)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/notifications.html",
+        {
+            "rows": page.object_list,
+            "page": page,
+            "unread_only": unread_only,
+            "unread": notification_selectors.unread_count(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    """标为已读: the ones named (``id``), or all unread."""
+    ids = request.POST.getlist("id")
+    n = notification_services.mark_read(user=request.user, ids=ids or None)
+    messages.success(request, _("已将 %(n)s 条消息标为已读。") % {"n": n})
+    return redirect("web:notifications")
+
+
+@login_required
+@require_POST
+def notification_open(request, pk: int):
+    """Open a notification: it is marked read and the page it is about opens."""
+    url = notification_selectors.notification_get(request.user, pk).url
+    notification_services.mark_read(user=request.user, ids=[pk])
+    if not url or not url_has_allowed_host_and_scheme(url, {request.get_host()}):
+        return redirect("web:notifications")
+    return redirect(url)
 
 
 # --- error pages -------------------------------------------------------------------------

@@ -150,3 +150,119 @@ def test_s3_path_against_a_real_s3_protocol_server(s3_vault, alice):
     # a changed object in the bucket is caught
     client.put_object(Bucket=bucket, Key=f"vault/{blob.key}", Body=data[:-1] + b"\x00")
     assert not vault_verify(blob)
+
+
+def _staged_without_sm3(local_vault, data: bytes):
+    """What the resumable upload hands the vault: a staged file and its SHA-256 only."""
+    from lawtrail.core.vault.services import staging_dir
+
+    path = staging_dir() / f"test-{hashlib.sha256(data).hexdigest()[:8]}"
+    path.write_bytes(data)
+    d = Digests(sm3=False)
+    d.update(data)
+    return path, d.result()
+
+
+def test_sha256_only_digests_leave_sm3_to_the_vault():
+    data = os.urandom(2 * 1024 * 1024 + 5)
+    d = Digests(sm3=False)
+    for start in range(0, len(data), 700_000):
+        d.update(data[start : start + 700_000])
+    r = d.result()
+    assert (r.sha256, r.sm3, r.size) == (hashlib.sha256(data).hexdigest(), "", len(data))
+
+
+def test_a_blob_adopted_before_its_sm3_is_journaled_by_sha256_then_gets_its_sm3_journaled(
+    local_vault, alice, django_capture_on_commit_callbacks, settings
+):
+    from lawtrail.core.vault.services import vault_adopt, vault_sm3_ensure, vault_sm3_fill
+
+    settings.LAWTRAIL_VAULT_SM3_INLINE = False  # the fill is not run at commit: this test runs it
+    data = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + os.urandom(300_000)
+    path, digest = _staged_without_sm3(local_vault, data)
+    blob = vault_adopt(path, digest=digest, actor=alice, media_type="video/mp4", name="执法记录仪.mp4")
+    assert blob.sha256 == hashlib.sha256(data).hexdigest() and blob.sm3 == ""
+    entries = Entry.objects.filter(subject_type="vault.blob", subject_id=str(blob.pk))
+    assert [e.action for e in entries] == ["vault:blob:put"]  # the content address, before the answer
+    assert vault_verify(blob)  # pending: checked by size and SHA-256
+
+    filled = vault_sm3_fill(blob_id=blob.pk)
+    sm3 = new_sm3()
+    sm3.update(data)
+    assert filled.sm3 == sm3.hexdigest() == Blob.objects.get(pk=blob.pk).sm3
+    actions = list(
+        Entry.objects.filter(subject_type="vault.blob", subject_id=str(blob.pk))
+        .order_by("id")
+        .values_list("action", "before_digest", "after_digest")
+    )
+    assert [a for a, _b, _c in actions] == ["vault:blob:put", "vault:blob:sm3"]
+    assert actions[1][1] == actions[0][2]  # the SM3 entry continues the row the put journaled
+    assert vault_verify(filled)
+    assert vault_sm3_fill(blob_id=blob.pk).sm3 == filled.sm3  # idempotent: no second entry
+    assert vault_sm3_ensure(filled) == filled
+    assert Entry.objects.filter(subject_type="vault.blob", subject_id=str(blob.pk)).count() == 2
+
+
+def test_sm3_is_computed_at_commit_when_asked_and_ensured_before_an_export(
+    local_vault, alice, django_capture_on_commit_callbacks, settings
+):
+    from lawtrail.core.vault.services import vault_adopt, vault_sm3_ensure
+
+    settings.LAWTRAIL_VAULT_SM3_INLINE = True
+    data = b"%PDF-1.4\n" + os.urandom(80_000)
+    path, digest = _staged_without_sm3(local_vault, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            blob = vault_adopt(path, digest=digest, actor=alice, media_type="application/pdf")
+    sm3 = new_sm3()
+    sm3.update(data)
+    assert Blob.objects.get(pk=blob.pk).sm3 == sm3.hexdigest()
+
+    settings.LAWTRAIL_VAULT_SM3_INLINE = False
+    data2 = b"%PDF-1.4\n" + os.urandom(80_000)
+    path2, digest2 = _staged_without_sm3(local_vault, data2)
+    blob2 = vault_adopt(path2, digest=digest2, actor=alice, media_type="application/pdf")
+    assert blob2.sm3 == ""
+    sm3 = new_sm3()
+    sm3.update(data2)
+    assert vault_sm3_ensure(blob2).sm3 == sm3.hexdigest()
+
+
+def test_bytes_changed_before_the_sm3_get_none_and_fail_verification(local_vault, alice, settings):
+    from lawtrail.core.vault.services import vault_adopt, vault_sm3_fill
+
+    settings.LAWTRAIL_VAULT_SM3_INLINE = False
+    data = b"%PDF-1.4\n" + os.urandom(50_000)
+    path, digest = _staged_without_sm3(local_vault, data)
+    blob = vault_adopt(path, digest=digest, actor=alice, media_type="application/pdf")
+    stored = Path(local_vault) / blob.key
+    os.chmod(stored, 0o644)
+    raw = bytearray(stored.read_bytes())
+    raw[1000] ^= 1
+    stored.write_bytes(bytes(raw))
+    with pytest.raises(Conflict) as exc:
+        vault_sm3_fill(blob_id=blob.pk)
+    assert exc.value.code == "VAULT_BLOB_DAMAGED"
+    assert Blob.objects.get(pk=blob.pk).sm3 == ""
+    assert [e.action for e in Entry.objects.filter(subject_type="vault.blob", subject_id=str(blob.pk))] == [
+        "vault:blob:put"
+    ]
+    assert not vault_verify(blob)
+
+
+def test_the_sweep_fills_what_a_killed_process_left_pending(local_vault, alice, settings):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from lawtrail.core.vault.services import vault_adopt, vault_sm3_sweep
+
+    settings.LAWTRAIL_VAULT_SM3_INLINE = False
+    data = b"%PDF-1.4\n" + os.urandom(40_000)
+    path, digest = _staged_without_sm3(local_vault, data)
+    blob = vault_adopt(path, digest=digest, actor=alice, media_type="application/pdf")
+    assert vault_sm3_sweep() == 0  # just stored: its own fill is queued, the sweep leaves it
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=3)):
+        assert vault_sm3_sweep() == 1
+    assert len(Blob.objects.get(pk=blob.pk).sm3) == 64

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from .. import approvals
 from ..deadlines import deadline_meet, deadline_set, deadlines_stop, decision_deadline
 from ..models import CasePeriod, Deadline, Measure, Outcome, State
-from ..numbers import case_number_format, case_number_next
+from ..numbers import case_number_format, case_number_next, document_number_issue
 from .limits import period_close
 from .measures import release_measure
 
@@ -65,6 +65,7 @@ def decision_made(ctx) -> None:
     case.penalty_kinds = case.proposed_kinds
     case.fine_amount = case.proposed_amount if case.outcome == Outcome.PENALTY else None
     case.decided_on = on
+    decision_number(case, on)
     for p in case.periods.filter(purpose=CasePeriod.Purpose.DECISION, end__isnull=True):
         period_close(p, actor=ctx.actor, end=on - dt.timedelta(days=1))  # the decision ends every pause
     deadline_meet(case, "decision", on)
@@ -78,6 +79,24 @@ def decision_made(ctx) -> None:
         recipe="service",
         args={"from": on.isoformat()},
     )
+
+
+#: The decision document each outcome issues and the profile key of its number's pattern;
+#: a transfer to the judicial organs (移送) issues a transfer letter, not a decision.
+DECISION_NUMBERS = {
+    Outcome.PENALTY: ("decision", "case.decision_number_pattern"),
+    Outcome.NO_PENALTY: ("no_penalty", "case.no_penalty_number_pattern"),
+    Outcome.DISMISSED: ("no_penalty", "case.no_penalty_number_pattern"),
+}
+
+
+def decision_number(case, on: dt.date) -> None:
+    """APL-59: the decision document carries its own number (处罚决定书文号 / 不予行政处罚决定书文号),
+    one per agency, kind and year, handed out in the step that makes the decision."""
+    numbered = DECISION_NUMBERS.get(case.outcome)
+    if numbered and not case.decision_number:
+        kind, key = numbered
+        case.decision_number = document_number_issue(agency=case.agency, kind=kind, on=on, pattern_key=key)[2]
 
 
 def decision_serve(ctx) -> None:
@@ -105,7 +124,12 @@ def close(ctx) -> None:
 
 
 def archive(ctx) -> None:
+    """G118-9, 一案一卷: the archived case file gets its 档号 (DA/T 22), one per agency and year."""
     ctx.case.archived_on = ctx.on
+    if not ctx.case.archive_number:
+        ctx.case.archive_number = document_number_issue(
+            agency=ctx.case.agency, kind="archive", on=ctx.on, pattern_key="case.archive_number_pattern"
+        )[2]
 
 
 def end(ctx) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from axes.helpers import get_client_ip_address, get_client_user_agent
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lawtrail.core.errors import PermissionDenied, ValidationFailed
 from lawtrail.core.journal.services import journal_append, journal_snapshot, journal_state
 
+from .journal_actions import AccountsJournal
 from .models import ApiToken, AuthEvent, token_digest
 
 RECOVERY_CODES = 10
@@ -73,9 +75,9 @@ def auth_event_record(
             detail=detail[:200],
         )
         actor = user if getattr(user, "pk", None) else None
-        journal_append(actor=actor, action=f"accounts:auth:{kind}", subject=event, note=detail)
+        journal_append(actor=actor, action=AccountsJournal.auth(kind), subject=event, note=detail)
         if user_changed and actor is not None:
-            journal_state(actor=actor, action="accounts:user:auth_state", subject=user, note=kind)
+            journal_state(actor=actor, action=AccountsJournal.USER_AUTH_STATE, subject=user, note=kind)
     return event
 
 
@@ -160,7 +162,7 @@ def token_issue(*, user: Any, request: Any = None, name: str = "") -> tuple[ApiT
             created_at=now,
             expires_at=now + dt.timedelta(hours=settings.LAWTRAIL_API_TOKEN_TTL_HOURS),
         )
-        journal_append(actor=user, action="accounts:token:issue", subject=token)
+        journal_append(actor=user, action=AccountsJournal.TOKEN_ISSUE, subject=token)
         auth_event_record(
             kind=AuthEvent.Kind.TOKEN_ISSUED,
             channel=AuthEvent.Channel.API,
@@ -175,6 +177,11 @@ def token_issue(*, user: Any, request: Any = None, name: str = "") -> tuple[ApiT
 def token_revoke(*, actor: Any, token: ApiToken, reason: str = "revoked", request: Any = None) -> ApiToken:
     if actor is not None and actor.pk != token.user_id and not actor.is_superuser:
         raise PermissionDenied("只能吊销自己的令牌。", code="TOKEN_NOT_OWN")
+    return _token_revoke(actor=actor, token=token, reason=reason, request=request)
+
+
+def _token_revoke(*, actor: Any, token: ApiToken, reason: str, request: Any = None) -> ApiToken:
+    """Revoke ``token`` (the caller has decided that ``actor`` may)."""
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().get(pk=token.pk)
         if token.revoked_at is not None:
@@ -183,7 +190,9 @@ def token_revoke(*, actor: Any, token: ApiToken, reason: str = "revoked", reques
         token.revoked_at = timezone.now()
         token.revoked_reason = reason[:64]
         token.save(update_fields=["revoked_at", "revoked_reason"])
-        journal_append(actor=actor, action="accounts:token:revoke", subject=token, before=before, note=reason)
+        journal_append(
+            actor=actor, action=AccountsJournal.TOKEN_REVOKE, subject=token, before=before, note=reason
+        )
         auth_event_record(
             kind=AuthEvent.Kind.TOKEN_REVOKED,
             channel=AuthEvent.Channel.API if request is not None else AuthEvent.Channel.SYSTEM,
@@ -195,10 +204,11 @@ def token_revoke(*, actor: Any, token: ApiToken, reason: str = "revoked", reques
 
 
 def token_revoke_all(*, actor: Any, user: Any, reason: str) -> int:
-    """Revoke every usable token of ``user`` (password change, deactivation). Returns how many."""
+    """Revoke every usable token of ``user`` (password change, deactivation — the caller has
+    checked the actor's authority over the account). Returns how many."""
     n = 0
     for token in ApiToken.objects.filter(user=user, revoked_at__isnull=True):
-        token_revoke(actor=None if actor is None else actor, token=token, reason=reason)
+        _token_revoke(actor=actor, token=token, reason=reason)
         n += 1
     return n
 
@@ -216,11 +226,11 @@ def totp_start(*, user: Any) -> TOTPDevice:
         for old in TOTPDevice.objects.filter(user=user, confirmed=False):
             before = journal_state_of(old)
             journal_append(
-                actor=user, action="accounts:totp:discard", subject=old, before=before, deleted=True
+                actor=user, action=AccountsJournal.TOTP_DISCARD, subject=old, before=before, deleted=True
             )
             old.delete()
         device = TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=False)
-        journal_append(actor=user, action="accounts:totp:start", subject=device)
+        journal_append(actor=user, action=AccountsJournal.TOTP_START, subject=device)
     return device
 
 
@@ -243,7 +253,7 @@ def totp_confirm(*, user: Any, device: TOTPDevice, token: str, request: Any = No
         before = journal_state_of(TOTPDevice.objects.get(pk=device.pk))
         device.confirmed = True
         device.save()
-        journal_append(actor=user, action="accounts:totp:confirm", subject=device, before=before)
+        journal_append(actor=user, action=AccountsJournal.TOTP_CONFIRM, subject=device, before=before)
         codes = recovery_codes_reset(user=user)
         auth_event_record(
             kind=AuthEvent.Kind.OTP_ENROLLED,
@@ -261,11 +271,11 @@ def recovery_codes_reset(*, user: Any) -> list[str]:
         device = StaticDevice.objects.filter(user=user, name="recovery").first()
         if device is None:
             device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
-            journal_append(actor=user, action="accounts:recovery:create", subject=device)
+            journal_append(actor=user, action=AccountsJournal.RECOVERY_CREATE, subject=device)
         for tok in device.token_set.all():
             journal_append(
                 actor=user,
-                action="accounts:recovery:discard",
+                action=AccountsJournal.RECOVERY_DISCARD,
                 subject=tok,
                 before=journal_state_of(tok),
                 deleted=True,
@@ -275,7 +285,7 @@ def recovery_codes_reset(*, user: Any) -> list[str]:
         for _ in range(RECOVERY_CODES):
             code = StaticToken.random_token()
             tok = StaticToken.objects.create(device=device, token=code)
-            journal_append(actor=user, action="accounts:recovery:issue", subject=tok)
+            journal_append(actor=user, action=AccountsJournal.RECOVERY_ISSUE, subject=tok)
             codes.append(code)
     return codes
 
@@ -300,7 +310,11 @@ def otp_verify(*, user: Any, token: str, request: Any = None) -> Any | None:
                 before = journal_state_of(used)
                 if recovery.verify_token(token):  # deletes the used code
                     journal_append(
-                        actor=user, action="accounts:recovery:use", subject=used, before=before, deleted=True
+                        actor=user,
+                        action=AccountsJournal.RECOVERY_USE,
+                        subject=used,
+                        before=before,
+                        deleted=True,
                     )
                     auth_event_record(
                         kind=AuthEvent.Kind.RECOVERY_USED,
@@ -321,6 +335,21 @@ def otp_verify(*, user: Any, token: str, request: Any = None) -> Any | None:
     return None
 
 
+def sessions_end(user: Any) -> int:
+    """End every open session of ``user`` (database sessions: the rows are deleted, so the
+    next request of that browser is anonymous). Returns how many."""
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+        return 0  # other engines: Django's ModelBackend refuses the inactive user on the next request
+    key = str(user.pk)
+    ended = [
+        s.session_key
+        for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(s.get_decoded().get("_auth_user_id")) == key
+    ]
+    Session.objects.filter(session_key__in=ended).delete()
+    return len(ended)
+
+
 def access_revoke(*, actor: Any, user: Any, reason: str) -> None:
     """Deactivate a login account at once: inactive, tokens revoked, sessions ended.
 
@@ -333,14 +362,28 @@ def access_revoke(*, actor: Any, user: Any, reason: str) -> None:
             user.is_active = False
             user.save(update_fields=["is_active"])
             journal_append(
-                actor=actor, action="accounts:user:deactivate", subject=user, before=before, note=reason
+                actor=actor, action=AccountsJournal.USER_DEACTIVATE, subject=user, before=before, note=reason
             )
         token_revoke_all(actor=actor, user=user, reason="access_revoked")
+        ended = sessions_end(user)
         auth_event_record(
             kind=AuthEvent.Kind.ACCESS_REVOKED,
             channel=AuthEvent.Channel.SYSTEM,
             user=user,
-            detail=reason,
+            detail=f"{reason}（结束会话 {ended} 个）",
         )
-    # Open sessions end by themselves: Django's ModelBackend refuses an inactive user on
-    # the very next request, and the token authentication checks is_active as well.
+    # Besides the rows deleted above, an inactive account is refused on its very next request
+    # by Django's ModelBackend (sessions) and by the token authentication (is_active).
+
+
+def access_restore(*, actor: Any, user: Any, reason: str) -> None:
+    """Make a deactivated login account usable again (staff back in post). Grants are not
+    restored: an administrator grants roles again."""
+    with transaction.atomic():
+        if not user.is_active:
+            before = journal_snapshot(user)
+            user.is_active = True
+            user.save(update_fields=["is_active"])
+            journal_append(
+                actor=actor, action=AccountsJournal.USER_REACTIVATE, subject=user, before=before, note=reason
+            )

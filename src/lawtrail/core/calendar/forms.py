@@ -9,6 +9,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lawtrail.core.widgets import DateInput
+
 from .models import CalendarYear
 from .selectors import calendar_special_days
 
@@ -42,7 +44,7 @@ def parse_day_lines(text: str) -> list[tuple[dt.date, str]]:
 class DeadlineForm(forms.Form):
     KIND_CHOICES = [("working_days", gettext_lazy("工作日")), ("days", gettext_lazy("自然日"))]
 
-    start = forms.DateField(label=gettext_lazy("起算日"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=gettext_lazy("起算日"), widget=DateInput())
     count = forms.IntegerField(label=gettext_lazy("期限天数"), min_value=0, max_value=3650)
     kind = forms.ChoiceField(label=gettext_lazy("计算方式"), choices=KIND_CHOICES)
 

@@ -7,12 +7,12 @@ import base64
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lawtrail.core.errors import ValidationFailed
+from lawtrail.core.pagination import BoundedLimitOffsetPagination as LimitOffsetPagination
 
 from . import selectors, services
 from .signing import journal_key, signed_note

@@ -30,6 +30,41 @@ def covered_models() -> list[type[models.Model]]:
     return out
 
 
+#: Tables of Django and django-otp that decide who may do what: the application writes them
+#: only through journaled services (the second factor) or never (groups and per-user
+#: permissions), so every row of them must be a journal subject too — a permission or a
+#: device inserted in SQL is tampering, like a superuser.
+AUTH_MODELS = (
+    "auth.group",
+    "otp_totp.totpdevice",
+    "otp_static.staticdevice",
+    "otp_static.statictoken",
+)
+
+
+def auth_models() -> list[type[models.Model]]:
+    """The authorisation tables outside LawTrail's apps, with the many-to-many tables of
+    groups and permissions (of the user model and of groups)."""
+    out: list[type[models.Model]] = []
+    for label in AUTH_MODELS:
+        try:
+            out.append(apps.get_model(label))
+        except LookupError:  # an app that is not installed
+            continue
+    user = apps.get_model(settings.AUTH_USER_MODEL)
+    for model in (user, *out):
+        for field in model._meta.many_to_many:
+            through = field.remote_field.through
+            if through._meta.auto_created and through not in out:
+                out.append(through)
+    return out
+
+
+def verified_models() -> list[type[models.Model]]:
+    """Every model whose full row set ``lawtrail verify`` compares with the journal."""
+    return covered_models() + [m for m in auth_models() if m not in covered_models()]
+
+
 def exempt_models() -> dict[str, str]:
     return {
         m._meta.label_lower: m.JOURNAL_EXEMPT

@@ -14,9 +14,11 @@ from __future__ import annotations
 from django.utils import timezone
 
 from . import merkle
+from .journal_actions import KernelJournal
 from .services import canonical_digest, journal_snapshot, leaf_data
+from .signing import entry_mac, mac_key
 
-ACTION = "journal:schema:migrate"
+ACTION = KernelJournal.SCHEMA_MIGRATE
 
 
 def rejournal(apps, app_label: str, model_name: str, *, note: str, chunk: int = 1000) -> int:
@@ -27,6 +29,8 @@ def rejournal(apps, app_label: str, model_name: str, *, note: str, chunk: int = 
     entry_model = apps.get_model("journal", "Entry")
     subject_type = model._meta.label_lower
     pks = list(model.objects.order_by("pk").values_list("pk", flat=True))
+    has_mac = any(f.name == "mac" for f in entry_model._meta.concrete_fields)
+    key = mac_key()
     appended = 0
     for start in range(0, len(pks), chunk):
         ids = pks[start : start + chunk]
@@ -44,11 +48,13 @@ def rejournal(apps, app_label: str, model_name: str, *, note: str, chunk: int = 
             if before == after:
                 continue
             at = timezone.now()
-            leaf = merkle.leaf_hash(
-                leaf_data(at, None, "system", ACTION, subject_type, str(obj.pk), before, after, note[:200])
-            ).hex()
+            data = leaf_data(at, None, "system", ACTION, subject_type, str(obj.pk), before, after, note[:200])
+            leaf = merkle.leaf_hash(data).hex()
+            # the authentication code, once the table has its column (journal 0002)
+            code = {"mac": entry_mac(data, key)} if has_mac else {}
             rows.append(
                 entry_model(
+                    **code,
                     at=at,
                     actor_id=None,
                     actor_label="system",

@@ -30,6 +30,9 @@ class Entry(models.Model):
     after_digest = models.CharField(_("变更后摘要"), max_length=64, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
     leaf_hash = models.CharField(_("叶子哈希"), max_length=64)
+    # HMAC-SHA256 of the leaf data under a key the database does not hold (signing.mac_key):
+    # an entry appended with database rights alone, not yet under a checkpoint, has no valid one
+    mac = models.CharField(_("认证码"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("日志条目")

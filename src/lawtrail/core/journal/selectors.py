@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from lawtrail.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lawtrail.core.permissions import Perm, has_perm
+from lawtrail.core.scope import agency_ids_for, journal_subjects_q
 
 from . import merkle
 from .models import Checkpoint, Entry, TreeState
@@ -28,6 +29,9 @@ def entry_list_for(
     if not journal_has_perm(actor, Perm.JOURNAL_VIEW):
         raise PermissionDenied("您没有查看执法日志的权限。", code="JOURNAL_VIEW_FORBIDDEN")
     qs = Entry.objects.order_by("-id")
+    scope = agency_ids_for(actor, Perm.JOURNAL_VIEW)  # None: a global reader
+    if scope is not None:  # a unit administrator, a supervisor: entries about their agencies' rows
+        qs = qs.filter(journal_subjects_q(scope))
     if action:
         qs = qs.filter(action=action)
     if subject_type:

@@ -34,7 +34,8 @@ from lawtrail.core.permissions import Perm
 
 from . import merkle
 from .models import Checkpoint, Entry, Node, TreeState
-from .signing import checkpoint_body, journal_key
+from .signing import checkpoint_body, entry_mac, journal_key, mac_key
+from .witness import witness_append
 
 LEAF_FORMAT_VERSION = 1
 
@@ -74,6 +75,14 @@ VOLATILE_FIELDS: dict[str, frozenset[str]] = {
         {"throttling_failure_timestamp", "throttling_failure_count", "last_used_at"}
     ),
 }
+
+
+def journal_derived(model: type[models.Model], fields: frozenset[str]) -> None:
+    """Leave ``fields`` of ``model`` out of its snapshots: columns derived from other journaled
+    rows and rewritten by a bulk UPDATE (``Case.next_due``, from the deadlines), so a copy kept
+    for speed is not read as a change behind the application's back. Called in ``ready()``."""
+    label = model._meta.label_lower
+    VOLATILE_FIELDS[label] = VOLATILE_FIELDS.get(label, frozenset()) | frozenset(fields)
 
 
 def _volatile_fields(instance: models.Model) -> frozenset[str]:
@@ -203,6 +212,34 @@ def journal_append(
     )
 
 
+def journal_append_all(writes: list[tuple[Any, str, models.Model, dict[str, Any] | None]]) -> list[Entry]:
+    """``journal_append`` for several writes of one step — ``(actor, action, subject, before)``
+    each, in order — inserted in one statement (one round trip instead of one per entry). Same
+    contract: inside the caller's transaction, after the rows are saved."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("journal_append must be called inside transaction.atomic()")
+    key = mac_key()
+    entries = []
+    for actor, action, subject, before in writes:
+        entry = Entry(
+            at=timezone.now(),
+            actor_id=actor.pk if getattr(actor, "pk", None) else None,
+            actor_label=(str(actor) if actor is not None else "system")[:150],
+            action=action,
+            subject_type=subject_type_of(subject),
+            subject_id=str(subject.pk),
+            before_digest=canonical_digest(before),
+            after_digest=canonical_digest(journal_snapshot(subject)),
+            note="",
+        )
+        data = entry_leaf_data(entry)
+        entry.leaf_hash = merkle.leaf_hash(data).hex()
+        entry.mac = entry_mac(data, key)  # every entry carries its code, as _append's do
+        entries.append(entry)
+    _insert_entries(entries)
+    return entries
+
+
 def journal_state(*, actor: Any, action: str, subject: models.Model, note: str = "") -> Entry | None:
     """Append ``subject``'s current state when it differs from its latest journaled state.
 
@@ -255,7 +292,9 @@ def _append(
         after_digest=after_digest,
         note=note[:200],
     )
-    entry.leaf_hash = merkle.leaf_hash(entry_leaf_data(entry)).hex()
+    data = entry_leaf_data(entry)
+    entry.leaf_hash = merkle.leaf_hash(data).hex()
+    entry.mac = entry_mac(data)
     _insert_entry(entry)
     return entry
 
@@ -280,6 +319,7 @@ def journal_append_many(
     actor_id = actor.pk if getattr(actor, "pk", None) else None
     label = (str(actor) if actor is not None else "system")[:150]
     befores = befores or [None] * len(subjects)
+    key = mac_key()
     entries = []
     for subject, before in zip(subjects, befores, strict=True):
         entry = Entry(
@@ -293,7 +333,9 @@ def journal_append_many(
             after_digest="" if deleted else canonical_digest(journal_snapshot(subject)),
             note=note[:200],
         )
-        entry.leaf_hash = merkle.leaf_hash(entry_leaf_data(entry)).hex()
+        data = entry_leaf_data(entry)
+        entry.leaf_hash = merkle.leaf_hash(data).hex()
+        entry.mac = entry_mac(data, key)
         entries.append(entry)
     Entry.objects.bulk_create(entries, batch_size=2000)
     return len(entries)
@@ -310,6 +352,7 @@ _APPEND_COLUMNS = (
     "after_digest",
     "note",
     "leaf_hash",
+    "mac",
 )
 
 
@@ -330,6 +373,32 @@ def _insert_entry(entry: Entry) -> None:
     entry._state.db = conn.alias
 
 
+def _insert_entries(entries: list[Entry]) -> None:
+    """Several entries in one INSERT, their ids in order (RETURNING; else one INSERT each)."""
+    conn = transaction.get_connection()
+    if len(entries) == 1 or not conn.features.can_return_rows_from_bulk_insert:
+        for entry in entries:
+            _insert_entry(entry)
+        return
+    row = f"({', '.join(['%s'] * len(_APPEND_COLUMNS))})"
+    sql = (
+        f"INSERT INTO {Entry._meta.db_table} ({', '.join(_APPEND_COLUMNS)}) "
+        f"VALUES {', '.join([row] * len(entries))} RETURNING id"
+    )
+    params: list[Any] = []
+    for entry in entries:
+        values = [getattr(entry, c) for c in _APPEND_COLUMNS]
+        values[0] = conn.ops.adapt_datetimefield_value(entry.at)
+        params += values
+    with conn.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = sorted(r[0] for r in cursor.fetchall())
+    for entry, pk in zip(entries, ids, strict=True):
+        entry.pk = pk
+        entry._state.adding = False
+        entry._state.db = conn.alias
+
+
 # --- the sequencer -----------------------------------------------------------------------
 
 
@@ -342,6 +411,15 @@ def _lock_state() -> TreeState:
         except IntegrityError:  # another sequencer created it first
             pass
     return TreeState.objects.select_for_update().get(pk=1)
+
+
+def journal_hold() -> TreeState:
+    """Lock the tree until the caller's transaction ends: no entry is sequenced and no
+    checkpoint signed meanwhile (appends go on). ``lawtrail backup`` holds it while it copies
+    the database and the witness, so both show the same checkpoints."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("journal_hold must be called inside transaction.atomic()")
+    return _lock_state()
 
 
 def stored_hashes(keys: set[merkle.Key]) -> dict[merkle.Key, bytes]:
@@ -445,7 +523,7 @@ def journal_checkpoint(*, actor: Any = None, only_if_grown: bool = False) -> Che
             return latest
         now = timezone.now()
         body = checkpoint_body(key.origin, state.size, bytes.fromhex(state.root_hash), now)
-        return Checkpoint.objects.create(
+        checkpoint = Checkpoint.objects.create(
             size=state.size,
             root_hash=state.root_hash,
             created_at=now,
@@ -454,6 +532,9 @@ def journal_checkpoint(*, actor: Any = None, only_if_grown: bool = False) -> Che
             key_id=key.key_id.hex(),
             signature=base64.b64encode(key.sign(body)).decode(),
         )
+        # in the transaction, under the tree lock: no checkpoint is stored without its witness
+        witness_append(checkpoint)
+        return checkpoint
 
 
 def journal_verify(**kwargs: Any):  # noqa: ANN201 - re-exported, see verification.py

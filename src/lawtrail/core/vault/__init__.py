@@ -9,6 +9,8 @@ API (kept stable; see docs/recording.md, "The vault")::
     with vault_open(blob) as f: ...
     vault_get(sha256) -> Blob
     vault_verify(blob) -> bool    # re-reads the stored bytes and recomputes both hashes
+    vault_sm3_ensure(blob) -> Blob   # a blob stored by a resumable upload gets its SM3 after the
+                                     # answer; before an export, make sure it has it
 
 The names are resolved lazily, so importing this package (Django does, as the app module) does
 not import the models before the app registry is ready.
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["vault_put", "vault_open", "vault_get", "vault_verify", "vault_dispose"]
+__all__ = ["vault_put", "vault_open", "vault_get", "vault_verify", "vault_dispose", "vault_sm3_ensure"]
 
 
 def __getattr__(name: str) -> Any:

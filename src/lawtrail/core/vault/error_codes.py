@@ -13,6 +13,7 @@ CATALOGUE = Catalogue(
             400,
             "文件内容与声明的类型不符：声明为 %(declared)s，按内容识别为 %(detected)s。",
         ),
+        "VAULT_BLOB_DAMAGED": (409, "保管库中的文件与其摘要不符。"),
         "VAULT_DISPOSE_REASON_REQUIRED": (400, "处置文件须写明依据（审批文号或理由）。"),
     },
 )

@@ -10,6 +10,16 @@ Stored bytes are never modified. The only removal is ``vault_dispose`` — calle
 journaled disposal of the capability that owns the file after its retention period — which
 deletes the bytes and keeps the row (digests, size, when and on what basis).
 
+SM3 after the answer (the resumable upload): ``vault_adopt`` also takes digests without SM3
+(``Digest.sm3 == ""``). The blob is then stored and journaled under its SHA-256 — the content
+address, fixed in the journal before the uploader is answered, so the file is tamper-evident from
+that moment — with ``sm3`` empty ("SM3 待计算"). After commit ``vault_sm3_fill`` reads the stored
+bytes once, recomputes SHA-256 beside SM3 (so the SM3 is of the very bytes the journal names),
+fills the row and journals it (``vault:blob:sm3``). It runs in a background thread of the serving
+process in the embedded default, as a Celery task in production, and ``vault_sm3_sweep`` (a
+periodic job) catches any a killed process left. Whatever packages a file for use outside the
+system (the archive) calls ``vault_sm3_ensure`` first, so no export carries an empty SM3.
+
 Order of writes: bytes first, then the row and its journal entry in the caller's transaction. A
 rolled-back transaction leaves at most an unreferenced stored object with the right name, which
 the next put of the same content adopts: nothing is ever stored under a wrong name.
@@ -18,17 +28,21 @@ the next put of the same content adopts: nothing is ever stored under a wrong na
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
+import logging
 import os
 import tempfile
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, storages
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +55,8 @@ from .models import Blob, storage_key
 from .sniff import SNIFF_BYTES, agrees, normalise, sniff
 
 CHUNK = 1 << 20
+
+log = logging.getLogger("lawtrail.vault")
 
 
 def vault_storage() -> Storage:
@@ -146,7 +162,96 @@ def vault_adopt(
         except IntegrityError:  # the same content committed by someone else meanwhile
             return Blob.objects.get(sha256=digest.sha256)
         journal_append(actor=actor, action=VaultJournal.BLOB_PUT, subject=blob, note=(name or "")[:200])
+        if not blob.sm3:
+            blob_id = blob.pk
+            transaction.on_commit(lambda: _queue_sm3(blob_id))
     return blob
+
+
+# ----------------------------------------------------------------------------- SM3 after the answer
+
+_sm3_pool: ThreadPoolExecutor | None = None
+_sm3_pool_lock = threading.Lock()
+#: a blob whose SM3 is still empty this long after it was stored is filled by the sweep (a process
+#: killed before its background fill ran); younger ones are left to the fill already queued
+SWEEP_AFTER = dt.timedelta(minutes=2)
+
+
+def _queue_sm3(blob_id: int) -> None:
+    """After commit: compute the SM3 of a blob stored without it — a Celery task when there is a
+    broker, else one background thread of this process (not the request's: the uploader has
+    had its answer; the sweep is the backstop if this process dies first)."""
+    if not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
+        from .tasks import sm3_fill_task  # noqa: PLC0415 — cycle: tasks imports services
+
+        sm3_fill_task.delay(blob_id)
+        return
+    if getattr(settings, "LAWTRAIL_VAULT_SM3_INLINE", False):
+        vault_sm3_fill(blob_id=blob_id)  # tests that want the fill done at commit
+        return
+    global _sm3_pool
+    with _sm3_pool_lock:
+        if _sm3_pool is None:
+            _sm3_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vault-sm3-fill")
+    _sm3_pool.submit(_fill_in_thread, blob_id)
+
+
+def _fill_in_thread(blob_id: int) -> None:
+    try:
+        vault_sm3_fill(blob_id=blob_id)
+    except Exception:  # noqa: BLE001 — a background thread has no caller: log it, the sweep retries
+        log.exception("SM3 of vault blob %s failed; the sweep will try again", blob_id)
+    finally:
+        close_old_connections()
+
+
+def vault_sm3_fill(*, blob_id: int) -> Blob | None:
+    """Compute the SM3 of a blob stored without it, from the stored bytes, and journal it. The
+    SHA-256 is recomputed in the same pass: bytes that no longer match their content address get
+    no SM3 (``VAULT_BLOB_DAMAGED``, logged; ``vault_verify`` reports the blob). Idempotent."""
+    blob = Blob.objects.filter(pk=blob_id).first()
+    if blob is None or blob.sm3 or blob.disposed_at is not None:
+        return blob
+    with vault_open(blob) as f:
+        d = digest_of(f)
+    if d.sha256 != blob.sha256 or d.size != blob.size:
+        log.error("vault blob %s: stored bytes do not match their SHA-256; SM3 not recorded", blob.sha256)
+        raise Conflict(_("保管库中的文件与其摘要不符。"), code="VAULT_BLOB_DAMAGED")
+    with transaction.atomic():
+        blob = Blob.objects.select_for_update().get(pk=blob_id)
+        if blob.sm3:
+            return blob
+        before = journal_snapshot(blob)
+        blob.sm3 = d.sm3
+        blob.save(update_fields=["sm3"])
+        journal_append(
+            actor=None, action=VaultJournal.BLOB_SM3, subject=blob, before=before, note=f"sm3={d.sm3}"
+        )
+    return blob
+
+
+def vault_sm3_ensure(blob: Blob) -> Blob:
+    """``blob`` with its SM3 — computed now if it is still pending (before an export)."""
+    if blob.sm3 or blob.disposed_at is not None:
+        return blob
+    filled = vault_sm3_fill(blob_id=blob.pk)
+    assert filled is not None
+    return filled
+
+
+def vault_sm3_sweep(*, older_than: dt.timedelta = SWEEP_AFTER) -> int:
+    """Fill the SM3 of blobs left pending (the periodic job): how many were filled."""
+    done = 0
+    cutoff = timezone.now() - older_than
+    for pk in Blob.objects.filter(sm3="", disposed_at__isnull=True, created_at__lt=cutoff).values_list(
+        "pk", flat=True
+    ):
+        try:
+            vault_sm3_fill(blob_id=pk)
+        except Conflict:
+            continue  # damaged: logged; vault_verify names it
+        done += 1
+    return done
 
 
 def _store(path: Path, sha256: str) -> None:
@@ -240,7 +345,8 @@ def vault_open(blob: Blob) -> IO[bytes]:
 
 
 def vault_verify(blob: Blob) -> bool:
-    """Re-read the stored bytes and check size, SHA-256 and SM3 against the row."""
+    """Re-read the stored bytes and check size, SHA-256 and SM3 against the row (SM3 when it is
+    known: a blob whose SM3 is still pending is checked by size and SHA-256)."""
     if blob.disposed_at is not None:
         return False
     try:
@@ -248,4 +354,4 @@ def vault_verify(blob: Blob) -> bool:
             d = digest_of(f)
     except (NotFound, FileNotFoundError, OSError):
         return False
-    return d.sha256 == blob.sha256 and d.sm3 == blob.sm3 and d.size == blob.size
+    return d.sha256 == blob.sha256 and d.sm3 == (blob.sm3 or d.sm3) and d.size == blob.size

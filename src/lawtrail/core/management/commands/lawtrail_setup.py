@@ -17,7 +17,12 @@ from lawtrail.ops.database import DatabaseUnavailable, ensure_database
 
 # Only what the pages use from the front-end packages: the rest of their dist folders
 # (other builds, ES modules and their source maps: ~45 MB) is neither collected nor compressed.
-STATIC_IGNORE = ["echarts.js*", "echarts.common*", "echarts.simple*", "echarts.esm*", "extension", "*.mjs"]
+STATIC_IGNORE = [
+    "echarts.js*", "echarts.common*", "echarts.simple*", "echarts.esm*", "extension", "*.mjs",
+    # hls.js ships ~30 MB of builds and source maps; the live page uses hls.min.js
+    "hls.js", "hls.js.map", "*.mjs.map", "hls-demo*", "hls.light*", "hls.worker*", "*.d.ts", "*.d.mts", "leaflet-src*",
+    "esm",  # tom-select's ES modules (the page loads tom-select.complete.min.js)
+]  # fmt: skip
 
 # (command, options). Each step is idempotent on its own.
 STEPS: list[tuple[str, dict]] = [

@@ -3,9 +3,18 @@ from django.utils import timezone
 
 from lawtrail.core.models import User
 from lawtrail.demo.cases import load_demo_cases
+from lawtrail.demo.disclosure import load_demo_disclosure
+from lawtrail.demo.live import load_demo_live
 from lawtrail.demo.loader import DEMO_PASSWORD, DemoLoader
 from lawtrail.demo.reviews import load_demo_reviews
 from lawtrail.registry.models import Agency
+
+#: Cases the embedded default loads (``make run``): every state and outcome (the pinned cases)
+#: and enough of each to try the lists. Each demo case now goes through every capability's hooks —
+#: its notice and decision are drafted, issued and sealed as PDFs, its 笔录 signed, its archive
+#: packaged — about 2–3 s a case on 2 cores, so 1,000 made the first `make run` take over half an
+#: hour (stop 18). ``lawtrail demo --cases N`` / ``load_demo --cases N`` loads more.
+DEFAULT_CASES = 60
 
 
 class Command(BaseCommand):
@@ -18,11 +27,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--cases",
             type=int,
-            default=1000,
-            help="演示案件数量（经办案服务逐步办理，默认 1000；0 为不加载）",
+            default=DEFAULT_CASES,
+            help="演示案件数量（经办案服务逐步办理，默认 60；0 为不加载）",
         )
 
-    def handle(self, *args, once: bool = False, cases: int = 1000, **options):
+    def handle(self, *args, once: bool = False, cases: int = DEFAULT_CASES, **options):
         if Agency.objects.exists():
             if once:
                 self.stdout.write("演示数据已存在，跳过加载。")
@@ -35,6 +44,8 @@ class Command(BaseCommand):
             load_demo_cases(n=cases, today=timezone.localdate(), stdout=self.stdout)
 
             load_demo_reviews(today=timezone.localdate(), stdout=self.stdout)
+            load_demo_disclosure(today=timezone.localdate(), stdout=self.stdout)
+        load_demo_live(stdout=self.stdout)
         self._print_accounts(accounts)
 
     def _print_accounts(self, accounts=None):

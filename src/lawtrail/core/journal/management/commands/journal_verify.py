@@ -18,8 +18,10 @@ class Command(BaseCommand):
         for line in report.problems:
             self.stdout.write(line)
         summary = (
-            f"已检查 {report.entries} 条条目、{report.nodes} 个子树哈希、{report.checkpoints} 个检查点、"
-            f"{report.subjects} 个被记录的对象，用时 {time.perf_counter() - started:.1f} 秒。"
+            f"已检查 {report.entries} 条条目、{report.nodes} 个子树哈希、{report.checkpoints} 个检查点"
+            f"（见证 {report.witnessed} 个）、{report.subjects} 个被记录的对象、{report.tables} 张数据表的全部行；"
+            f"{report.unsigned} 条新条目尚待下一个检查点签署（已凭认证码核验），"
+            f"用时 {time.perf_counter() - started:.1f} 秒。"
         )
         if report.ok:
             self.stdout.write(f"日志完整。{summary}")

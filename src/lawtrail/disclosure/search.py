@@ -1,0 +1,468 @@
+"""Search over published decisions: any Chinese keyword of one character or more, with filters,
+sorted by date or relevance, with a count (exact below ``COUNT_CAP``, "10,000+" above) and pages.
+
+The parameters are parsed once (``parse``: a bad one is a 400 with a code) and the query is built
+for the database in use: SQLite uses an FTS5 trigram table for
+keywords of three characters or more and an FTS5 table of each record's characters and pairs of
+characters for shorter ones (``search_index``); PostgreSQL a pg_trgm GIN and a GIN of the same
+grams (``disclosure_grams``). The first page and the count are planned apart (``choose``): the
+keyword index against a walk of the date index, by the estimated matches (SQLite: counted in the
+index up to a bound; PostgreSQL: the planner's estimate). Every plan returns exactly the rows of a plain ``LIKE '%keyword%'`` with
+the same filters (tests/disclosure).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db import connection, transaction
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import TruncMonth
+
+from lawtrail.registry.models import Agency, Division, Domain
+
+from . import search_index
+from .models import Kind, Record, Status
+
+PAGE_SIZE = 20
+COUNT_CAP = 10_000
+MAX_PAGE = 500
+MAX_Q = 50
+
+
+@dataclass
+class Params:
+    q: str = ""
+    agency: int | None = None
+    domain: str = ""
+    division: str = ""
+    kind: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = "date"
+    page: int = 1
+    # resolved filters
+    division_path: str = ""
+
+    def query_string(self, **override: Any) -> str:
+        values = {
+            "q": self.q,
+            "agency": self.agency or "",
+            "domain": self.domain,
+            "division": self.division,
+            "kind": self.kind,
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "",
+            "sort": "" if self.sort == "date" else self.sort,
+            "page": "" if self.page == 1 else self.page,
+        }
+        values.update(override)
+        return urlencode({k: v for k, v in values.items() if v not in ("", None)})
+
+
+@dataclass
+class Result:
+    count: int
+    capped: bool
+    rows: list[Record]
+    page: int
+    pages: int
+    plan: str = ""
+    ids: list[int] = field(default_factory=list)
+
+    @property
+    def count_text(self) -> str:
+        return f"{COUNT_CAP:,}+" if self.capped else f"{self.count:,}"
+
+
+def _date(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
+def parse(data: Any) -> tuple[Params, dict[str, str]]:
+    """The query parameters (``q agency domain division kind from to sort page``); errors by name."""
+    p = Params()
+    errors: dict[str, str] = {}
+    q = (data.get("q") or "").strip()
+    if len(q) > MAX_Q:
+        errors["q"] = f"关键词不能超过 {MAX_Q} 个字"
+    p.q = q[:MAX_Q]
+    agency = (data.get("agency") or "").strip()
+    if agency:
+        if not agency.isdigit() or not Agency.objects.filter(pk=int(agency)).exists():
+            errors["agency"] = "执法机关不存在"
+        else:
+            p.agency = int(agency)
+    domain = (data.get("domain") or "").strip()
+    if domain:
+        if not Domain.objects.filter(code=domain).exists():
+            errors["domain"] = "执法领域不存在"
+        p.domain = domain
+    division = (data.get("division") or "").strip()
+    if division:
+        d = Division.objects.filter(code=division).only("path").first()
+        if d is None:
+            errors["division"] = "行政区划不存在"
+        else:
+            p.division, p.division_path = division, d.path
+    kind = (data.get("kind") or "").strip()
+    if kind:
+        if kind not in Kind.values:
+            errors["kind"] = "执法类别无效"
+        p.kind = kind
+    for name, attr in (("from", "date_from"), ("to", "date_to")):
+        value = (data.get(name) or "").strip()
+        if value:
+            try:
+                setattr(p, attr, _date(value))
+            except ValueError:
+                errors[name] = "日期格式应为 YYYY-MM-DD"
+    if p.date_from and p.date_to and p.date_from > p.date_to:
+        errors["from"] = "起始日期不能晚于截止日期"
+    sort = (data.get("sort") or "date").strip()
+    if sort not in ("date", "relevance"):
+        errors["sort"] = "排序方式须为 date 或 relevance"
+    else:
+        p.sort = sort
+    page = (data.get("page") or "1").strip()
+    if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+        errors["page"] = f"页码须为 1 至 {MAX_PAGE} 的整数"
+    else:
+        p.page = int(page)
+    return p, errors
+
+
+def filtered(p: Params) -> QuerySet[Record]:
+    """Published records matching the filters (not the keyword)."""
+    qs = Record.objects.filter(status=Status.PUBLISHED)
+    if p.agency:
+        qs = qs.filter(agency_id=p.agency)
+    if p.domain:
+        qs = qs.filter(domain__code=p.domain)
+    if p.division_path:
+        qs = qs.filter(division_path__startswith=p.division_path)
+    if p.kind:
+        qs = qs.filter(kind=p.kind)
+    if p.date_from:
+        qs = qs.filter(decided_on__gte=p.date_from)
+    if p.date_to:
+        qs = qs.filter(decided_on__lte=p.date_to)
+    return qs
+
+
+def scan(p: Params) -> QuerySet[Record]:
+    """The reference: a plain ``LIKE '%keyword%'`` over the public text with the same filters."""
+    qs = filtered(p)
+    return qs.filter(search_text__contains=p.q) if p.q else qs
+
+
+#: SQLite: a keyword's matches are counted in its FTS5 index up to this bound (above ``COUNT_CAP``:
+#: with no filter, the count shown is this count)
+SQLITE_BOUND = 20_001
+#: PostgreSQL cost model, in rows visited: a row found through a keyword index costs a heap fetch
+#: (``HEAP``); an entry of a GIN posting list costs ``POSTING``; a row walked along the date index
+#: (fetched and tested with LIKE) costs 1.
+HEAP = 1.0
+POSTING = {"postgresql": 0.02, "sqlite": 0.2}
+
+
+def _phrase(q: str) -> str:
+    return '"' + q.replace('"', '""') + '"'
+
+
+def gram(q: str) -> str | None:
+    """The entry of the PostgreSQL gram index (unigrams and bigrams, ``disclosure_grams``) that a
+    keyword of one or two characters is, or None (longer, or with white space: not indexed)."""
+    if 1 <= len(q) <= 2 and not any(ch.isspace() for ch in q):
+        return q
+    return None
+
+
+GRAM_WHERE = "disclosure_grams(search_text) @> ARRAY[%s]::text[]"
+
+
+def _pg_estimate(qs: QuerySet[Record]) -> int:
+    """The planner's estimate of the rows of ``qs`` (EXPLAIN, no execution: about a millisecond)."""
+    sql, params = qs.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cur.fetchone()[0]
+    plan = plan if isinstance(plan, list) else json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def estimate(p: Params, vendor: str) -> int | None:
+    """How many published rows the keyword matches: on SQLite counted in its index up to
+    ``SQLITE_BOUND`` (exact below it, and with no filter the count itself); on PostgreSQL the
+    planner's estimate (the gram index's element statistics for 1–2 characters, LIKE's for longer
+    keywords); None when no index can find the keyword."""
+    if not p.q:
+        return None
+    if vendor == "postgresql":
+        return _pg_estimate(_pg_keyword(filtered(p), p.q, index=True))
+    if vendor == "sqlite":
+        match = _sqlite_match(p.q)
+        if match is None:
+            return None
+        table, expr = match
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT count(*) FROM (SELECT rowid FROM {table} WHERE {table} MATCH %s LIMIT %s)",  # noqa: S608 — our table names
+                [expr, SQLITE_BOUND],
+            )
+            return int(cur.fetchone()[0])
+    return None
+
+
+def _sqlite_match(q: str) -> tuple[str, str] | None:
+    """(table, MATCH expression) of the SQLite index that finds the keyword — the trigram table
+    for 3+ characters (a trigram phrase is the substring), the gram table's character or pair for
+    1–2 — or None (a 1–2 character keyword with a character the gram index does not keep)."""
+    if len(q) >= 3:
+        return search_index.FTS, _phrase(q)
+    if all(search_index.gramable(ch) for ch in q):
+        return search_index.GRAMS, f"{'u' if len(q) == 1 else 'b'} : {_phrase(q.lower())}"
+    return None
+
+
+def _sqlite_published() -> int:
+    """Published rows: from ``ANALYZE``'s statistics of the date index, else the largest id."""
+    with connection.cursor() as cur:
+        try:
+            cur.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 'disclosure_pub_date'")
+            row = cur.fetchone()
+        except Exception:  # noqa: BLE001 — no sqlite_stat1 before the first ANALYZE
+            row = None
+        if row and str(row[0]).split()[0].isdigit():
+            return int(str(row[0]).split()[0])
+        cur.execute("SELECT coalesce(max(id), 0) FROM disclosure_record")
+        return int(cur.fetchone()[0])
+
+
+def _unfiltered(p: Params) -> bool:
+    return not (p.agency or p.domain or p.division_path or p.kind or p.date_from or p.date_to)
+
+
+def _pg_keyword(base: QuerySet[Record], q: str, *, index: bool) -> QuerySet[Record]:
+    """The keyword's rows; with ``index``, written so the gram index (1–2 characters) can find them
+    — the LIKE stays, so the result is the scan's either way."""
+    like = base.filter(search_text__contains=q)
+    g = gram(q)
+    if index and g is not None:
+        return like.extra(where=[GRAM_WHERE], params=[g])  # noqa: S610 — a constant clause, bound value
+    if index:
+        # a text of its own: psycopg prepares a statement by its text (settings.py), and a plan
+        # cached under the walk's SET LOCAL must not serve the index's query, nor the reverse
+        return like.extra(where=["TRUE /* keyword index */"])  # noqa: S610 — a constant clause
+    return like
+
+
+@dataclass
+class Plan:
+    """How one query is run: ``page`` and ``count`` each ``date`` / ``index`` / ``walk`` (see
+    ``choose``), with the estimates that chose them."""
+
+    page: str
+    count: str
+    est: int | None = None
+    n: int | None = None
+    exact: int | None = None  # the count, when the index counted it (SQLite, no filter)
+
+    @property
+    def name(self) -> str:
+        return self.page if self.page == self.count else f"{self.page}+{self.count}"
+
+
+def choose(est: int, n: int, *, page_size: int = PAGE_SIZE, vendor: str = "postgresql") -> tuple[str, str]:
+    """The cheaper way to the first page and to the count, by the estimated matches
+    ``est`` among the ``n`` rows the filters leave (rows visited; ``HEAP``, ``POSTING``):
+
+    - first page: the keyword index fetches every match to sort them (``est`` heap fetches); the
+      date-index walk visits rows until a page of matches (``page_size · n / est``);
+    - count (up to ``COUNT_CAP`` + 1): the index reads the posting lists (``est`` entries) and
+      fetches matches until the cap; the walk visits ``(cap + 1) · n / est`` rows.
+
+    A rare keyword takes the index for both, a very common one the walk for both, one between often
+    the walk for its page and the index for its count — one plan does not serve all."""
+    est = max(est, 1)
+    n = max(n, est)
+    posting = POSTING[vendor]
+    walk_page = min(n, page_size * n / est)
+    index_page = est * (HEAP + posting)
+    walk_count = min(n, (COUNT_CAP + 1) * n / est)
+    index_count = est * posting + min(est, COUNT_CAP + 1) * HEAP
+    return (
+        "index" if index_page <= walk_page else "walk",
+        "index" if index_count <= walk_count else "walk",
+    )
+
+
+def plan_for(p: Params, vendor: str) -> Plan:
+    if not p.q:
+        return Plan("date", "date")
+    if vendor == "postgresql":
+        est = _pg_estimate(_pg_keyword(filtered(p), p.q, index=True))
+        n = _pg_estimate(filtered(p))
+        page, count = choose(est, n)
+        return Plan(page, count, est, n)
+    est = estimate(p, vendor)
+    if est is None:
+        return Plan("walk", "walk")
+    n = _sqlite_published() if vendor == "sqlite" else est
+    page, count = choose(est, n, vendor="sqlite")
+    # no filter: the index's own count is the count (exact below the bound)
+    exact = est if vendor == "sqlite" and _unfiltered(p) else None
+    return Plan(page, count, est, n, exact)
+
+
+def queryset_for(p: Params, vendor: str, how: str) -> QuerySet[Record]:
+    """The rows matching the keyword and filters, found the way ``how`` says (every way returns
+    exactly the rows of ``scan``: an index only narrows, the LIKE or the trigram phrase decides)."""
+    base = filtered(p)
+    if not p.q:
+        return base
+    if how == "index" and vendor == "sqlite":
+        match = _sqlite_match(p.q)
+        if match is not None:
+            table, expr = match
+            ids = RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [expr])  # noqa: S608 — our tables
+            return base.filter(pk__in=ids)
+    if vendor == "postgresql":
+        return _pg_keyword(base, p.q, index=how == "index")
+    return base.filter(search_text__contains=p.q)
+
+
+def keyword_queryset(p: Params, vendor: str) -> tuple[QuerySet[Record], str]:
+    """The rows matching the keyword and filters, and the plan of the first page:
+
+    - ``date``: no keyword — walk the published-date index;
+    - ``fts`` (SQLite) / ``gram``, ``trgm`` (PostgreSQL): a rare keyword — look it up in the keyword
+      index (FTS5 trigram; the gram GIN for 1–2 characters, pg_trgm for longer), sort the few rows;
+    - ``walk``: a common keyword (or, on SQLite, one of 1–2 characters: no trigram to look up) —
+      walk the date index and test each row with LIKE, stopping at the page.
+
+    Every plan returns exactly the rows of ``scan``."""
+    plan = plan_for(p, vendor)
+    return queryset_for(p, vendor, plan.page), _label(plan.page, p, vendor)
+
+
+def _label(how: str, p: Params, vendor: str) -> str:
+    if how != "index":
+        return how
+    if vendor == "sqlite":
+        return "fts" if len(p.q) >= 3 else "gram"
+    return "gram" if gram(p.q) is not None else "trgm"
+
+
+@contextmanager
+def plan_hints(plan: str, vendor: str):
+    """On PostgreSQL, hold the planner to the chosen plan for this transaction (SET LOCAL)."""
+    if vendor != "postgresql" or plan not in ("walk", "trgm", "gram", "index", "date"):
+        yield
+        return
+    with transaction.atomic():
+        _hint(plan)
+        yield
+
+
+def _hint(plan: str) -> None:
+    # one statement per call: server-side binding (settings.py) refuses several in one
+    with connection.cursor() as cur:
+        if plan in ("trgm", "gram", "index"):
+            # no date-index walk: a bitmap over the GIN
+            cur.execute("SET LOCAL enable_indexscan = off")
+            cur.execute("SET LOCAL enable_bitmapscan = on")
+        else:
+            # walk the date index (or the agency's), stop at the LIMIT
+            cur.execute("SET LOCAL enable_bitmapscan = off")
+            cur.execute("SET LOCAL enable_indexscan = on")
+
+
+def order_for_listing(qs: QuerySet[Record], p: Params) -> QuerySet[Record]:
+    if p.sort == "relevance" and p.q:
+        score = Case(
+            When(party_name__contains=p.q, then=Value(3)),
+            When(decision_number__contains=p.q, then=Value(2)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        return qs.annotate(score=score).order_by("-score", "-decided_on", "-id")
+    return qs.order_by("-decided_on", "-id")
+
+
+def run(p: Params, *, page_size: int = PAGE_SIZE) -> Result:
+    vendor = connection.vendor
+    plan = plan_for(p, vendor)
+    qs = queryset_for(p, vendor, plan.page)
+    ordered = order_for_listing(qs, p)
+    offset = (p.page - 1) * page_size
+    rows = _rows(ordered, offset, page_size, plan.page, vendor)
+    if p.page == 1 and len(rows) < page_size:
+        count, capped = len(rows), False
+    elif plan.exact is not None:  # exact below the bound; at the bound (> COUNT_CAP) "10,000+"
+        count, capped = min(plan.exact, COUNT_CAP), plan.exact > COUNT_CAP
+    else:
+        counted = queryset_for(p, vendor, plan.count)
+        count = _count(counted, plan.count, vendor)
+        capped = count > COUNT_CAP
+        count = min(count, COUNT_CAP)
+    pages = max(1, min(MAX_PAGE, -(-count // page_size)))
+    label = (
+        _label(plan.page, p, vendor)
+        if plan.page == plan.count
+        else (f"{_label(plan.page, p, vendor)}+{_label(plan.count, p, vendor)}")
+    )
+    return Result(count=count, capped=capped, rows=rows, page=p.page, pages=pages, plan=label)
+
+
+def _rows(ordered, offset: int, page_size: int, how: str, vendor: str) -> list[Record]:
+    page = ordered.select_related("agency", "domain").only(
+        "id",
+        "decision_number",
+        "party_name",
+        "decided_on",
+        "published_on",
+        "kind",
+        "content",
+        "fine_amount",
+        "agency__name",
+        "domain__name",
+        "status",
+    )[offset : offset + page_size]
+    if vendor != "postgresql":
+        return list(page)
+    with transaction.atomic():
+        _hint(how)
+        return list(page)
+
+
+def _count(qs, how: str, vendor: str) -> int:
+    limited = qs.order_by().values("pk")[: COUNT_CAP + 1]
+    if vendor != "postgresql":
+        return limited.count()
+    with transaction.atomic():
+        _hint(how)
+        return limited.count()
+
+
+def figures(*, months: int = 24) -> dict:
+    """Published decisions per month (the last ``months``) and by domain."""
+    qs = Record.objects.filter(status=Status.PUBLISHED)
+    by_month = list(
+        qs.annotate(m=TruncMonth("decided_on")).values("m").annotate(n=Count("id")).order_by("-m")[:months]
+    )
+    by_month.reverse()
+    by_domain = list(qs.values("domain__name").annotate(n=Count("id")).order_by("-n")[:20])
+    return {
+        "months": [r["m"].strftime("%Y-%m") for r in by_month if r["m"]],
+        "per_month": [r["n"] for r in by_month if r["m"]],
+        "domains": [r["domain__name"] for r in by_domain],
+        "per_domain": [r["n"] for r in by_domain],
+        "total": sum(r["n"] for r in by_domain),
+    }
