@@ -93,3 +93,26 @@ def _plain_static_files():
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     yield
+
+
+#: fixtures through which a test reaches the database under test (DATABASE_URL)
+_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """``LAWTRAIL_DB_TESTS_ONLY=1`` (CI's second run, on PostgreSQL): only the tests that use the
+    database under test. The others — rule tables, and the tests that start the embedded default
+    in processes of their own (they drop DATABASE_URL from the environment: tests/ops/test_serve.py,
+    tests/recording/served.py, tests/test_secure_defaults.py) — run the same code on either
+    database, and ran in the first run already."""
+    import os
+
+    if os.environ.get("LAWTRAIL_DB_TESTS_ONLY") != "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") or _DB_FIXTURES & set(getattr(item, "fixturenames", ()))
+        (keep if uses_db else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

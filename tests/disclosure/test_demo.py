@@ -20,7 +20,7 @@ def test_demo_served_decisions_become_published_records(db):
         call_command("calendar_seed", verbosity=0)
         call_command("profiles_seed", verbosity=0)
         DemoLoader(today=TODAY).load()
-        CaseDemo(n=60, today=TODAY).load()
+        CaseDemo(n=20, today=TODAY).load()
         counts = load_demo_disclosure(today=TODAY)
     served = Case.objects.filter(decided_on__isnull=False, served_on__isnull=False).exclude(
         state=State.DECIDED

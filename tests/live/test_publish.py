@@ -145,6 +145,24 @@ def test_a_session_from_publish_to_evidence(
     assert file.name in page
 
 
+def test_record_done_before_publish_done_ends_the_session_once(
+    cast, drone, client, live_dirs, local_vault, django_capture_on_commit_callbacks
+):
+    """nginx-rtmp sends its two closing calls from separate events; either may come first."""
+    assert publish(client, drone.device.serial, drone.key, clientid="42").status_code == 204
+    flv = prepare_clip(str(live_dirs[1] / f"{drone.device.serial}-2.flv"), seconds=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(url("record_done"), {"name": drone.device.serial, "clientid": "42", "path": flv})
+    assert r.status_code == 204
+    r = client.post(url("publish_done"), {"name": drone.device.serial, "clientid": "42"})
+    assert r.status_code == 204
+    session = LiveSession.objects.get()
+    assert session.status == "filed" and session.ended_at is not None
+    actions = list(Entry.objects.filter(subject_id=str(session.pk), action__startswith="live:")
+                   .order_by("id").values_list("action", flat=True))  # fmt: skip
+    assert actions == ["live:session:start", "live:session:stop", "live:session:recorded", "live:session:file"]
+
+
 def test_a_recording_without_a_case_is_kept_in_the_vault(
     cast, client, live_dirs, local_vault, django_capture_on_commit_callbacks
 ):

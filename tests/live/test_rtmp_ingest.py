@@ -79,7 +79,9 @@ def test_an_authorised_publish_is_written_as_hls_and_recorded(callback, ngx):
     while time.monotonic() < deadline and len(calls) < 3:
         time.sleep(0.1)
     kinds = [path.rsplit("/", 1)[1] for path, _ in calls]
-    assert kinds == ["publish", "publish_done", "record_done"]
-    recording = calls[2][1]["path"]
+    # nginx-rtmp sends on_publish_done and on_record_done from separate events: either may come
+    # first (seen in CI), and the service accepts both orders (tests/live/test_services.py).
+    assert kinds[0] == "publish" and sorted(kinds[1:]) == ["publish_done", "record_done"]
+    recording = calls[kinds.index("record_done")][1]["path"]
     assert recording.startswith(str(ngx.record_dir)) and recording.endswith(".flv")
     assert (ngx.record_dir / recording.rsplit("/", 1)[1]).stat().st_size > 10_000

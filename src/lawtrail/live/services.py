@@ -178,12 +178,13 @@ def record_done(*, serial: str, client_id: str = "", path: str = "") -> LiveSess
         session = _session_of(serial, client_id)
         if session is None or session.record_path:
             return session
+        if session.ended_at is None:
+            # nginx may send on_record_done before on_publish_done: the recording closing ends
+            # the session (journaled as its stop), and the later publish_done changes nothing
+            _close(session, at=timezone.now())
         before = journal_snapshot(session)
         session.record_path = str(p)[:500]
-        if session.ended_at is None:
-            session.ended_at = timezone.now()
-            session.status = LiveSession.Status.ENDED
-        session.save(update_fields=["record_path", "ended_at", "status"])
+        session.save(update_fields=["record_path"])
         journal_append(actor=None, action=J.SESSION_RECORDED, subject=session, before=before)
         session_id = session.pk
         transaction.on_commit(lambda: _queue_file(session_id))
