@@ -96,7 +96,13 @@ def _plain_static_files():
 
 
 #: fixtures through which a test reaches the database under test (DATABASE_URL)
-_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+_DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -104,15 +110,19 @@ def pytest_collection_modifyitems(config, items):
     database under test. The others — rule tables, and the tests that start the embedded default
     in processes of their own (they drop DATABASE_URL from the environment: tests/ops/test_serve.py,
     tests/recording/served.py, tests/test_secure_defaults.py) — run the same code on either
-    database, and ran in the first run already."""
+    database, and ran in the first run already. So do the tests marked ``once``: the demo loads and
+    the crawls of every page for what they show, whose PostgreSQL path the deployment check covers
+    (bench/deploy_check.py loads the demo into PostgreSQL, verifies the journal and reads the pages)."""
     import os
 
     if os.environ.get("LAWTRAIL_DB_TESTS_ONLY") != "1":
         return
     keep, drop = [], []
     for item in items:
-        uses_db = item.get_closest_marker("django_db") or _DB_FIXTURES & set(getattr(item, "fixturenames", ()))
-        (keep if uses_db else drop).append(item)
+        uses_db = item.get_closest_marker("django_db") or _DB_FIXTURES & set(
+            getattr(item, "fixturenames", ())
+        )
+        (keep if uses_db and not item.get_closest_marker("once") else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

@@ -22,6 +22,9 @@ from lawtrail.registry import rules as registry_rules
 from lawtrail.registry.models import BenchmarkTier
 from lawtrail.review.selectors import review_queue_for
 
+# once: CI runs this on SQLite only — the deployment check (bench/deploy_check.py) loads the demo into PostgreSQL and verifies its journal
+pytestmark = pytest.mark.once
+
 TODAY = dt.date(2026, 11, 26)
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 

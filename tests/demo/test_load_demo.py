@@ -9,6 +9,9 @@ from lawtrail.core.journal.services import journal_verify
 from lawtrail.demo.loader import DEMO_PASSWORD, DemoLoader
 from lawtrail.registry.models import Agency, BenchmarkTier, Credential, Domain, LegalBasis, PowerItem, Staff
 
+# once: CI runs this on SQLite only — the deployment check (bench/deploy_check.py) loads the demo into PostgreSQL, logs in and verifies its journal
+pytestmark = pytest.mark.once
+
 TODAY = dt.date(2026, 11, 26)
 
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 import time_machine
 from django.core.management import call_command
 
@@ -10,6 +11,9 @@ from lawtrail.demo.cases import CaseDemo
 from lawtrail.demo.disclosure import load_demo_disclosure
 from lawtrail.demo.loader import DemoLoader
 from lawtrail.disclosure.models import Record, Status
+
+# once: CI runs this on SQLite only — the deployment check (bench/deploy_check.py) loads the demo into PostgreSQL
+pytestmark = pytest.mark.once
 
 TODAY = dt.date(2026, 11, 26)
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))

@@ -20,6 +20,9 @@ from lawtrail.demo.cases import CaseDemo
 from lawtrail.demo.loader import DemoLoader
 from tests.web.crawl import KEY, PY, RULE_ID, crawl
 
+# once: CI runs this on SQLite only — the page and API tests run these pages' queries on PostgreSQL; what a page says does not depend on the database
+pytestmark = pytest.mark.once
+
 TODAY = dt.date(2026, 11, 26)
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 ROLES = ("officer", "approver1", "approver2", "reviewer", "supervisor", "unitadmin", "admin")
