@@ -205,3 +205,72 @@ def test_rotation_re_encrypts_every_row_and_plain_rows_left_from_before(own_keys
     # the plain text did not change: the rows match their journal entries as before
     assert sorted(coverage_problems()) == problems
     assert (own_keys / "field-keys").stat().st_mode & 0o077 == 0
+
+
+def test_the_lookup_key_rotates_and_lookups_hold_while_rows_are_re_hashed(own_keys, cast, alice, grace):
+    from lawtrail.cases.models import Party
+    from lawtrail.core.journal.models import Entry
+
+    _case, party, number = _party_case(cast, alice)
+    staff = cast.staff["alice"]
+    old_hash = Staff.objects.get(pk=staff.pk).id_number_hash
+    problems = sorted(coverage_problems())
+
+    # the new lookup key is current; no row is re-hashed yet (a rotation under way)
+    fieldcrypt.add_lookup_key_to_file()
+    ring = fieldcrypt.keyring()
+    assert len(ring.old_lookups) == 1 and fieldcrypt.lookup_hash(staff.id_number) != old_hash
+    assert Staff.objects.filter(id_number_hash__in=fieldcrypt.lookup_hashes(staff.id_number)).get() == staff
+    assert Party.objects.filter(id_number_hash__in=fieldcrypt.lookup_hashes(number)).get() == party
+    with pytest.raises(ApplicationError) as exc:  # uniqueness still holds against the old hash
+        reg.staff_create(actor=grace, agency=cast.agency_a, name="重号", id_number=staff.id_number)
+    assert exc.value.code == "STAFF_ID_NUMBER_TAKEN" and exc.value.status == 409
+
+    rekeyed = Entry.objects.filter(action="core:field_keys:rekey").count()
+    call_command("rotate_field_keys")
+    assert (
+        Staff.objects.get(pk=staff.pk).id_number_hash == fieldcrypt.lookup_hash(staff.id_number) != old_hash
+    )
+    assert Party.objects.get(pk=party.pk).id_number_hash == fieldcrypt.lookup_hash(number)
+    assert Entry.objects.filter(action="core:field_keys:rekey").count() > rekeyed
+    call_command("rotate_field_keys", "--drop-old")
+    assert fieldcrypt.keyring().old_lookups == ()
+    assert Staff.objects.filter(id_number_hash__in=fieldcrypt.lookup_hashes(staff.id_number)).get() == staff
+    with pytest.raises(ApplicationError):
+        reg.staff_create(actor=grace, agency=cast.agency_a, name="重号", id_number=staff.id_number)
+    # the plain text did not change; the rekey entries keep every row matching its journal
+    assert sorted(coverage_problems()) == problems
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("{a}", True),
+        ("{a},{b}", True),  # the new lookup key first, the previous one while rows are re-hashed
+        ("{a},{short}", False),
+        ("", False),
+    ],
+)
+def test_the_lookup_keys_from_the_environment(monkeypatch, value, ok):
+    import base64
+
+    keys = {
+        "a": base64.b64encode(b"\x02" * 32).decode(),
+        "b": base64.b64encode(b"\x03" * 32).decode(),
+        "short": base64.b64encode(b"\x04" * 16).decode(),
+    }
+    sm4 = base64.b64encode(b"\x01" * 16).decode()
+    monkeypatch.setenv("LAWTRAIL_FIELD_KEYS", f"k9:sm4:{sm4}")
+    monkeypatch.setenv("LAWTRAIL_FIELD_LOOKUP_KEY", value.format(**keys))
+    fieldcrypt.reset_keyring()
+    try:
+        if not ok:
+            with pytest.raises(ImproperlyConfigured):
+                fieldcrypt.keyring()
+            return
+        ring = fieldcrypt.keyring()
+        assert ring.lookup == b"\x02" * 32
+        assert len(fieldcrypt.lookup_hashes("x")) == 1 + value.count(",")
+        assert fieldcrypt.lookup_hashes("x")[0] == fieldcrypt.lookup_hash("x")
+    finally:
+        fieldcrypt.reset_keyring()

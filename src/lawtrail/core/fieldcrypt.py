@@ -6,13 +6,16 @@ an authenticated cipher — **SM4-GCM** (GB/T 32907, the national algorithm 密�
 copied into another column does not decrypt. Python code sees plain text: the value is decrypted
 when loaded and encrypted when saved. An encrypted column cannot be searched; a
 ``LookupHashField`` beside it holds HMAC-SHA256 of the normalised value under a separate lookup
-key, for exact lookups and uniqueness (``lookup_hash(value)``).
+key, for exact lookups and uniqueness (``lookup_hashes(value)``: under the lookup key and, while a
+rotation of the lookup key runs, under the previous ones too).
 
 Keys never live in the database. They come from the environment —
 ``LAWTRAIL_FIELD_KEYS="k2:sm4:<base64 16 bytes>,k1:aes:<base64 32 bytes>"`` (the first encrypts,
-every one decrypts) and ``LAWTRAIL_FIELD_LOOKUP_KEY=<base64 ≥ 32 bytes>`` — or, for the embedded
-default, from the key file ``var/field-keys`` (0600), generated once. ``lawtrail
-rotate_field_keys`` adds a key and re-encrypts every row with it (docs/security.md).
+every one decrypts) and ``LAWTRAIL_FIELD_LOOKUP_KEY=<base64 ≥ 32 bytes>[,<previous>…]`` (the first
+hashes; previous ones still find the rows not yet re-hashed) — or, for the embedded default, from
+the key file ``var/field-keys`` (0600), generated once. ``lawtrail rotate_field_keys`` adds a key
+(``--new-key``) or a lookup key (``--new-lookup-key``) and rewrites every row with it
+(docs/security.md).
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ class KeyRing:
     keys: tuple[FieldKey, ...]  # the first encrypts
     lookup: bytes
     source: str  # "env" | path of the key file
+    old_lookups: tuple[bytes, ...] = ()  # previous lookup keys, during their rotation
 
     @property
     def current(self) -> FieldKey:
@@ -110,11 +114,20 @@ def key_file_path() -> Path:
     return Path(settings.VAR_DIR) / KEY_FILE
 
 
-def _write_key_file(path: Path, keys: tuple[FieldKey, ...], lookup: bytes, *, create: bool) -> None:
-    data = {
+def _write_key_file(
+    path: Path,
+    keys: tuple[FieldKey, ...],
+    lookup: bytes,
+    *,
+    create: bool,
+    old_lookups: tuple[bytes, ...] = (),
+) -> None:
+    data: dict[str, Any] = {
         "keys": [{"id": k.id, "alg": k.alg, "key": base64.b64encode(k.key).decode()} for k in keys],
         "lookup_key": base64.b64encode(lookup).decode(),
     }
+    if old_lookups:
+        data["old_lookup_keys"] = [base64.b64encode(k).decode() for k in old_lookups]
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -133,7 +146,8 @@ def _write_key_file(path: Path, keys: tuple[FieldKey, ...], lookup: bytes, *, cr
 def _read_key_file(path: Path) -> KeyRing:
     data = json.loads(path.read_text())
     keys = tuple(_check(FieldKey(k["id"], k["alg"], _b64(k["key"], f"密钥 {k['id']}"))) for k in data["keys"])
-    return KeyRing(keys, _b64(data["lookup_key"], "lookup_key"), str(path))
+    old = tuple(_b64(k, "old_lookup_keys") for k in data.get("old_lookup_keys", ()))
+    return KeyRing(keys, _b64(data["lookup_key"], "lookup_key"), str(path), old)
 
 
 _ring: KeyRing | None = None
@@ -151,10 +165,12 @@ def keyring() -> KeyRing:
             raise ImproperlyConfigured(
                 "设置了 LAWTRAIL_FIELD_KEYS 时还须设置 LAWTRAIL_FIELD_LOOKUP_KEY（查询用 HMAC 密钥）。"
             )
-        lookup_key = _b64(lookup, "LAWTRAIL_FIELD_LOOKUP_KEY")
-        if len(lookup_key) < 32:
-            raise ImproperlyConfigured("LAWTRAIL_FIELD_LOOKUP_KEY 至少 32 字节。")
-        _ring = KeyRing(parse_keys(env_keys), lookup_key, "env")
+        lookups = tuple(
+            _b64(part.strip(), "LAWTRAIL_FIELD_LOOKUP_KEY") for part in lookup.split(",") if part.strip()
+        )
+        if not lookups or any(len(k) < 32 for k in lookups):
+            raise ImproperlyConfigured("LAWTRAIL_FIELD_LOOKUP_KEY 的每个密钥至少 32 字节。")
+        _ring = KeyRing(parse_keys(env_keys), lookups[0], "env", lookups[1:])
         return _ring
     path = key_file_path()
     if not path.exists():
@@ -180,9 +196,41 @@ def add_key_to_file(alg: str) -> FieldKey:
         )
     n = 1 + max((int(k.id[1:]) for k in ring.keys if k.id[1:].isdigit()), default=0)
     key = new_key(f"k{n}", alg)
-    _write_key_file(Path(ring.source), (key, *ring.keys), ring.lookup, create=False)
+    _write_key_file(
+        Path(ring.source), (key, *ring.keys), ring.lookup, create=False, old_lookups=ring.old_lookups
+    )
     reset_keyring()
     return key
+
+
+def add_lookup_key_to_file() -> None:
+    """A new lookup key in ``var/field-keys``; the current one becomes a previous one, which
+    lookups still try until ``drop_old_from_file`` (after every row is re-hashed)."""
+    ring = keyring()
+    if ring.source == "env":
+        raise ImproperlyConfigured(
+            "密钥来自环境变量：请把新的查询密钥放在 LAWTRAIL_FIELD_LOOKUP_KEY 的第一位（旧密钥以逗号隔开放在其后）"
+            "后重新运行本命令（不带 --new-lookup-key）。"
+        )
+    _write_key_file(
+        Path(ring.source),
+        ring.keys,
+        secrets.token_bytes(32),
+        create=False,
+        old_lookups=(ring.lookup, *ring.old_lookups),
+    )
+    reset_keyring()
+
+
+def drop_old_from_file() -> None:
+    """Keep only the current key and lookup key in ``var/field-keys`` (after a complete rotation)."""
+    ring = keyring()
+    if ring.source == "env":
+        raise ImproperlyConfigured(
+            "密钥来自环境变量：请自行从 LAWTRAIL_FIELD_KEYS 和 LAWTRAIL_FIELD_LOOKUP_KEY 中删除旧密钥。"
+        )
+    _write_key_file(Path(ring.source), ring.keys[:1], ring.lookup, create=False)
+    reset_keyring()
 
 
 # ----------------------------------------------------------------------------- the cipher
@@ -226,12 +274,24 @@ def decrypt(stored: str, *, aad: str) -> str:
         ) from None
 
 
-def lookup_hash(value: str | None) -> str:
-    """HMAC-SHA256 (hex) of the normalised value under the lookup key; "" for an empty value."""
+def _hmac(key: bytes, value: str | None) -> str:
     norm = (value or "").strip().upper()
     if not norm:
         return ""
-    return hmac.new(keyring().lookup, norm.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, norm.encode(), hashlib.sha256).hexdigest()
+
+
+def lookup_hash(value: str | None) -> str:
+    """HMAC-SHA256 (hex) of the normalised value under the lookup key; "" for an empty value.
+    What a row stores. To find rows, use ``lookup_hashes``."""
+    return _hmac(keyring().lookup, value)
+
+
+def lookup_hashes(value: str | None) -> list[str]:
+    """Every hash a stored row of ``value`` may carry: under the lookup key and, while a rotation
+    of the lookup key is under way, under the previous ones (``field__in=lookup_hashes(v)``)."""
+    ring = keyring()
+    return [h for h in (_hmac(k, value) for k in (ring.lookup, *ring.old_lookups)) if h]
 
 
 # ----------------------------------------------------------------------------- model fields

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from lawtrail.core.fieldcrypt import lookup_hash
+from lawtrail.core.fieldcrypt import lookup_hashes
 from lawtrail.core.journal.services import journal_append, journal_snapshot
 from lawtrail.core.models import User
 from lawtrail.core.permissions import Role
@@ -78,7 +78,7 @@ class DemoLoader:
         born = dt.date(self.rng.randint(1968, 1998), self.rng.randint(1, 12), self.rng.randint(1, 28))
         while True:
             number = _id_number(self.rng, agency.division.code, born, gender)
-            if not Staff.objects.filter(id_number_hash=lookup_hash(number)).exists():
+            if not Staff.objects.filter(id_number_hash__in=lookup_hashes(number)).exists():
                 break
         return reg.staff_create(
             actor=None,

@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 
 from lawtrail.core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from lawtrail.core.exports import cell_unsafe, workbook_safe
-from lawtrail.core.fieldcrypt import lookup_hash
+from lawtrail.core.fieldcrypt import lookup_hashes
 from lawtrail.core.permissions import Perm
 
 from . import rules, selectors, services
@@ -560,7 +560,9 @@ def import_staff(*, actor: Any, fileobj: IO[bytes]) -> dict[str, int]:
     ids_in_db = {
         s.id_number: s
         for s in Staff.objects.select_related("agency").filter(
-            id_number_hash__in=[lookup_hash(r["id_number"]) for _, r in people + creds if r["id_number"]]
+            id_number_hash__in=[
+                h for _, r in people + creds if r["id_number"] for h in lookup_hashes(r["id_number"])
+            ]
         )
     }
     usernames = [r["username"] for _, r in people if r["username"]]

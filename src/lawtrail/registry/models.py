@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lawtrail.core.fieldcrypt import EncryptedCharField, LookupHashField, lookup_hash
+from lawtrail.core.fieldcrypt import EncryptedCharField, LookupHashField, lookup_hash, lookup_hashes
 from lawtrail.core.permissions import AGENCY_SCOPED_ROLES, Role
 
 from . import rules
@@ -202,6 +202,15 @@ class Staff(models.Model):
     def validate_unique(self, exclude: Any = None) -> None:
         """The ID number is unique through its keyed hash; a clash is reported on the number."""
         self.id_number_hash = lookup_hash(self.id_number)
+        taken_under_old_key = (
+            Staff.objects.filter(id_number_hash__in=lookup_hashes(self.id_number)[1:])
+            .exclude(pk=self.pk)
+            .exists()
+        )  # during a rotation of the lookup key, rows not yet re-hashed carry the previous key's hash
+        if taken_under_old_key:
+            raise ValidationError(
+                {"id_number": [ValidationError(_("公民身份号码已登记为其他工作人员。"), code="unique")]}
+            )
         try:
             super().validate_unique(exclude=exclude)
         except ValidationError as exc:

@@ -1,4 +1,5 @@
-"""`lawtrail rotate_field_keys`: re-encrypt every encrypted column with the current key.
+"""`lawtrail rotate_field_keys`: re-encrypt every encrypted column with the current key, and
+re-hash every lookup column with the current lookup key.
 
 Key file (embedded default): ``--new-key`` puts a new key (``--algorithm sm4|aes``) first in
 ``var/field-keys`` and re-encrypts; the old keys stay in the file until ``--drop-old`` after a
@@ -6,12 +7,15 @@ successful run. Environment (``LAWTRAIL_FIELD_KEYS``): put the new key first, ru
 then remove the old key from the variable. Rows still in plain text (written before encryption)
 are encrypted too. The plain text does not change, so neither do the rows' journal digests;
 when a lookup hash changes (a new lookup key) the row is journaled ``core:field_keys:rekey``.
+
+Lookup key: ``--new-lookup-key`` (key file) makes a new one current and keeps the old one as a
+previous key, which lookups (``fieldcrypt.lookup_hashes``) still try while the rows are re-hashed;
+``--drop-old`` removes it afterwards. Environment: put the new key first in
+``LAWTRAIL_FIELD_LOOKUP_KEY`` with the old one after a comma, restart, run this command, then
+remove the old one.
 """
 
 from __future__ import annotations
-
-import json
-from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
@@ -34,6 +38,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--new-key", action="store_true", help="在 var/field-keys 中生成新密钥并设为当前密钥"
         )
+        parser.add_argument(
+            "--new-lookup-key",
+            action="store_true",
+            help="在 var/field-keys 中生成新的查询（HMAC）密钥并设为当前密钥",
+        )
         parser.add_argument("--algorithm", choices=sorted(fieldcrypt.ALGORITHMS), default=None)
         parser.add_argument("--drop-old", action="store_true", help="重新加密完成后从密钥文件删除旧密钥")
         parser.add_argument("--chunk", type=int, default=500)
@@ -46,6 +55,12 @@ class Command(BaseCommand):
             except Exception as exc:  # ImproperlyConfigured: keys from the environment
                 raise CommandError(str(exc)) from None
             self.stdout.write(f"新密钥 {key.id}（{key.alg}）已设为当前密钥。")
+        if opts["new_lookup_key"]:
+            try:
+                fieldcrypt.add_lookup_key_to_file()
+            except Exception as exc:  # ImproperlyConfigured: keys from the environment
+                raise CommandError(str(exc)) from None
+            self.stdout.write("新的查询密钥已设为当前密钥；旧查询密钥在重新计算完成前仍用于查找。")
         ring = fieldcrypt.keyring()
         total = 0
         for model in apps.get_models():
@@ -56,14 +71,11 @@ class Command(BaseCommand):
             total += n
             self.stdout.write(f"{model._meta.label}：重新加密 {n} 行")
         if opts["drop_old"]:
-            if ring.source == "env":
-                raise CommandError("密钥来自环境变量：请自行从 LAWTRAIL_FIELD_KEYS 中删除旧密钥。")
-            path = Path(ring.source)
-            data = json.loads(path.read_text())
-            data["keys"] = data["keys"][:1]
-            path.write_text(json.dumps(data, indent=1))
-            fieldcrypt.reset_keyring()
-            self.stdout.write("旧密钥已从密钥文件删除。")
+            try:
+                fieldcrypt.drop_old_from_file()
+            except Exception as exc:  # ImproperlyConfigured: keys from the environment
+                raise CommandError(str(exc)) from None
+            self.stdout.write("旧密钥（含旧查询密钥）已从密钥文件删除。")
         self.stdout.write(self.style.SUCCESS(f"完成：共重新加密 {total} 行，当前密钥 {ring.current.id}。"))
 
 
