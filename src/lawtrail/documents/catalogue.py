@@ -44,7 +44,14 @@ KINDS: dict[str, DocKind] = {
         K("hearing_record", _("听证笔录"), 40, "form.html"),
         K("hearing_report", _("听证报告"), 41, "form.html", to_party=False),
         K("deliberation_record", _("行政处罚案件集体讨论记录"), 42, "form.html", to_party=False),
-        K("on_the_spot_decision", _("当场行政处罚决定书"), 44, "decision.html", decision=True),
+        K(
+            "on_the_spot_decision",
+            _("当场行政处罚决定书"),
+            44,
+            "on_the_spot.html",
+            decision=True,
+            case_number="form_serial",  # the pre-numbered form's serial (APL-52)
+        ),
         K(
             "penalty_decision",
             _("行政处罚决定书"),

@@ -153,6 +153,9 @@ def fill(case: Case, kind: DocKind, *, on: dt.date, texts: dict[str, str] | None
         fields = decision_fields(case, on, amount=amount, kinds=kinds)
         if extra.get("hearing_offered") is not None:
             fields["hearing_offered"] = bool(extra["hearing_offered"])
+        if kind.code == "on_the_spot_decision":  # APL-52, APL-68/71: collected on the spot or not
+            fields["collected"] = bool(case.collected_on_spot)
+            fields["receipt_number"] = case.receipt_number
     else:
         fields = case_fields(case, on)
     fields["kind"] = kind.code
@@ -172,13 +175,14 @@ def expected_of(fields: dict[str, Any], number: str) -> rules.Expected:
     for v in fields["violations"]:
         bases += v["violated"] + v["penalty"]
     return rules.Expected(
+        on_the_spot=fields["kind"] == "on_the_spot_decision",
         parties=tuple((p["name"], p["code"], p["address"]) for p in fields["parties"]),
         facts=fields["facts"],
         evidence=tuple(e["title"] for e in fields["evidence"]),
         bases=tuple(bases),
         kinds=tuple(fields["kinds"]),
         amount=Decimal(fields["amount"]) if fields.get("amount") else None,
-        payment=bool(fields.get("fine")),
+        payment=bool(fields.get("fine")) and not fields.get("collected"),
         reconsideration_body=fields["reconsideration_body"],
         court=fields["court"],
         agency=fields["agency"]["name"],

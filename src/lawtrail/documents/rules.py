@@ -121,6 +121,9 @@ class Expected:
     date: dt.date | None
     number: str = ""
     extra: tuple[str, ...] = field(default=())
+    # 当场处罚 (APL-52): its elements are the act, the kind, basis and amount, time and place, the
+    # remedy and the agency — no address or evidence list is required (shown when the case has them)
+    on_the_spot: bool = False
 
 
 @dataclass(frozen=True)
@@ -147,11 +150,12 @@ def decision_findings(text: str, exp: Expected) -> list[Finding]:
     need(bool(exp.parties), "DOC_APL59_PARTY", _("当事人的姓名或者名称、地址"))
     for name, code, address in exp.parties:
         need(bool(name) and _squash(name) in t, "DOC_APL59_PARTY", _("当事人的姓名或者名称"), name)
-        need(bool(address) and _squash(address) in t, "DOC_APL59_PARTY", _("当事人的地址"), name)
+        if address or not exp.on_the_spot:
+            need(bool(address) and _squash(address) in t, "DOC_APL59_PARTY", _("当事人的地址"), name)
         if code:
             need(_squash(code) in t, "DOC_MISMATCH", _("当事人的身份证件号码或统一社会信用代码"), code)
     need(bool(_squash(exp.facts)) and "经查" in t, "DOC_APL59_FACTS", _("违反法律、法规、规章的事实"))
-    need(bool(exp.evidence), "DOC_APL59_EVIDENCE", _("证据"))
+    need(bool(exp.evidence) or exp.on_the_spot, "DOC_APL59_EVIDENCE", _("证据"))
     for title in exp.evidence:
         need(_squash(title) in t, "DOC_APL59_EVIDENCE", _("证据"), title)
     need(bool(exp.bases), "DOC_APL59_BASIS", _("行政处罚的依据"))
@@ -195,14 +199,16 @@ def decision_check(text: str, exp: Expected) -> None:
     found = decision_findings(text, exp)
     if found:
         first = found[0]
-        message = _("决定书缺少或不符：%(element)s%(detail)s（《行政处罚法》第五十九条）。") % {
+        spot = exp.on_the_spot and first.code != "DOC_APL72_SURCHARGE"
+        message = _("决定书缺少或不符：%(element)s%(detail)s（《行政处罚法》%(article)s）。") % {
             "element": first.element,
             "detail": f"（{first.detail}）" if first.detail else "",
+            "article": _("第五十二条") if spot else _("第五十九条"),
         }
         raise ValidationFailed(
             message,
             code=first.code,
-            rule="APL-72" if first.code == "DOC_APL72_SURCHARGE" else "APL-59",
+            rule="APL-72" if first.code == "DOC_APL72_SURCHARGE" else ("APL-52" if spot else "APL-59"),
             details={"findings": [f.__dict__ for f in found]},
         )
 
