@@ -923,7 +923,7 @@ def _recording_matrix() -> dict[tuple[str, str], tuple[Target, Any]]:
 def _documents_matrix() -> dict[tuple[str, str], tuple[Target, Any]]:
     from lawtrail.core.permissions import Perm
     from lawtrail.core.vault import vault_put
-    from lawtrail.documents.models import Document
+    from lawtrail.documents.models import Document, Service
 
     D = "/api/v1/documents/"
     from pypdf import PdfWriter
@@ -947,6 +947,23 @@ def _documents_matrix() -> dict[tuple[str, str], tuple[Target, Any]]:
             issued_on=dt.date(2026, 9, 2),
             issued_at=timezone.now(),
             issued_by=case.handler,
+        )
+
+    def a_service(c, s, *, scanned: bool = False):
+        from django.utils import timezone
+
+        doc = a_document(c, s)
+        receipt = (
+            vault_put(io.BytesIO(pdf), actor=doc.issued_by, media_type="application/pdf") if scanned else None
+        )
+        return Service.objects.create(
+            document=doc,
+            method="direct",
+            served_on=dt.date(2026, 9, 2),
+            recipient="某某公司",
+            receipt=receipt,
+            recorded_by=doc.issued_by,
+            recorded_at=timezone.now(),
         )
 
     def makers(allowed: Any = PASSED) -> dict[str, Any]:
@@ -1006,6 +1023,19 @@ def _documents_matrix() -> dict[tuple[str, str], tuple[Target, Any]]:
         ),
         ("documents-countersign", "post"): (
             lambda c, s: (f"{D}{a_document(c, s).pk}/signatures", {}),
+            makers(),
+        ),
+        ("documents-party-sign", "post"): (
+            # the matrix document is a decision (no party's line): 409 after the permission
+            lambda c, s: (f"{D}{a_document(c, s).pk}/party-signatures", {"name": "张三", "png": ""}),
+            makers(),
+        ),
+        ("documents-service-receipt", "get"): (
+            lambda c, s: (f"{D}services/{a_service(c, s, scanned=True).pk}/receipt", None),
+            case_expect(Perm.CASE_VIEW, allowed=200),
+        ),
+        ("documents-service-receipt", "post"): (
+            lambda c, s: (f"{D}services/{a_service(c, s).pk}/receipt", {"file": io.BytesIO(pdf)}),
             makers(),
         ),
         ("documents-verify", "post"): (lambda c, s: (D + "verify", {"file": io.BytesIO(pdf)}), PUBLIC),

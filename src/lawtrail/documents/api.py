@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lawtrail.cases.selectors import case_get_for
-from lawtrail.core.errors import ValidationFailed
+from lawtrail.core.errors import NotFound, ValidationFailed
 from lawtrail.core.vault import vault_open
 
 from . import selectors, services, word
@@ -49,7 +49,7 @@ class DocumentsServiceOut(serializers.Serializer):
     recipient = serializers.CharField()
     place = serializers.CharField()
     note = serializers.CharField()
-    # the scanned 送达回证 attached as proof (backoffice/documents/services/{id}/receipt/), if any
+    # the scanned 送达回证 attached as proof (services/{id}/receipt), if any
     receipt_sha256 = serializers.CharField(source="receipt.sha256", allow_null=True, default=None)
 
 
@@ -293,3 +293,84 @@ class CountersignView(APIView):
         return Response(
             DocumentsSignatureOut(services.countersign(actor=request.user, document=doc)).data, status=201
         )
+
+
+class DocumentsPartySignIn(serializers.Serializer):
+    name = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="签名的当事人（受送达人）姓名"
+    )
+    png = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="手写签名图像：data:image/png;base64,…（平板签名板画布导出的PNG）",
+    )
+
+
+class PartySignView(APIView):
+    """The party signs a paper on the officer's tablet (笔录, 清单, 送达回证, 送达地址确认书): the
+    handwriting becomes the widget of a signature appended as a later revision
+    (``services.party_sign``, as the page /backoffice/documents/{id}/party-sign/)."""
+
+    @extend_schema(
+        tags=TAG,
+        summary="当事人在平板上签名（追加签名修订）",
+        request=DocumentsPartySignIn,
+        responses={201: DocumentsSignatureOut, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        doc = selectors.document_get_for(request.user, pk)
+        services._may_handle(request.user, doc.case)
+        data = _valid(DocumentsPartySignIn, request.data)
+        sig = services.party_sign(actor=request.user, document=doc, name=data["name"], png=data["png"])
+        return Response(DocumentsSignatureOut(sig).data, status=201)
+
+
+class DocumentsReceiptIn(serializers.Serializer):
+    file = serializers.FileField(help_text="送达回证扫描件：PDF、JPG或PNG，20MB以内")
+
+
+RECEIPT_MEDIA = ("application/pdf", "image/jpeg", "image/png")
+
+
+class ServiceReceiptView(APIView):
+    """The scanned 送达回证 of a service record: GET downloads it, POST attaches it (once)
+    (``services.receipt_attach``, as the page /backoffice/documents/services/{id}/receipt/)."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        tags=TAG,
+        summary="下载送达回证扫描件",
+        responses={**{(200, m): OpenApiTypes.BINARY for m in RECEIPT_MEDIA}, **ERRORS},
+    )
+    def get(self, request, pk: int):
+        row = selectors.service_get_for(request.user, pk)
+        if row.receipt is None:
+            raise NotFound(_("该次送达尚未附送达回证扫描件。"), code="DOC_RECEIPT_MISSING")
+        with vault_open(row.receipt) as f:
+            data = f.read()
+        resp = HttpResponse(data, content_type=row.receipt.media_type)
+        resp["Content-Disposition"] = (
+            f"attachment; filename=service-{row.pk}-receipt.{row.receipt.name.rsplit('.', 1)[-1]}"
+        )
+        resp["X-Content-Type-Options"] = "nosniff"
+        return resp
+
+    @extend_schema(
+        tags=TAG,
+        summary="上传送达回证扫描件（每次送达一份）",
+        request={"multipart/form-data": DocumentsReceiptIn},
+        responses={201: DocumentsServiceOut, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        row = selectors.service_get_for(request.user, pk)
+        services._may_handle(request.user, row.document.case)
+        f = request.FILES.get("file")
+        row = services.receipt_attach(
+            actor=request.user,
+            service=row,
+            data=f.read(services.MAX_RECEIPT_BYTES + 1) if f is not None else b"",
+            filename=getattr(f, "name", ""),
+        )
+        return Response(DocumentsServiceOut(row).data, status=201)

@@ -14,6 +14,8 @@ urlpatterns = [
     path("<int:pk>/docx", api.DocumentDocxView.as_view(), name="documents-docx"),
     path("<int:pk>/services", api.ServiceView.as_view(), name="documents-service"),
     path("<int:pk>/signatures", api.CountersignView.as_view(), name="documents-countersign"),
+    path("<int:pk>/party-signatures", api.PartySignView.as_view(), name="documents-party-sign"),
+    path("services/<int:pk>/receipt", api.ServiceReceiptView.as_view(), name="documents-service-receipt"),
     path("verify", api.VerifyView.as_view(), name="documents-verify"),
     path("verify/<uuid:token>", api.VerifyTokenView.as_view(), name="documents-verify-token"),
 ]

@@ -49,6 +49,7 @@ CATALOGUE = Catalogue(
         "DOC_SUPERSEDED": (409, "该版本已被更正，请在最新版本上签名。"),
         "DOC_RECEIPT_INVALID": (400, "请上传送达回证的扫描件（PDF、JPG或PNG，20MB以内）。"),
         "DOC_RECEIPT_EXISTS": (409, "该次送达已附送达回证。"),
+        "DOC_RECEIPT_MISSING": (404, "该次送达尚未附送达回证扫描件。"),
         "DOC_FIELD_INVALID": (400, "%(f)s 填写有误。"),
         "DOC_DATE_INVALID": (400, "日期格式应为 YYYY-MM-DD。"),
     },
