@@ -6,8 +6,10 @@ a blank pad, a paper without a party's line and a superseded version are refused
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from PIL import Image, ImageDraw
 
@@ -103,6 +105,14 @@ def test_party_sign_page(client, world, decided):
     assert url in client.get(reverse("cases:detail", args=[decided.pk])).content.decode()
     page = client.get(url)
     assert page.status_code == 200 and "在此手写签名" in page.content.decode()
+    # the shared pad script, as a file: the CSP allows scripts from this origin (or with the nonce) only
+    html = page.content.decode()
+    assert 'data-signature-pad="png"' in html
+    assert re.search(r'<script [^>]*src="/static/web/signature\.js"[^>]*></script>', html)
+    csp = page["Content-Security-Policy"]
+    script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
+    assert "'self'" in script_src and "unsafe-inline" not in script_src
+    assert finders.find("web/signature.js") and not finders.find("documents/signature.js")
     r = client.post(url, {"name": RARE_NAME, "png": ""})
     assert r.status_code == 400 and "DOC_PARTY_SIGNATURE_INVALID" in r.content.decode()
     import base64

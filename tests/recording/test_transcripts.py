@@ -214,6 +214,7 @@ def test_the_pages_make_and_sign_a_transcript(world, vault, client):
     assert r.status_code == 302 and r["Location"] == f"/backoffice/recording/transcripts/{t.pk}/"
     page = client.get(r["Location"]).content.decode()
     assert page.count('class="sig-pad"') == 3 and "勘验笔录" in page
+    assert page.count("data-signature-pad=") == 3 and page.count("/static/web/signature.js") == 1
     r = client.post(
         f"/backoffice/recording/transcripts/{t.pk}/sign",
         {"role": "party", "png": data_url(signature(blank=True))},

@@ -1,5 +1,5 @@
 """Back-office pages of 笔录: make one from the case page, sign it on a tablet (a ``<canvas>``
-signature pad per signer, ``static/recording/signature.js``), note a refusal, read the PDF.
+signature pad per signer, ``web/static/web/signature.js``), note a refusal, read the PDF.
 Thin: the case is read through the case flow's scope, writes go through
 ``transcript_services``; a refusal the officer can fix is shown on the page with its code."""
 
