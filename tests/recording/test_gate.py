@@ -169,9 +169,21 @@ def test_the_case_page_tells_the_officer_where_to_upload(world, approved, client
         "party_present": "on",
         "party_signed": "on",
     }
-    r = client.post(f"/backoffice/cases/{case.pk}/act/measure_take/", form, **HX)
+    on_case_page = {**HX, "HTTP_HX_CURRENT_URL": f"http://testserver/backoffice/cases/{case.pk}/"}
+    r = client.post(f"/backoffice/cases/{case.pk}/act/measure_take/", form, **on_case_page)
     body = r.content.decode()
     assert r.status_code == 409, body[:2000]
     assert "应当进行全过程音像记录" in body and "第八项" in body
     assert 'href="#evidence-upload"' in body and "上传本次执法的录音录像" in body
+    assert Measure.objects.get(pk=m.pk).status == Measure.Status.APPROVED
+    # on the step's own page (no JavaScript, or from it by htmx) the link leads to the case page's
+    # upload form, naming the step
+    elsewhere = f'href="/backoffice/cases/{case.pk}/?step=measure_take#evidence-upload"'
+    for extra in (
+        {},
+        {**HX, "HTTP_HX_CURRENT_URL": f"http://testserver/backoffice/cases/{case.pk}/act/measure_take/"},
+    ):
+        r = client.post(f"/backoffice/cases/{case.pk}/act/measure_take/", form, **extra)
+        body = r.content.decode()
+        assert r.status_code == 409 and elsewhere in body, body[:2000]
     assert Measure.objects.get(pk=m.pk).status == Measure.Status.APPROVED

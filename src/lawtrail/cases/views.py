@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -584,6 +585,17 @@ def _success(request, case_id: int, message: str):
     return redirect("cases:detail", pk=case_id)
 
 
+def _fix_page(request, case_id: int, action: str) -> str:
+    """Where a refusal's fix link (``core.refusals``: an anchor of the case page) leads from this
+    action's form: "" on the case page itself (the anchor is there); from the action's own page
+    (no JavaScript, or a bookmarked address) the case page, naming the refused step (``step``:
+    the upload form of G118-8 chooses it)."""
+    detail = reverse("cases:detail", args=[case_id])
+    if request.htmx and urlsplit(request.htmx.current_url or detail).path == detail:
+        return ""  # htmx names the page it is on (HX-Current-URL); else the case page, as before
+    return f"{detail}?{urlencode({'step': action})}"
+
+
 @login_required
 def case_act(request, pk: int, action: str):
     """One action on a case: GET shows its form alone, POST calls the service."""
@@ -643,6 +655,7 @@ def case_act(request, pk: int, action: str):
         "sheet": aids["sheet"],
         "benchmark": aids["benchmark"],
         "confirm": page_steps.IRREVERSIBLE.get(action, ""),
+        "fix_page": _fix_page(request, case.pk, action),
     }
     if request.htmx:
         return render(request, "cases/_action.html", {"case": case, "a": entry}, status=status)

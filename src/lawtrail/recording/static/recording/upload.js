@@ -18,7 +18,11 @@
     var act = link.closest("[data-action]");
     openUpload(act ? act.getAttribute("data-action") : "");
   });
-  if (window.location.hash === "#evidence-upload") openUpload("");
+  // the same link on an action's own page leads here with the step named: ?step=measure_take#evidence-upload
+  if (window.location.hash === "#evidence-upload") {
+    var named = window.URLSearchParams ? new URLSearchParams(window.location.search).get("step") : "";
+    openUpload(named || "");
+  }
   form.addEventListener("submit", function (ev) {
     var files = [];
     form.querySelectorAll('input[type="file"]').forEach(function (input) {

@@ -246,6 +246,16 @@ else document.addEventListener("DOMContentLoaded", function () {
   ltScrollRegions(document.body);
 });
 
+/* Arriving at a place of this page from another one (a refusal's fix link on an action's own
+   page leads to the case page's form): it is opened as the same link on this page would. */
+(function () {
+  function reveal() {
+    if (window.location.hash.length > 1) ltReveal(decodeURIComponent(window.location.hash.slice(1)));
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", reveal);
+  else reveal();
+})();
+
 /* Charts follow the width of the page (a phone turned, a window resized). */
 (function () {
   var pending = null;
