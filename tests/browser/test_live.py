@@ -19,21 +19,18 @@ import pytest
 from playwright.sync_api import expect
 
 from lawtrail.live.models import LiveSession
-from lawtrail.live.nginx import NginxRtmp
 from lawtrail.live.sim import Simulation, TelemetryClient
 from tests.browser.conftest import log_in
 from tests.cast import build_cast
 from tests.live.conftest import (  # noqa: F401 — fixtures
-    HTTP_PORTS,
-    RTMP_PORTS,
     app_server,
     live_dirs,
     local_vault,
     make_case,
     make_drone,
+    start_nginx,
 )
 from tests.live.test_listener import MQTT, run_listener
-from tests.ports import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,13 +52,8 @@ def test_wrong_key_refused_right_key_plays_in_chromium_and_becomes_evidence(
     drone = make_drone(cast, case=make_case(cast))
     serial = drone.device.serial
     hls_dir, rec_dir = live_dirs
-    with NginxRtmp(
-        tmp_path / "nginx",
-        app_url=app_server.url,
-        rtmp_port=free_port(*RTMP_PORTS),
-        http_port=free_port(*HTTP_PORTS),
-        hls_dir=hls_dir,
-        record_dir=rec_dir,
+    with start_nginx(
+        work=tmp_path / "nginx", app_url=app_server.url, hls_dir=hls_dir, record_dir=rec_dir
     ) as ngx:
         sim = Simulation(serial=serial, agency=cast.agency_a.credit_code, rtmp=ngx.rtmp_url)
         sim.key, sim.seconds = "wrong-key", 3

@@ -1,6 +1,6 @@
 """Live's fixtures: the cast, a case of agency A, a reviewed drone held by alice recording for
 that case (with its stream key), the HLS and recording directories and the vault in temporary
-directories, and a LawTrail server on a port of this work's range (HTTP 8360–8399)."""
+directories, and a LawTrail server on a free port (``tests.ports``)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,10 @@ import pytest
 from django.utils import timezone
 
 from lawtrail.cases.models import Case, State
+from lawtrail.live.nginx import NginxRtmp
 from lawtrail.recording import services as recording
 from tests.core.vault.conftest import local_vault  # noqa: F401 — shared fixture
-from tests.ports import free_port
-
-HTTP_PORTS = (8360, 8399)
-RTMP_PORTS = (19350, 19399)
+from tests.ports import free_port, release, start_on_free_port
 
 
 @dataclass
@@ -66,7 +64,8 @@ def drone(cast):
 
 @pytest.fixture
 def app_server(transactional_db):
-    """LawTrail served on a free port of 8360–8399 (pytest-django's live server machinery)."""
+    """LawTrail served on a free port (pytest-django's live server machinery): it binds port 0,
+    the kernel's choice, itself — nothing can take the port between choosing and binding."""
     from django.core.servers.basehttp import WSGIServer
     from pytest_django.live_server_helper import LiveServer
 
@@ -78,8 +77,23 @@ def app_server(transactional_db):
         def __init__(self, *args, connections_override=None, **kwargs):
             super().__init__(*args, **kwargs)
 
-    server = LiveServer(f"127.0.0.1:{free_port(*HTTP_PORTS)}", start=False)
+    server = LiveServer("127.0.0.1:0", start=False)
     server.thread.server_class = OneAtATime
     server.start()
     yield server
     server.stop()
+
+
+def start_nginx(**kw) -> NginxRtmp:
+    """``NginxRtmp(**kw)`` started on two free ports (others are tried if someone binds one first);
+    used as ``with start_nginx(...) as ngx``."""
+
+    def start(rtmp_port):
+        http_port = free_port()
+        try:
+            return NginxRtmp(rtmp_port=rtmp_port, http_port=http_port, **kw).start()
+        except OSError:
+            release(http_port)
+            raise
+
+    return start_on_free_port(start)

@@ -3,7 +3,7 @@ the callback before it accepts a publish, refuses it on a non-2xx answer (nothin
 on 2xx writes HLS and the recording and reports the end of both. The callback here is a small
 HTTP server standing where LawTrail's endpoint goes, recording what nginx sends.
 
-Ports: HTTP 8360–8399, RTMP 19350–19399 (this work's range)."""
+Ports: free ones (``tests.ports``)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from lawtrail.live.nginx import NginxRtmp, callback_token
+from lawtrail.live.nginx import callback_token
 from lawtrail.live.sim import Simulation
-from tests.ports import free_port
+from tests.live.conftest import start_nginx
 
 GOOD_KEY = "right-key"
 
@@ -38,7 +38,7 @@ def callback():
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", free_port(8360, 8399)), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)  # the kernel's free port, bound at once
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server, calls
     server.shutdown()
@@ -48,12 +48,7 @@ def callback():
 @pytest.fixture
 def ngx(callback, tmp_path):
     server, _ = callback
-    with NginxRtmp(
-        tmp_path / "nginx",
-        app_url=f"http://127.0.0.1:{server.server_port}",
-        rtmp_port=free_port(19350, 19399),
-        http_port=free_port(8360, 8399),
-    ) as n:
+    with start_nginx(work=tmp_path / "nginx", app_url=f"http://127.0.0.1:{server.server_port}") as n:
         yield n
 
 

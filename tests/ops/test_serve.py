@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ports import free_port
+from tests.ports import start_on_free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 LAWTRAIL = [sys.executable, "-m", "lawtrail.cli"]
@@ -39,10 +39,6 @@ def _env(var: Path) -> dict[str, str]:
     env["LAWTRAIL_JOURNAL_CHECKPOINT_SECONDS"] = "2"  # so a test sees the periodic checkpoint
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     return env
-
-
-def _free_port() -> int:
-    return free_port(8130, 8139)  # this work's share of the shared machine's ports (8100–8199)
 
 
 def _get(url: str, **headers: str):
@@ -73,25 +69,40 @@ def server(tmp_path_factory):
         [*LAWTRAIL, "setup", "--no-demo"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=900
     )
     assert setup.returncode == 0, setup.stderr[-3000:]
-    port = _free_port()
     log = open(var / "serve.log", "w+")
-    proc = subprocess.Popen(
-        [*LAWTRAIL, "serve", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2"],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
 
-    def up():
+    def start(port):
+        """gunicorn on ``port``; PortTaken (another free port is tried) if it could not bind it."""
+        log.flush()
+        since = (var / "serve.log").stat().st_size
+        proc = subprocess.Popen(
+            [*LAWTRAIL, "serve", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2"],
+            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+
+        def up():
+            try:
+                return _get(f"http://127.0.0.1:{port}/healthz")[0] == 200
+            except OSError:
+                return False
+
         try:
-            return _get(base + "/healthz")[0] == 200
-        except OSError:
-            return False
+            wait_for_port(
+                port, timeout=60, proc=proc, ready=up, log=var / "serve.log", since=since,
+                listening=f"Listening at: http://127.0.0.1:{port}",
+            )  # fmt: skip
+        except BaseException:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+            raise
+        return port, proc
 
+    proc = None
     try:
-        _until(up)
-        yield {"base": base, "var": var, "proc": proc, "log": var / "serve.log"}
+        port, proc = start_on_free_port(start)
+        yield {"base": f"http://127.0.0.1:{port}", "var": var, "proc": proc, "log": var / "serve.log"}
     finally:
-        if proc.poll() is None:
+        if proc is not None and proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
         log.close()
 

@@ -1,7 +1,8 @@
 """A real LawTrail server for the upload tests: a fresh var/ (SQLite migrated, local vault) with
 the test cast and one case built in it by a separate process, then
-`lawtrail serve` on a port of recording's range (8300–8339) — started, killed with SIGKILL and
-started again by the tests (``ensure_running`` brings it back for the tests after a kill)."""
+`lawtrail serve` on a free port (``tests.ports``) — started, killed with SIGKILL and started again
+by the tests on the same port, as the uploads' addresses name it (``ensure_running`` brings it
+back for the tests after a kill)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.ports import free_port
+from tests.ports import PortTaken, free_port, release, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 LAWTRAIL = [sys.executable, "-m", "lawtrail.cli"]
@@ -64,7 +64,8 @@ class Served:
     def __init__(self, var: Path) -> None:
         self.var = var
         self.env = env_for(var)
-        self.port = free_port(8300, 8339)
+        self.port = free_port()
+        self.started = False
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
         self.log = open(var / "serve.log", "a")  # noqa: SIM115 — closed in stop()
@@ -77,20 +78,47 @@ class Served:
         return json.loads(made.stdout.strip().splitlines()[-1])
 
     def start(self) -> None:
+        """Serve on ``self.port``; the first start moves to another free port if someone took it
+        (a restart keeps its port: the uploads' addresses name it, and this process holds it)."""
+        for _attempt in range(5):
+            try:
+                self._start_once()
+            except PortTaken:
+                if self.started:
+                    raise
+                release(self.port)
+                self.port = free_port()
+                self.base = f"http://127.0.0.1:{self.port}"
+            else:
+                self.started = True
+                return
+        raise AssertionError(f"no port could be served: {(self.var / 'serve.log').read_text()[-2000:]}")
+
+    def _start_once(self) -> None:
+        self.log.flush()
+        since = (self.var / "serve.log").stat().st_size
         self.proc = subprocess.Popen(
             [*LAWTRAIL, "serve", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4"],
             env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
-        end = time.monotonic() + 90
-        while time.monotonic() < end:
+
+        def healthy() -> bool:
             try:
                 with urllib.request.urlopen(self.base + "/healthz", timeout=5) as r:
-                    if r.status == 200:
-                        return
+                    return r.status == 200
             except (OSError, urllib.error.URLError):
-                pass
-            time.sleep(0.2)
-        raise AssertionError("the server did not come up: " + (self.var / "serve.log").read_text()[-2000:])
+                return False
+
+        try:
+            wait_for_port(
+                self.port, timeout=90, proc=self.proc, ready=healthy, log=self.var / "serve.log", since=since,
+                listening=f"Listening at: http://127.0.0.1:{self.port}",
+            )  # fmt: skip
+        except PortTaken:
+            self.proc = None  # it exited
+            raise
+        except (TimeoutError, RuntimeError) as exc:
+            raise AssertionError(f"the server did not come up: {exc}") from None
 
     def running(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
@@ -118,6 +146,7 @@ class Served:
             self.proc.wait(timeout=30)
         self.proc = None
         self.log.close()
+        release(self.port)
 
     def shell(self, code: str) -> str:
         run = subprocess.run(

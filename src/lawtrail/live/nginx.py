@@ -9,6 +9,7 @@ directory) for a machine without a system nginx set up — the tests, the benchm
 
 from __future__ import annotations
 
+import errno
 import getpass
 import os
 import shutil
@@ -121,9 +122,11 @@ def nginx_binary() -> str:
     return found
 
 
-def _wait_port(port: int, timeout: float) -> None:
+def _wait_port(port: int, timeout: float, process: subprocess.Popen | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise ChildProcessError(f"nginx exited ({process.returncode}) before listening on {port}")
         with socket.socket() as s:
             s.settimeout(0.3)
             if s.connect_ex(("127.0.0.1", port)) == 0:
@@ -176,17 +179,30 @@ class NginxRtmp:
                 playlist=self.playlist,
             )
         )
+        pid_file = self.work / "nginx.pid"  # written once nginx holds its ports
+        pid_file.unlink(missing_ok=True)
+        logged = len(self.error_log())  # what this start logs follows
         self.process = subprocess.Popen(
             [binary, "-p", str(self.work), "-c", str(conf), "-e", str(self.work / "nginx-error.log")],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         try:
-            _wait_port(self.rtmp_port, timeout)
-            _wait_port(self.http_port, timeout)
-        except TimeoutError:
+            deadline = time.monotonic() + timeout
+            while not pid_file.exists():  # not the ports alone: another program may answer on them
+                if self.process.poll() is not None:
+                    raise ChildProcessError(f"nginx exited ({self.process.returncode})")
+                if time.monotonic() > deadline:
+                    raise TimeoutError
+                time.sleep(0.05)
+            _wait_port(self.rtmp_port, timeout, self.process)
+            _wait_port(self.http_port, timeout, self.process)
+        except (TimeoutError, ChildProcessError):
             self.stop()
-            raise TimeoutError(f"nginx did not start: {self.error_log()[-2000:]}") from None
+            log = self.error_log()[logged:]
+            if "Address already in use" in log:  # another program took a port first
+                raise OSError(errno.EADDRINUSE, f"nginx could not bind its ports: {log[-1000:]}") from None
+            raise TimeoutError(f"nginx did not start: {log[-2000:]}") from None
         return self
 
     def error_log(self) -> str:
@@ -205,7 +221,7 @@ class NginxRtmp:
         self.process = None
 
     def __enter__(self) -> NginxRtmp:
-        return self.start()
+        return self if self.process is not None else self.start()  # started already: used as is
 
     def __exit__(self, *exc) -> None:
         self.stop()

@@ -14,7 +14,7 @@ from lawtrail.core.journal.models import Checkpoint
 from lawtrail.core.journal.services import journal_checkpoint, journal_verify
 from lawtrail.core.journal.signer import SignerError, request
 from lawtrail.core.journal.signing import RemoteSigner, _load, journal_key, key_from_file
-from tests.ports import free_port, wait_for_port
+from tests.ports import start_on_free_port, wait_for_port
 
 ORIGIN = "test.lawtrail/journal"  # journal_key_settings (conftest) sets this origin
 
@@ -140,10 +140,19 @@ def test_the_signer_remembers_the_largest_tree_across_restarts(signer_socket, tm
 
 @pytest.mark.django_db
 def test_the_signer_over_tcp_on_localhost(settings, tmp_path, make_domain):
-    port = free_port(8140, 8144)
-    proc = _start(["--key-file", str(tmp_path / "k"), "--origin", ORIGIN, "--listen", f"127.0.0.1:{port}"])
+    def start(port):
+        proc = _start(
+            ["--key-file", str(tmp_path / "k"), "--origin", ORIGIN, "--listen", f"127.0.0.1:{port}"]
+        )
+        try:
+            wait_for_port(port, proc=proc)
+        except OSError:
+            _stop(proc)
+            raise
+        return port, proc
+
+    port, proc = start_on_free_port(start)
     try:
-        wait_for_port(port)
         settings.LAWTRAIL_JOURNAL_SIGNER_URL = f"http://127.0.0.1:{port}"
         _load.cache_clear()
         make_domain("a")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ports import free_port, wait_for_port
+from tests.ports import start_on_free_port, wait_for_port
 
 
 @pytest.fixture
@@ -26,16 +26,25 @@ def local_vault(settings, tmp_path):
 
 @pytest.fixture(scope="session")
 def s3_server():
-    """A moto S3 server on a free port of 8300–8399; yields its endpoint URL."""
+    """A moto S3 server on a free port (``tests.ports``); yields its endpoint URL."""
     exe = Path(sys.executable).with_name("moto_server")
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(exe if exe.exists() else shutil.which("moto_server")), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+
+    def start(port):
+        proc = subprocess.Popen(
+            [str(exe if exe.exists() else shutil.which("moto_server")), "-H", "127.0.0.1", "-p", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_for_port(port, proc=proc)
+        except OSError:
+            proc.kill()
+            proc.wait(timeout=10)
+            raise
+        return port, proc
+
+    port, proc = start_on_free_port(start)
     try:
-        wait_for_port(port)
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
