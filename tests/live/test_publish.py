@@ -160,7 +160,12 @@ def test_record_done_before_publish_done_ends_the_session_once(
     assert session.status == "filed" and session.ended_at is not None
     actions = list(Entry.objects.filter(subject_id=str(session.pk), action__startswith="live:")
                    .order_by("id").values_list("action", flat=True))  # fmt: skip
-    assert actions == ["live:session:start", "live:session:stop", "live:session:recorded", "live:session:file"]
+    assert actions == [
+        "live:session:start",
+        "live:session:stop",
+        "live:session:recorded",
+        "live:session:file",
+    ]
 
 
 def test_a_recording_without_a_case_is_kept_in_the_vault(
