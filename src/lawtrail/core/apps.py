@@ -21,3 +21,6 @@ class CoreConfig(AppConfig):
         for label, name in THIRD_PARTY_APP_NAMES.items():
             if label in apps.app_configs:
                 apps.app_configs[label].verbose_name = name
+        from lawtrail.core.third_party_i18n import mark_third_party_for_translation
+
+        mark_third_party_for_translation(apps)

@@ -44,7 +44,12 @@ class Division(models.Model):
     name = models.CharField(_("名称"), max_length=64)
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Materialised path of codes ("130000/130100/130102/") so that "this division and
     # everything under it" is one indexed prefix query on both SQLite and PostgreSQL.
@@ -77,7 +82,7 @@ class Domain(models.Model):
 
     code = models.SlugField(_("代码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=32, unique=True)
-    sort = models.PositiveSmallIntegerField(default=0)
+    sort = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
         verbose_name = _("执法领域")
@@ -159,7 +164,12 @@ class Staff(models.Model):
         FEMALE = "F", _("女")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staff",
     )
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="staff", verbose_name=_("所在单位")
@@ -290,12 +300,18 @@ class CredentialChange(models.Model):
 
     credential = models.ForeignKey(Credential, on_delete=models.PROTECT, related_name="changes")
     kind = models.CharField(_("变更类型"), max_length=16, choices=Kind.choices)
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
-    expires_on = models.DateField(null=True, blank=True)
+    from_status = models.CharField(_("原状态"), max_length=16, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=16)
+    expires_on = models.DateField(_("有效期至"), null=True, blank=True)
     reason = models.CharField(_("原因"), max_length=200, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("执法证变更记录")
@@ -309,13 +325,25 @@ class CredentialChange(models.Model):
 class RoleGrant(models.Model):
     """A role held by a user, scoped to an agency or to a division (and all below it)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="role_grants"
+    )
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
     agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="role_grants"
+        Agency,
+        verbose_name=_("执法机关"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_grants",
     )
     division = models.ForeignKey(
-        Division, null=True, blank=True, on_delete=models.CASCADE, related_name="role_grants"
+        Division,
+        verbose_name=_("行政区划"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_grants",
     )
 
     class Meta:

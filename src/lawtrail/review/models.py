@@ -58,7 +58,7 @@ class ReviewCriterion(models.Model):
         _("法人或其他组织金额标准（元）"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     active = models.BooleanField(_("有效"), default=True)
-    sort = models.PositiveSmallIntegerField(default=0)
+    sort = models.PositiveSmallIntegerField(_("排序"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -90,8 +90,10 @@ class ReviewCriterion(models.Model):
 class CriterionOptOut(models.Model):
     """An agency switches off an entry it inherits from its division (with the reason, published)."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
-    criterion = models.ForeignKey(ReviewCriterion, on_delete=models.CASCADE, related_name="opt_outs")
+    agency = models.ForeignKey(Agency, verbose_name=_("执法机关"), on_delete=models.CASCADE, related_name="+")
+    criterion = models.ForeignKey(
+        ReviewCriterion, verbose_name=_("审核要点"), on_delete=models.CASCADE, related_name="opt_outs"
+    )
     reason = models.CharField(_("不适用理由"), max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -195,11 +197,15 @@ class ReviewFlag(models.Model):
         COMPLEX = "complex", _("案件疑难复杂、涉及多个法律关系")
         OTHER = "other", _("其他需要审核的情形（可能造成重大社会影响等）")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="review_flags")
+    case = models.ForeignKey(
+        Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="review_flags"
+    )
     kind = models.CharField(_("情形"), max_length=16, choices=Kind.choices)
     reason = models.CharField(_("理由"), max_length=500)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("标记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("标记时间"))
 
     class Meta:
         verbose_name = _("须审核标记")

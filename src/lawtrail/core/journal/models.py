@@ -20,7 +20,12 @@ class Entry(models.Model):
     seq = models.BigIntegerField(_("序号"), null=True)
     at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", db_constraint=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人账号"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     actor_label = models.CharField(_("操作人"), max_length=150)
     action = models.CharField(_("动作"), max_length=64)
