@@ -28,7 +28,7 @@ from lawtrail.cases.models import Case, State
 from lawtrail.core.notifications.models import Notification
 from lawtrail.registry.models import Benchmark, BenchmarkTier, RoleGrant
 from lawtrail.review import rules as review_rules
-from tests.browser.conftest import pick
+from tests.browser.conftest import full_page_shot, pick
 from tests.browser.test_cases import build_world
 from tests.factories import TEST_PASSWORD, StaffFactory, UserFactory, make_credit_code, make_id_number
 
@@ -107,9 +107,7 @@ class Person:
     def shot(self, what: str) -> None:
         SHOTS.mkdir(parents=True, exist_ok=True)
         self.shots += 1
-        self.page.screenshot(
-            path=str(SHOTS / f"{self.width}-{self.name}-{self.shots:02d}-{what}.png"), full_page=True
-        )
+        full_page_shot(self.page, SHOTS / f"{self.width}-{self.name}-{self.shots:02d}-{what}.png")
 
     def nav(self, label: str) -> None:
         """Click an entry of the navigation (opening the phone's menu first)."""
@@ -206,11 +204,6 @@ def test_new_officer_takes_a_case_from_lead_to_archive_by_clicking(live_server, 
         form.locator("input[name=act_date]").fill((today - dt.timedelta(days=5)).isoformat())
         form.locator("textarea[name=facts]").fill("当事人未取得食品经营许可，在长安区某街道经营餐饮。")
         alice.shot("lead-form")
-        # At 390 px, moving the focus from 事实 to 登记 scrolls the page by 48 px between the press
-        # and the release, so the release lands on the check box below and no click reaches the
-        # button (a console trace of stop 18: pointerdown on the button, pointerup on a label). The
-        # button takes the focus first, as a thumb's first touch does; cause left open (issue 9).
-        form.locator("button[type=submit]").focus()
         form.locator("button[type=submit]").click()
         alice.page.wait_for_url(re.compile(r"/backoffice/cases/\d+/$"))  # not /cases/new/ itself
         case = Case.objects.get(title=TITLE)
