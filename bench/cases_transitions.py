@@ -42,8 +42,8 @@ def main() -> int:
         choices=["eager", "worker"],
         default="eager",
         help="eager (the embedded default): the after-commit consumers (archive package, disclosure, "
-        "notifications) run inside the timed step; worker: as in production, a worker delivers them — "
-        "here after each case, untimed",
+        "notifications, the decision's PDF) run inside the timed step; worker: as in production, a worker "
+        "delivers them — here after each step, untimed",
     )
     args = parser.parse_args()
     setup()
@@ -95,6 +95,9 @@ def main() -> int:
         out = fn(**kw)
         spent[name] += time.perf_counter() - t
         count[name] += 1
+        if queued:  # the worker's share (--outbox worker), outside the timed step: a worker
+            outbox.deliver(list(queued))  # delivers in the seconds between two steps (the
+            queued.clear()  # decision's PDF, made after its approval, is there to be served)
         return out
 
     def step(case: Case, action: str, actor=officer, **data) -> None:
@@ -135,9 +138,6 @@ def main() -> int:
         step(case, "execution_complete")
         step(case, "close", actor=a1)
         step(case, "archive")
-        if queued:  # the worker's share (--outbox worker), outside the timed steps
-            outbox.deliver(list(queued))
-            queued.clear()
 
     bench_case = Case.objects.filter(agency=agency).first() or svc.case_create(
         actor=officer,

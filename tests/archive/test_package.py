@@ -242,3 +242,29 @@ def test_archive_build_makes_the_package_of_a_case_archived_without_one(
     assert verify_package(_export(p, tmp_path)).ok
     call_command("archive_build", "--all")  # idempotent
     assert ArchivePackage.objects.count() == 1
+
+
+def test_a_paper_still_being_made_holds_the_package_back(
+    world, tmp_path, local_vault, django_capture_on_commit_callbacks
+):  # noqa: F811
+    """A document issued at a step whose PDF is still being made after commit (the decision at its
+    approval) cannot go into the package: the consumer refuses (ARCHIVE_FILE_PENDING), its delivery
+    is retried, and once the PDF exists the package is built."""
+    from lawtrail.archive import services as archive
+    from lawtrail.core.errors import ApplicationError
+    from lawtrail.documents import services as documents
+
+    from .conftest import archived_case
+
+    case = archived_case(world, tmp_path, django_capture_on_commit_callbacks, deliver=False)
+    doc = documents.issue(
+        actor=world.cast.alice, case=case, kind="penalty_decision", reason="更正笔误", pdf_later=True
+    )
+    assert not doc.pdf_ready
+    with pytest.raises(ApplicationError) as e:
+        archive.package_start(actor=world.cast.alice, case=case)
+    assert e.value.code == "ARCHIVE_FILE_PENDING" and e.value.details["refs"] == [f"document:{doc.pk}"]
+    assert not ArchivePackage.objects.exists()
+    documents.pdf_make(document_id=doc.pk)
+    assert archive.package_start(actor=world.cast.alice, case=case) is not None
+    assert ArchivePackage.objects.filter(case=case).count() == 1

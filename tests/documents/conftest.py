@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 
+from lawtrail.cases import outbox
 from lawtrail.cases import services as svc
+from lawtrail.cases.models import Delivery
 from lawtrail.registry.models import LegalBasis
 from tests.cases import conftest as cases_conftest
 from tests.factories import make_credit_code
@@ -78,13 +80,33 @@ def ready_case(world, *, party_address=ADDRESS, facts=FACTS, name=RARE_NAME):
     return step(c.alice, case, "statement_close")
 
 
-def decided_case(world, **kw):
+def deliver_decision_pdf(case) -> int:
+    """The worker's share after the decision's approval: the outbox consumer that lays out, seals
+    and stores the decision's PDF (the tests run in a transaction: no on-commit dispatch)."""
+    ids = Delivery.objects.filter(
+        event__case=case, consumer="documents.decision_pdf", done_at__isnull=True
+    ).values_list("pk", flat=True)
+    return outbox.deliver(list(ids))
+
+
+def decided_case(world, *, pdf: bool = True, **kw):
+    """A case decided at the approval's last level; ``pdf``: its decision's PDF made (the
+    consumer delivered) — else the paper is still 正在制作."""
     c = world.cast
     case = ready_case(world, **kw)
     step(c.alice, case, "decision_submit")
-    return svc.approval_act(actor=c.carol, case_id=case.pk, decision="approve")
+    case = svc.approval_act(actor=c.carol, case_id=case.pk, decision="approve")
+    if pdf:
+        deliver_decision_pdf(case)
+    return case
 
 
 @pytest.fixture
 def decided(world):
     return decided_case(world)
+
+
+@pytest.fixture
+def decided_pending(world):
+    """Approved, the decision issued and numbered, its PDF not made yet (the worker has not run)."""
+    return decided_case(world, pdf=False)

@@ -63,8 +63,12 @@ def test_decision_issued_at_approval_filled_from_the_case(world, decided):
 def test_issued_document_is_in_the_vault_and_journaled(decided):
     doc = Document.objects.get(case=decided, kind="penalty_decision")
     assert vault_verify(doc.blob)
+    # issued (numbered, checked, recorded) in the approval's step; its PDF made after commit and
+    # journaled with its hashes
     entry = Entry.objects.filter(action="documents:document:issue", subject_id=str(doc.pk)).get()
-    assert f"sha256={doc.blob.sha256}" in entry.note
+    assert entry.note == "pdf=pending"
+    made = Entry.objects.filter(action="documents:document:file", subject_id=str(doc.pk)).get()
+    assert f"sha256={doc.blob.sha256}" in made.note and made.pk > entry.pk
 
 
 def test_issued_is_immutable_correction_is_a_new_version(world, decided):

@@ -170,6 +170,12 @@ def package_start(*, actor: Any, case: Case) -> ArchivePackage | None:
             return existing
         now = timezone.now()
         items = extensions.case_file_for(case)
+        if any(i.blob is None for i in items):  # a paper issued at a step whose PDF is still being made
+            raise Conflict(
+                _("案卷中有文书正在制作（生成PDF并加盖电子印章），档案包稍后生成。"),
+                code="ARCHIVE_FILE_PENDING",
+                details={"refs": [i.ref for i in items if i.blob is None]},
+            )
         exported = [
             int(i.ref.split(":", 1)[1])
             for i in items

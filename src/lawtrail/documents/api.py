@@ -65,9 +65,15 @@ class DocDocumentOut(serializers.Serializer):
     issued_at = serializers.DateTimeField()
     step = serializers.CharField()
     token = serializers.UUIDField()
-    sha256 = serializers.CharField(source="blob.sha256")
-    sm3 = serializers.CharField(source="blob.sm3")
-    size = serializers.IntegerField(source="blob.size")
+    pdf_ready = serializers.BooleanField(help_text="PDF已生成并加盖印章；为 false 时文书正在制作，稍后可下载")
+    status = serializers.SerializerMethodField(help_text="“已签发”或“正在制作”（PDF尚未生成）")
+    sha256 = serializers.CharField(source="blob.sha256", allow_null=True)
+    sm3 = serializers.CharField(source="blob.sm3", allow_null=True)
+    size = serializers.IntegerField(source="blob.size", allow_null=True)
+
+    def get_status(self, doc) -> str:
+        return str(_("已签发")) if doc.pdf_ready else str(_("正在制作"))
+
     signatures = DocumentsSignatureOut(many=True, source="signatures.all")
     services = DocumentsServiceOut(many=True, source="services.all")
 
@@ -153,9 +159,7 @@ class DocumentPdfView(APIView):
     )
     def get(self, request, pk: int):
         doc = selectors.document_get_for(request.user, pk)
-        sigs = list(doc.signatures.order_by("id"))
-        blob = sigs[-1].blob if sigs else doc.blob
-        with vault_open(blob) as f:
+        with vault_open(services.file_blob(doc)) as f:  # DOC_PDF_PENDING (409) while it is being made
             data = f.read()
         resp = HttpResponse(data, content_type="application/pdf")
         resp["Content-Disposition"] = f"attachment; filename=document-{doc.pk}-v{doc.version}.pdf"

@@ -2,7 +2,8 @@
 that has happened, made right after it commits.
 
 The decision (``decision_submit``) and the 告知书 checks (``notice_serve``) are hooks: they may
-refuse the step (``gates``). Every other paper of the set is made here, from the case as the step
+refuse the step (``gates``). The decision issued at its last approval is numbered, checked and
+recorded in the step; its PDF is made here (``decision_pdf``), right after the approval commits. Every other paper of the set is made here, from the case as the step
 left it, by the step's actor (the case's handler when the step had none): the papers are what
 the step produced, not a condition of it. Each tag names the kinds it produces (``PAPERS``);
 a kind already issued for an earlier step of the same kind (a second 催告, a second measure) gets
@@ -117,7 +118,18 @@ def issue_after_step(event: CaseEvent) -> None:
             )
 
 
+def decision_pdf(event: CaseEvent) -> None:
+    """The decision issued at its last approval: its PDF laid out, checked, sealed and stored."""
+    services.pdf_make_pending(event.case)
+
+
 def register() -> None:
+    outbox.consumer(
+        app=APP,
+        name="decision_pdf",
+        tags=[T.DECISION_MADE],
+        doc="法律文书：决定书批准后生成PDF并加盖电子印章",
+    )(decision_pdf)
     outbox.consumer(app=APP, name="papers", tags=sorted(PAPERS), doc="法律文书：办理环节产生的文书")(
         issue_after_step
     )

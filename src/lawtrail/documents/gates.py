@@ -2,11 +2,16 @@
 hands the party a paper cannot complete without it.
 
 - ``decision_submit``: the guard drafts the decision as it would be issued (its fields and the
-  text of its HTML — no PDF is laid out inside the step) and runs the APL-59 check (a failed check names the element); the effect, at the last level's approval, issues the
-  decision (numbered, checked again, sealed, stored in the vault, journaled).
+  text of its HTML — no PDF is laid out inside the step) and runs the APL-59 check (a failed check
+  names the element); the effect, at the last level's approval, issues the decision (numbered, its
+  text checked again with its number, recorded and journaled); its PDF is laid out, checked on its
+  own text, sealed and stored right after the approval commits (the outbox consumer
+  ``documents.decision_pdf``), and until then the paper is 正在制作.
 - ``notice_serve``: the guard drafts the 行政处罚告知书 as it is served and checks what APL-44/45
   (and APL-63) require; a notice lacking an element is not served.
-- ``decision_serve``: the guard refuses service when no decision was issued; the effect records
+- ``decision_serve``: the guard refuses service when no decision was issued; the effect serves
+  the sealed PDF — when the worker has not made it yet, it waits for it (the row lock) or makes it
+  in the step (``pdf_make`` is idempotent; a seal that fails refuses the service) — and records
   which version was served, how, when and to whom (送达).
 """
 
@@ -79,26 +84,36 @@ def decision_issue(ctx: StepContext) -> None:
         return
     kind = services.decision_kind(case)
     if services.latest(case, kind) is None:
-        doc = services.issue(actor=ctx.actor, case=case, kind=kind, on=ctx.on, step=ctx.row.action)
+        # numbered, checked on its text and recorded here; laid out, sealed and stored after
+        # commit (``consumers.decision_pdf``): no PDF is made inside the step's transaction
+        doc = services.issue(
+            actor=ctx.actor, case=case, kind=kind, on=ctx.on, step=ctx.row.action, pdf_later=True
+        )
         ctx.out["document_id"], ctx.out["document_number"] = doc.pk, doc.number
 
 
 def decision_document_issued(ctx: StepContext) -> None:
     """APL-61 on ``decision_serve``: what is served is the issued decision."""
     case = ctx.case
-    if _decides(case) and services.latest(case, services.decision_kind(case)) is None:
+    if not _decides(case):
+        return
+    doc = services.latest(case, services.decision_kind(case))
+    if doc is None:
         raise Conflict(
             _("应当送达的文书尚未签发，不能办理送达（《行政处罚法》第六十一条）。"),
             code="DOC_NOT_ISSUED",
             rule="APL-61",
         )
+    ctx.facts["served_document"] = doc
 
 
 def decision_served(ctx: StepContext) -> None:
     case = ctx.case
     if not _decides(case):
         return
-    doc = services.latest(case, services.decision_kind(case))
+    doc = ctx.facts.get("served_document") or services.latest(case, services.decision_kind(case))
+    if not doc.pdf_ready:  # the worker has not made it yet: wait for it, or make it here (idempotent)
+        doc = services.pdf_make(document_id=doc.pk, actor=doc.issued_by)
     services.service_record(
         actor=ctx.actor,
         document=doc,

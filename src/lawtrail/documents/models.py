@@ -18,7 +18,12 @@ from lawtrail.core.vault.models import Blob
 
 class Document(models.Model):
     """One issued version of a document of a case. Never changed once written: a correction is
-    a new row (``version`` + 1) with its ``reason``; the PDF is a vault blob (sealed at issue)."""
+    a new row (``version`` + 1) with its ``reason``; the PDF is a vault blob (sealed at issue).
+
+    The one exception is ``blob``: a decision issued at its last approval is numbered, checked and
+    recorded in the step, and its PDF is laid out, sealed and stored right after the step commits
+    (``consumers.decision_pdf``); until then ``blob`` is empty (the paper is 正在制作) — set once,
+    journaled."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("文书种类"), max_length=32)
@@ -30,7 +35,9 @@ class Document(models.Model):
     reason = models.TextField(_("更正理由"), blank=True)
     fields = models.JSONField(_("填写内容"), default=dict)  # what was filled in (the APL-59 check reads it)
     texts = models.JSONField(_("编辑的文字"), default=dict, blank=True)  # the officer's free-text parts
-    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+", verbose_name=_("文件"))
+    blob = models.ForeignKey(
+        Blob, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("文件")
+    )
     issued_on = models.DateField(_("成文日期"))
     issued_at = models.DateTimeField(_("签发时间"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -46,6 +53,11 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.number or ''} v{self.version}"
+
+    @property
+    def pdf_ready(self) -> bool:
+        """False while the issued paper's PDF is still being laid out and sealed (正在制作)."""
+        return self.blob_id is not None
 
 
 class Draft(models.Model):

@@ -56,7 +56,7 @@ def _file_items(case: Any) -> list[extensions.CaseFileItem]:
     out = []
     for d in selectors.documents_of(case):
         sigs = list(d.signatures.all())
-        blob = sigs[-1].blob if sigs else d.blob
+        blob = sigs[-1].blob if sigs else d.blob  # None while the PDF is being made (the archive waits)
         label = f"{d.title}（{d.number}）" if d.number else d.title
         if d.version > 1:
             label += f"（第{d.version}版）"

@@ -122,11 +122,14 @@ def render_document(
     return Rendered(pdf=pdf, fields=fields, seal_at=render.anchor(doc, "seal"))
 
 
-def drafted(case: Case, kind: DocKind, *, on: dt.date, texts: dict | None = None, **extra) -> Rendered:
+def drafted(
+    case: Case, kind: DocKind, *, on: dt.date, texts: dict | None = None, number: str = "", **extra
+) -> Rendered:
     """The paper as it would be issued, without laying it out: its fields and the text of its
     HTML (``pdf`` empty). What the steps' guards check; ``render_document`` makes the PDF."""
     fields = fill.fill(case, kind, on=on, texts=texts, **extra)
-    return Rendered(pdf=b"", fields=fields, seal_at=None, text=render.text_of(render.html_of(kind, fields)))
+    html = render.html_of(kind, fields, number=number)
+    return Rendered(pdf=b"", fields=fields, seal_at=None, text=render.text_of(html))
 
 
 _FOLIO = re.compile(r"—\s*\d+\s*—")
@@ -225,11 +228,18 @@ def issue(
     reason: str = "",
     step: str = "",
     check: bool = True,
+    pdf_later: bool = False,
     **extra: Any,
 ) -> Document:
     """Issue ``kind`` for ``case``: fill, render, check (a decision: APL-59), seal, store in the
     vault, record the row and its journal entry — in the caller's transaction or its own. A kind
-    already issued is corrected only with a ``reason`` (a new version, same number)."""
+    already issued is corrected only with a ``reason`` (a new version, same number).
+
+    ``pdf_later`` (the decision at its last approval): number, fill, check the text of the paper
+    as issued (its HTML, with its number) and record the row and journal entry here; the PDF is
+    laid out, checked again on its own text, sealed and stored after commit (``pdf_make``, the
+    outbox consumer ``documents.decision_pdf``). A paper handed to the party is still refused here
+    when the agency has no seal to put on it."""
     on = on or timezone.localdate()
     k = kind_for(case, kind)
     with transaction.atomic():
@@ -242,6 +252,18 @@ def issue(
             case=case, kind=k.code, title=str(k.title), version=top + 1, number=number, reason=reason.strip()
         )
         texts = draft_texts(case, k.code)
+        if pdf_later:
+            rendered = drafted(case, k, on=on, texts=texts, number=number, **extra)
+            if k.decision and check:
+                check_decision(case, rendered, number)
+            if k.to_party and signing.signer_for(case.agency) is None:
+                raise Conflict(_("本机关尚未配置电子印章与签名证书。"), code="DOC_SIGN_NOT_CONFIGURED")
+            doc.fields, doc.texts, doc.blob = rendered.fields, texts, None
+            doc.issued_on, doc.issued_at, doc.issued_by, doc.step = on, timezone.now(), actor, step
+            doc.save()
+            action = J.DOCUMENT_CORRECT if top else J.DOCUMENT_ISSUE
+            journal_append(actor=actor, action=action, subject=doc, note="pdf=pending")
+            return doc
         rendered = render_document(case, k, on=on, texts=texts, number=number, token=doc.token, **extra)
         if k.decision and check:
             check_decision(case, rendered, number)
@@ -279,11 +301,83 @@ def _signature_row(doc: Document, *, role: str, signer: str, field_name: str, bl
     return row
 
 
+def pdf_pending() -> Conflict:
+    return Conflict(
+        _("文书正在制作（生成PDF并加盖电子印章），请稍后再试。"), code="DOC_PDF_PENDING", rule="APL-59"
+    )
+
+
+def file_blob(doc: Document, signatures: list[Signature] | None = None):
+    """The blob of the document's file as it stands (the last signed revision); ``DOC_PDF_PENDING``
+    while its PDF is still being made after the step that issued it."""
+    sigs = signatures if signatures is not None else list(doc.signatures.order_by("id"))
+    if sigs:
+        return sigs[-1].blob
+    if doc.blob_id is None:
+        raise pdf_pending()
+    return doc.blob
+
+
 def current_pdf(doc: Document) -> bytes:
     """The document's file as it stands: the last signed revision."""
-    sig = doc.signatures.order_by("-id").first()
-    with vault_open(sig.blob if sig else doc.blob) as f:
+    with vault_open(file_blob(doc)) as f:
         return f.read()
+
+
+def pdf_make(*, document_id: int, actor: Any = None) -> Document:
+    """After the step that issued ``document_id`` without its PDF (``issue(pdf_later=True)``) has
+    committed: lay the paper out from the fields recorded at issue (number, QR code), check the
+    PDF's own text again (a decision: APL-59), seal it, store it in the vault and set the row's
+    file, journaled — one transaction. Idempotent: a document that has its file is left as it is
+    (a delivery made twice, a retry after a failure)."""
+    with transaction.atomic():
+        doc = Document.objects.select_for_update().select_related("case__agency").get(pk=document_id)
+        if doc.blob_id is not None:
+            return doc
+        case, actor = doc.case, actor or doc.issued_by
+        k = kind_for(case, doc.kind)
+        fonts = render.font_map(case.agency, doc.issued_on)
+        html = render.html_of(k, doc.fields, number=doc.number, qr_svg=_qr_svg(verify_url(doc.token)))
+        laid = render.document_of(html, fonts)
+        rendered = Rendered(
+            pdf=render.write(laid, title=str(k.title), author=case.agency.name),
+            fields=doc.fields,
+            seal_at=render.anchor(laid, "seal"),
+        )
+        if k.decision:
+            check_decision(case, rendered, doc.number)
+        pdf, sealed_by = seal(case, k, rendered)
+        before = journal_snapshot(doc)
+        blob = vault_put(io.BytesIO(pdf), actor=actor, media_type="application/pdf", name=f"{k.title}.pdf")
+        doc.blob = blob
+        doc.save(update_fields=["blob"])
+        journal_append(
+            actor=actor,
+            action=J.DOCUMENT_FILE,
+            subject=doc,
+            before=before,
+            note=f"sha256={blob.sha256} sm3={blob.sm3}",
+        )
+        if sealed_by:
+            _signature_row(
+                doc,
+                role=Signature.Role.SEAL,
+                signer=sealed_by,
+                field_name="AgencySeal",
+                blob=blob,
+                actor=actor,
+            )
+    return doc
+
+
+def pdf_make_pending(case: Case) -> int:
+    """Make every issued document of ``case`` still waiting for its PDF (the outbox consumer)."""
+    ids = list(
+        Document.objects.filter(case=case, blob__isnull=True).order_by("pk").values_list("pk", flat=True)
+    )
+    for pk in ids:
+        pdf_make(document_id=pk)
+    return len(ids)
 
 
 def countersign(*, actor: Any, document: Document) -> Signature:

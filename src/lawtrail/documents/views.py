@@ -67,9 +67,11 @@ def issue(request, case_id: int):
 @require_GET
 def pdf(request, pk: int):
     doc = selectors.document_get_for(request.user, pk)
-    sigs = list(doc.signatures.order_by("id"))
-    blob = sigs[-1].blob if sigs else doc.blob
-    return _pdf_response(None, f"{doc.title}-v{doc.version}.pdf", blob=blob)
+    if not doc.pdf_ready and not doc.signatures.exists():
+        e = services.pdf_pending()
+        messages.info(request, f"{e.message}（{e.code}）")
+        return redirect(f"{reverse('cases:detail', args=[doc.case_id])}#documents")
+    return _pdf_response(None, f"{doc.title}-v{doc.version}.pdf", blob=services.file_blob(doc))
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -164,6 +166,12 @@ def receipt(request, pk: int):
 def verify_token(request, token):
     """The page a document's QR code opens: which document, and its signatures as stored."""
     doc = selectors.document_by_token(token)
+    if not doc.pdf_ready and not doc.signatures.exists():  # 正在制作: nothing to verify yet
+        return render(
+            request,
+            "documents/verify.html",
+            {"doc": doc, "report": None, "pending": services.pdf_pending(), "now": timezone.now()},
+        )
     report = services.verify_upload(services.current_pdf(doc))
     return render(request, "documents/verify.html", {"doc": doc, "report": report, "now": timezone.now()})
 
