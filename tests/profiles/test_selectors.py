@@ -119,3 +119,25 @@ def test_profile_effective_table_is_one_query(chain, django_assert_num_queries):
     by_key = {r.key: r for r in table}
     assert by_key[KEY].value == 8
     assert by_key["on_the_spot.fine_max.person"].value == 200
+
+
+def test_profile_memo_reads_each_key_once_per_step(chain, django_assert_num_queries):
+    """Inside ``profile_memo`` (one case step) a key is read once per agency and date; outside it
+    every read sees the table as it is; a caller changing a returned dict changes no later read."""
+    from lawtrail.profiles.selectors import profile_memo
+
+    _set(chain, "city", 8, D(2024, 1, 1))
+    agency = type(chain["agency"]).objects.select_related("division").get(pk=chain["agency"].pk)
+    with profile_memo():
+        with django_assert_num_queries(1):
+            assert profile_value(agency, KEY, D(2026, 6, 1)) == 8
+            assert profile_value(agency, KEY, D(2026, 6, 1)) == 8
+            with profile_memo():  # nested: the outer memo
+                assert profile_value(agency, KEY, D(2026, 6, 1)) == 8
+        with django_assert_num_queries(1):
+            assert profile_value(agency, KEY, D(2023, 6, 1)) == 5  # another date: read
+        fonts = profile_value(agency, "documents.fonts", D(2026, 6, 1))
+        fonts["song"] = "changed by a caller"
+        assert profile_value(agency, "documents.fonts", D(2026, 6, 1))["song"] != "changed by a caller"
+    _set(chain, "agency", 9, D(2025, 1, 1))
+    assert profile_value(agency, KEY, D(2026, 6, 1)) == 9  # the memo ended with its block

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from lawtrail.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lawtrail.core.journal.services import journal_append_all, journal_snapshot
 from lawtrail.core.permissions import Perm
+from lawtrail.profiles.selectors import profile_memo
 from lawtrail.registry.selectors import user_has_perm
 
 from . import approvals, hooks, inputs, outbox, workflow
@@ -201,7 +202,7 @@ def case_transition(
             _("未知的办案操作：%(action)s") % {"action": action}, code="CASE_ACTION_UNKNOWN"
         )
     on = on or _today()
-    with transaction.atomic():
+    with transaction.atomic(), profile_memo():  # each profile key read once per step
         case = lock(case_id)
         ctx = step_context(case, actor=actor, on=on, row=t, data=data)
         if t.scope == "case":
@@ -377,7 +378,7 @@ def approval_act(
     on = on or _today()
     if decision not in approvals.DECISIONS:
         raise ValidationFailed(_("未知的审批操作。"), code="APPROVAL_DECISION_UNKNOWN")
-    with transaction.atomic():
+    with transaction.atomic(), profile_memo():  # each profile key read once per step
         case = lock(case_id)
         if not user_has_perm(actor, Perm.CASE_VIEW, case.agency):
             raise NotFound(_("案件不存在或您无权查看。"), code="CASE_NOT_FOUND")

@@ -10,8 +10,12 @@ agency's division when it is not loaded.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -139,14 +143,45 @@ def profile_explain(agency: Agency | None, key: str, on: dt.date | None = None) 
     return profile_explain_many(agency, [key], on)[0]
 
 
+#: (agency id, key, date) → value, while ``profile_memo`` is active (one case step)
+_MEMO: ContextVar[dict[tuple[int | None, str, dt.date], Any] | None] = ContextVar(
+    "profile_memo", default=None
+)
+
+
+@contextmanager
+def profile_memo() -> Iterator[None]:
+    """Within one case step's transaction, each (agency, key, date) is read once: the guards, the
+    hooks and the documents they draft ask for the same keys many times (a decision's approval
+    read ``documents.catalogue`` and the division names ~10 times each), and nothing in a step
+    writes rule profiles. Nested uses share the outer memo; it ends with the block."""
+    if _MEMO.get() is not None:
+        yield
+        return
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
 def profile_value(agency: Agency | None, key: str, on: dt.date | None = None) -> Any:
     """The value of ``key`` in force for ``agency`` on ``on`` (default today).
 
     Nearest level that sets it wins (agency → its division and ancestors → national);
     within a level, the latest ``effective_from`` on or before ``on``. Unknown key →
     ``ValidationFailed(PROFILE_KEY_UNKNOWN)``. Decimal keys come back as ``Decimal``.
+    Inside ``profile_memo`` a value already read is not read again (a copy: callers may change it).
     """
-    return profile_explain(agency, key, on).value
+    memo = _MEMO.get()
+    if memo is None:
+        return profile_explain(agency, key, on).value
+    on = on or timezone.localdate()
+    k = (agency.pk if agency is not None else None, key, on)
+    if k not in memo:
+        memo[k] = profile_explain(agency, key, on).value
+    value = memo[k]
+    return copy.deepcopy(value) if isinstance(value, dict | list) else value
 
 
 def profile_effective_table(agency: Agency | None, on: dt.date | None = None) -> list[Resolution]:
