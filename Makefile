@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/lawtrail
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run dev jobs secret-key test test-pg fuzz setup deps deps-dev browser live-tools fonts lint bench bench-serve deploy-test nginx clean
+.PHONY: run dev jobs secret-key test test-pg fuzz setup deps deps-dev browser live-tools fonts i18n-tools lint bench bench-serve deploy-test nginx clean
 
 $(UV):
 	$(PY) -m venv $(VENV)
@@ -62,7 +62,11 @@ jobs: setup
 secret-key: deps
 	@$(BIN)/python -c "from lawtrail.config import ensure_secret_key_file, var_dir; ensure_secret_key_file(var_dir())"
 
-test: deps browser live-tools fonts secret-key
+# gettext's msgfmt: a test checks that the committed .mo catalogues are compiled from their .po.
+i18n-tools:
+	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
+
+test: deps browser live-tools fonts i18n-tools secret-key
 	$(BIN)/pytest -n 2 -q
 
 # Schemathesis over the whole API schema (fuzz/test_api_schema.py): no server error, documented
@@ -70,7 +74,7 @@ test: deps browser live-tools fonts secret-key
 fuzz: deps secret-key
 	$(BIN)/pytest fuzz -n 2 -q -p no:randomly --rootdir=. -c pyproject.toml
 
-test-pg: deps browser live-tools fonts secret-key
+test-pg: deps browser live-tools fonts i18n-tools secret-key
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
 
 # Debian's nginx for the deployment check (never started as a service here).

@@ -163,8 +163,9 @@ _TODO: list[TodoSource] = []
 
 def todo_items(*, app: str, items: Callable[[Any, Any, int], list[TodoItem]]) -> None:
     """Register what ``app`` adds to a person's 待办 (one source per app)."""
-    if any(src.app == app for src in _TODO):
-        if any(src.app == app and src.items is items for src in _TODO):
+    existing = next((src for src in _TODO if src.app == app), None)
+    if existing is not None:
+        if existing.items is items:  # the same registration again (ready() run twice)
             return
         raise ImproperlyConfigured(f"todo items of {app!r} registered twice")
     _TODO.append(TodoSource(app=app, items=items))
