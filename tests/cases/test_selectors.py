@@ -79,3 +79,44 @@ def test_overdue_filter(world, lead):
     )  # default chain: approver_1 → approver_2
     assert sel.case_list_for(c.alice, overdue=True, today=dt.date(2026, 11, 30)).count() == 0
     assert sel.case_list_for(c.alice, overdue=True, today=dt.date(2026, 12, 1)).count() == 1
+
+
+def test_scope_is_the_grants_agency_ids_or_the_division_subquery(world, lead, django_assert_num_queries):
+    """``cases_in_scope`` filters on the agencies' ids read from the cached grants when every grant
+    names its agency (no query, no subquery); a division grant keeps the agencies' subquery; a
+    global grant no filter — and each sees exactly the cases of the agencies it covers."""
+    from lawtrail.cases.models import Case
+    from lawtrail.core.permissions import Perm
+    from lawtrail.registry.selectors import agencies_in_scope, in_agencies_of
+
+    c = world.cast
+    for user in (c.alice, c.bob, c.carol, c.erin, c.frank, c.admin):
+        agencies = agencies_in_scope(user, Perm.CASE_VIEW).values("pk")
+        assert set(sel.cases_in_scope(user)) == set(Case.objects.filter(agency__in=agencies)), user
+    with django_assert_num_queries(0):  # the grants were read above: alice's filter is their ids
+        assert in_agencies_of(c.alice, Perm.CASE_VIEW).children == [("agency_id__in", [c.agency_a.pk])]
+    assert "registry_agency" in str(sel.cases_in_scope(c.erin).query)  # the division's agencies
+    assert "WHERE" not in str(sel.cases_in_scope(c.admin).query)
+    assert [x.pk for x in sel.cases_in_scope(c.bob)] == []  # agency b: no case
+
+
+def test_todo_lists_the_soonest_of_more_own_cases_than_it_shows(world):
+    """The first ``limit`` of an officer's open cases, soonest deadline first (then newest): the
+    ids are picked first, then only those cases are read."""
+    c = world.cast
+    cases = [
+        svc.case_create(
+            actor=c.alice, agency=c.agency_a, domain=c.market, region=c.changan, title=f"案{k}",
+            officer_ids=[world.andy.pk] if k % 2 else [],
+        )
+        for k in range(5)
+    ]  # fmt: skip
+    from lawtrail.cases.models import Case
+
+    Case.objects.filter(pk=cases[3].pk).update(next_due=dt.date(2020, 1, 20))
+    Case.objects.filter(pk=cases[1].pk).update(next_due=dt.date(2020, 1, 10))
+    rest = [cases[k] for k in (0, 2, 4)]  # the others by their own deadline, then newest first
+    rest.sort(key=lambda x: (Case.objects.get(pk=x.pk).next_due, -x.pk))
+    assert [t.case.pk for t in sel.todo_for(c.alice, limit=3)] == [cases[1].pk, cases[3].pk, rest[0].pk]
+    # andy co-handles 1 and 3 (not the handler): his own cases come through the officers table
+    assert [t.case.pk for t in sel.todo_for(world.andy)] == [cases[1].pk, cases[3].pk]

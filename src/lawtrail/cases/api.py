@@ -120,8 +120,11 @@ class CaseListView(_View):
     )
     def get(self, request):
         q = _input(CaseListQuery, request.query_params)
-        qs = compact.case_list_values(selectors.case_list_for(request.user, **q))
-        page = self.paginate_queryset(qs)
+        cases = selectors.case_list_for(request.user, **q)
+        # counted on the cases themselves: the page's values() joins agency, domain and handler
+        page = self.paginator.paginate_queryset(
+            compact.case_list_values(cases), request, view=self, count_queryset=cases
+        )
         return self.get_paginated_response(compact.case_rows(page))
 
     @documented(

@@ -14,6 +14,16 @@ MAX_OFFSET = 10_000_000
 
 class BoundedLimitOffsetPagination(LimitOffsetPagination):
     max_limit = MAX_LIMIT
+    count_queryset = None  # what ``count`` counts, when not the page's own queryset
+
+    def paginate_queryset(self, queryset, request, view=None, *, count_queryset=None):
+        """``count_queryset``: the same rows without what only the page shows (a ``values()``
+        over joined tables): counted without those joins."""
+        self.count_queryset = count_queryset
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_count(self, queryset) -> int:
+        return super().get_count(queryset if self.count_queryset is None else self.count_queryset)
 
     def get_offset(self, request) -> int:
         raw = request.query_params.get(self.offset_query_param)

@@ -129,6 +129,24 @@ def agencies_in_scope(user: Any, perm: Perm | str) -> QuerySet[Agency]:
     return qs if q is None else qs.filter(q)
 
 
+def in_agencies_of(user: Any, perm: Perm | str, field: str = "agency") -> Q:
+    """A filter on a model with an agency foreign key ``field``: its rows of the agencies
+    ``user`` holds ``perm`` for (``Q()`` for a global grant).
+
+    When every grant carrying ``perm`` names its agency — officers, approvers, reviewers — the
+    filter is the agencies' ids themselves, read from the cached grants: no query, and
+    PostgreSQL plans with the column's statistics (an ``IN (SELECT …)`` over the agencies is a
+    semi-join it estimates at one row, and a join per row it counts). A division grant keeps
+    the subquery."""
+    perm = Perm(perm)
+    if _is_global(user, perm):
+        return Q()
+    grants = [g for g in _grants(user) if role_has(g.role, perm)]
+    if any(g.division_id and not g.agency_id for g in grants):
+        return Q(**{f"{field}__in": agencies_in_scope(user, perm).values("pk")})
+    return Q(**{f"{field}_id__in": sorted({g.agency_id for g in grants if g.agency_id})})
+
+
 def agency_ids_in_scope(user: Any, perm: Perm | str) -> set[int] | None:
     """Ids of the agencies ``user`` holds ``perm`` for; None = every agency (the kernel's scope door)."""
     q = _scope_q(user, Perm(perm))
