@@ -7,8 +7,9 @@
 - The generator (``records``) makes decisions over a city's agencies and domains: violation texts,
   party names (persons, shops — 好味道餐馆, 鑫隆五金店 …, companies), masked facts, dates over five years.
   Seeded: the same N gives the same rows.
-- Bulk load: records/s through the driver (PostgreSQL ``COPY FROM STDIN``; SQLite ``executemany``,
-  FTS5 triggers firing), and on PostgreSQL the ratio to ``psql \\copy`` of the same rows (a CSV file),
+- Bulk load (``search_index.bulk``): records/s through the driver (PostgreSQL ``COPY FROM STDIN``
+  with the two GIN indexes dropped and built after it; SQLite ``executemany`` with the FTS5 triggers
+  dropped and both FTS5 tables re-filled after it, in the figure), and on PostgreSQL the ratio to ``psql \\copy`` of the same rows (a CSV file),
   measured in the same run into the same (emptied) table. Index sizes beside the table size.
 - The query mix (``MIX``): 1-, 2-, 3-, 4-character keywords and shop names, rare and common, with and
   without filters — each the first page with its count (``search.run``, the portal's own code path),
@@ -209,7 +210,9 @@ def _csv(rows) -> str:
 
 def load(n: int, agencies: list) -> dict:
     """Empty the table, load ``n`` rows; PostgreSQL: COPY through the driver, then psql \\copy of the same rows."""
-    from django.db import connection
+    from django.db import connection, transaction
+
+    from lawtrail.disclosure import search_index
 
     cols = COLUMNS + list(CONSTANT) + ["created_at"]
     out: dict = {"n": n}
@@ -217,16 +220,6 @@ def load(n: int, agencies: list) -> dict:
         cur.execute("DELETE FROM disclosure_edit")
         cur.execute("DELETE FROM disclosure_record")
     if connection.vendor == "postgresql":
-        # the keyword indexes are dropped for the load and built after it (timed apart)
-        keyword_indexes = {}
-        with connection.cursor() as cur:
-            cur.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
-                "('disclosure_search_trgm', 'disclosure_search_grams')"
-            )
-            keyword_indexes = dict(cur.fetchall())
-            for name in keyword_indexes:
-                cur.execute(f"DROP INDEX {name}")
         with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as f:
             batch = []
             for r in records(n, agencies):
@@ -236,60 +229,63 @@ def load(n: int, agencies: list) -> dict:
                     batch = []
             f.write(_csv(batch))
         out["csv_mb"] = Path(f.name).stat().st_size / 2**20
-        raw = connection.connection
-        t = time.perf_counter()
-        with (
-            raw.cursor() as cur,
-            cur.copy(
-                f"COPY disclosure_record ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-            ) as cp,
-            open(f.name, "rb") as src,
-        ):
-            while chunk := src.read(1 << 20):
-                cp.write(chunk)
-        raw.commit()
-        out["driver_s"] = time.perf_counter() - t
-        settings = connection.settings_dict
+        # the keyword indexes are dropped for the load and built after it (timed apart)
+        with search_index.bulk(connection) as builds:
+            raw = connection.connection
+            t = time.perf_counter()
+            with (
+                raw.cursor() as cur,
+                cur.copy(
+                    f"COPY disclosure_record ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+                ) as cp,
+                open(f.name, "rb") as src,
+            ):
+                while chunk := src.read(1 << 20):
+                    cp.write(chunk)
+            raw.commit()
+            out["driver_s"] = time.perf_counter() - t
+            settings = connection.settings_dict
+            with connection.cursor() as cur:
+                cur.execute("TRUNCATE disclosure_record CASCADE")
+            t = time.perf_counter()
+            subprocess.run(
+                ["psql", "-h", settings["HOST"] or "127.0.0.1", "-U", settings["USER"] or "postgres", "-d", settings["NAME"],
+                 "-q", "-c", f"\\copy disclosure_record ({', '.join(cols)}) FROM '{f.name}' WITH (FORMAT csv, NULL '\\N')"],
+                check=True,
+            )  # fmt: skip
+            out["psql_copy_s"] = time.perf_counter() - t
+            out["ratio_driver_to_psql"] = out["driver_s"] / out["psql_copy_s"]
+            Path(f.name).unlink()
+        out.update(builds)
+        out["load_with_builds_s"] = out["psql_copy_s"] + sum(builds.values())
         with connection.cursor() as cur:
-            cur.execute("TRUNCATE disclosure_record CASCADE")
-        t = time.perf_counter()
-        subprocess.run(
-            ["psql", "-h", settings["HOST"] or "127.0.0.1", "-U", settings["USER"] or "postgres", "-d", settings["NAME"],
-             "-q", "-c", f"\\copy disclosure_record ({', '.join(cols)}) FROM '{f.name}' WITH (FORMAT csv, NULL '\\N')"],
-            check=True,
-        )  # fmt: skip
-        out["psql_copy_s"] = time.perf_counter() - t
-        out["ratio_driver_to_psql"] = out["driver_s"] / out["psql_copy_s"]
-        Path(f.name).unlink()
-        with connection.cursor() as cur:
-            cur.execute("SET maintenance_work_mem = '1GB'")  # a GIN build sorts in memory, not in runs
-            for name, ddl in keyword_indexes.items():
-                t = time.perf_counter()
-                cur.execute(ddl)
-                out[f"build_{name}_s"] = time.perf_counter() - t
             cur.execute("VACUUM ANALYZE disclosure_record")
             cur.execute(
                 "SELECT pg_relation_size('disclosure_record'), pg_total_relation_size('disclosure_record'), "
                 "pg_indexes_size('disclosure_record')"
             )
             table, total, indexes = cur.fetchone()
-            for name in keyword_indexes:
+            for name in search_index.PG_INDEXES:
                 cur.execute("SELECT pg_relation_size(%s)", [name])
                 out[f"{name}_mb"] = cur.fetchone()[0] / 2**20
         out.update(table_mb=table / 2**20, indexes_mb=indexes / 2**20, total_mb=total / 2**20)
     else:
         sql = f"INSERT INTO disclosure_record ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
-        t = time.perf_counter()
         now = dt.datetime.now(dt.UTC).isoformat()
-        batch = []
-        with connection.cursor() as cur:
-            for r in records(n, agencies):
-                batch.append([*r, *CONSTANT.values(), now])
-                if len(batch) == 20000:
+        t = time.perf_counter()
+        # bulk: the FTS5 triggers are dropped for the load, both tables re-filled after it
+        with search_index.bulk(connection) as builds, transaction.atomic():
+            batch = []
+            with connection.cursor() as cur:
+                for r in records(n, agencies):
+                    batch.append([*r, *CONSTANT.values(), now])
+                    if len(batch) == 20000:
+                        cur.executemany(sql, batch)
+                        batch = []
+                if batch:
                     cur.executemany(sql, batch)
-                    batch = []
-            if batch:
-                cur.executemany(sql, batch)
+            out["insert_s"] = time.perf_counter() - t
+        out.update(builds)
         out["driver_s"] = time.perf_counter() - t
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
@@ -336,6 +332,11 @@ def mix(agencies: list) -> list[tuple[str, dict]]:
     ]
 
 
+def _load() -> str:
+    """The machine's load average, printed beside every figure (docs/PERFORMANCE.md)."""
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
@@ -361,6 +362,7 @@ def run_mix(agencies: list, rounds: int) -> None:
             times[name].append((time.perf_counter() - t) * 1000)
             plans[name], counts[name] = result.plan, result.count_text
     base = statistics.median(times["baseline: no keyword"])
+    print(f"mix: {rounds} rounds, {_load()}")
     print(f"\n{'query':<28} {'plan':<10} {'count':>8} {'p50 ms':>8} {'p95 ms':>8} {'×base':>6}")
     every = []
     for name, _ in queries:
@@ -411,7 +413,7 @@ def main() -> None:
     if not args.no_load:
         t = time.perf_counter()
         info = load(args.n, agencies)
-        print(f"loaded {args.n:,} records in {time.perf_counter() - t:.0f} s: {info}")
+        print(f"loaded {args.n:,} records in {time.perf_counter() - t:.0f} s ({_load()}): {info}")
     run_mix(agencies, args.rounds)
     if not args.no_completeness:
         completeness(agencies)

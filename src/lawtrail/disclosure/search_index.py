@@ -15,6 +15,9 @@ and, when anything was, re-fills the index from the published rows.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 FTS = "disclosure_fts"
@@ -133,3 +136,55 @@ def upgrade_triggers(connection: Any) -> None:
         for name in TRIGGERS:
             cur.execute(f"DROP TRIGGER IF EXISTS {name}")
     ensure(connection, refill=True)
+
+
+#: PostgreSQL: the keyword indexes a bulk load drops and builds again after it
+PG_INDEXES = ("disclosure_search_trgm", "disclosure_search_grams")
+
+
+@contextmanager
+def bulk(connection: Any) -> Iterator[dict[str, float]]:
+    """Load many records at once without keeping the keyword indexes row by row, then build them
+    whole: on SQLite the triggers are dropped (each would call the gram functions in Python for its
+    row) and both FTS5 tables are re-filled with one ``INSERT … SELECT`` each (``ensure``); on
+    PostgreSQL the two GIN indexes are dropped and built again from the loaded table (one sort
+    each instead of a posting-list insert per row). The index is then what the triggers, or the
+    GIN's own upkeep, would have made row by row (tests/disclosure/test_search_bulk.py). Yields a
+    dict that receives the build times (seconds, by index). Not for a live portal: searches
+    between the drop and the build miss what is loaded (SQLite) or walk (PostgreSQL)."""
+    timings: dict[str, float] = {}
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            for name in TRIGGERS:
+                cur.execute(f"DROP TRIGGER IF EXISTS {name}")
+        try:
+            yield timings
+        finally:
+            t = time.perf_counter()
+            ensure(connection, refill=True)
+            timings["fts_refill_s"] = time.perf_counter() - t
+        return
+    if connection.vendor != "postgresql":
+        yield timings
+        return
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)", [list(PG_INDEXES)]
+        )
+        ddl = dict(cur.fetchall())
+        for name in ddl:
+            cur.execute(f"DROP INDEX {name}")
+    try:
+        yield timings
+    finally:
+        with connection.cursor() as cur:
+            # inside a transaction the deferred foreign-key checks of the loaded rows run first
+            # (PostgreSQL builds no index over a table with trigger events pending)
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute("SET maintenance_work_mem = '1GB'")  # a GIN build sorts in memory, not in runs
+            for name, sql in ddl.items():
+                t = time.perf_counter()
+                cur.execute(sql)
+                timings[f"build_{name}_s"] = time.perf_counter() - t
+            cur.execute("RESET maintenance_work_mem")
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
