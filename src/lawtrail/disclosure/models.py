@@ -101,10 +101,16 @@ class Record(models.Model):
             models.Index(
                 fields=["-decided_on", "-id"], condition=Q(status="published"), name="disclosure_pub_date"
             ),
+            # a filter's own date order (search: the walk when an agency or a domain is chosen)
             models.Index(
-                fields=["agency", "-decided_on"],
+                fields=["agency", "-decided_on", "-id"],
                 condition=Q(status="published"),
-                name="disclosure_pub_agency",
+                name="disclosure_pub_agency_date",
+            ),
+            models.Index(
+                fields=["domain", "-decided_on", "-id"],
+                condition=Q(status="published"),
+                name="disclosure_pub_domain_date",
             ),
             # the handler's 待办: drafts by due date, withdrawals pending
             models.Index(fields=["due_on"], condition=Q(status="draft"), name="disclosure_draft_due"),

@@ -49,6 +49,7 @@ class Params:
     page: int = 1
     # resolved filters
     division_path: str = ""
+    domain_id: int | None = None
 
     def query_string(self, **override: Any) -> str:
         values = {
@@ -101,9 +102,10 @@ def parse(data: Any) -> tuple[Params, dict[str, str]]:
             p.agency = int(agency)
     domain = (data.get("domain") or "").strip()
     if domain:
-        if not Domain.objects.filter(code=domain).exists():
+        domain_id = Domain.objects.filter(code=domain).values_list("pk", flat=True).first()
+        if domain_id is None:
             errors["domain"] = "执法领域不存在"
-        p.domain = domain
+        p.domain, p.domain_id = domain, domain_id
     division = (data.get("division") or "").strip()
     if division:
         d = Division.objects.filter(code=division).only("path").first()
@@ -143,7 +145,9 @@ def filtered(p: Params) -> QuerySet[Record]:
     qs = Record.objects.filter(status=Status.PUBLISHED)
     if p.agency:
         qs = qs.filter(agency_id=p.agency)
-    if p.domain:
+    if p.domain_id:
+        qs = qs.filter(domain_id=p.domain_id)  # its own date index (disclosure_pub_domain_date)
+    elif p.domain:
         qs = qs.filter(domain__code=p.domain)
     if p.division_path:
         qs = qs.filter(division_path__startswith=p.division_path)
@@ -162,12 +166,15 @@ def scan(p: Params) -> QuerySet[Record]:
     return qs.filter(search_text__contains=p.q) if p.q else qs
 
 
-#: SQLite: a keyword's matches are counted in its FTS5 index up to this bound (above ``COUNT_CAP``:
-#: with no filter, the count shown is this count)
+#: a keyword's matches are counted in its index up to this bound (SQLite: FTS5; PostgreSQL: the gram
+#: GIN for 1–2 characters). Above ``COUNT_CAP``: with no filter (SQLite), the count shown is this count
 SQLITE_BOUND = 20_001
-#: PostgreSQL cost model, in rows visited: a row found through a keyword index costs a heap fetch
-#: (``HEAP``); an entry of a GIN posting list costs ``POSTING``; a row walked along the date index
-#: (fetched and tested with LIKE) costs 1.
+BOUND = SQLITE_BOUND
+#: SQLite: the newest published rows sampled to measure the share of them a filter keeps
+SAMPLE = 2_000
+#: cost model, in rows visited: a row found through a keyword index costs a heap fetch (``HEAP``); an
+#: entry of a posting list costs ``POSTING``; a row walked along a date index (fetched and tested
+#: with LIKE) costs 1.
 HEAP = 1.0
 POSTING = {"postgresql": 0.02, "sqlite": 0.2}
 
@@ -197,27 +204,121 @@ def _pg_estimate(qs: QuerySet[Record]) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def estimate(p: Params, vendor: str) -> int | None:
-    """How many published rows the keyword matches: on SQLite counted in its index up to
-    ``SQLITE_BOUND`` (exact below it, and with no filter the count itself); on PostgreSQL the
-    planner's estimate (the gram index's element statistics for 1–2 characters, LIKE's for longer
-    keywords); None when no index can find the keyword."""
-    if not p.q:
-        return None
+def _pg_gram_count(g: str) -> int:
+    """The rows holding the gram, counted in the gram GIN up to ``BOUND`` — unless the planner
+    already knows it as common (ANALYZE keeps the frequencies of the grams its sample saw most:
+    those it did not see, it guesses low — 劣, in 8 % of the rows, was taken for rare). The
+    count reads the posting list into an exact bitmap (``work_mem`` raised for it: a lossy one would
+    test rows) and counts the rows without reading them (an empty target list: the bitmap heap
+    scan skips the fetch of all-visible pages)."""
+    planned = _pg_estimate(Record.objects.extra(where=[GRAM_WHERE], params=[g]))  # noqa: S610 — constant clause
+    if planned >= BOUND:
+        return planned
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET LOCAL work_mem = '64MB'")
+        cur.execute(
+            f"SELECT count(*) FROM (SELECT FROM disclosure_record WHERE {GRAM_WHERE} LIMIT %s) s",  # noqa: S608 — constant clause
+            [g, BOUND],
+        )
+        return int(cur.fetchone()[0])
+
+
+def keyword_count(q: str, vendor: str) -> int | None:
+    """How many published rows hold the keyword, whatever the filters: counted in its index up to
+    ``BOUND`` (SQLite: the FTS5 table; PostgreSQL, 1–2 characters: the gram GIN) — exact below it;
+    PostgreSQL, 3+ characters: the planner's estimate (pg_trgm's). None when no index can find it."""
     if vendor == "postgresql":
-        return _pg_estimate(_pg_keyword(filtered(p), p.q, index=True))
+        g = gram(q)
+        if g is not None:
+            return _pg_gram_count(g)
+        return _pg_estimate(_pg_keyword(filtered(Params()), q, index=True))
     if vendor == "sqlite":
-        match = _sqlite_match(p.q)
+        match = _sqlite_match(q)
         if match is None:
             return None
         table, expr = match
         with connection.cursor() as cur:
             cur.execute(
                 f"SELECT count(*) FROM (SELECT rowid FROM {table} WHERE {table} MATCH %s LIMIT %s)",  # noqa: S608 — our table names
-                [expr, SQLITE_BOUND],
+                [expr, BOUND],
             )
             return int(cur.fetchone()[0])
     return None
+
+
+def estimate(p: Params, vendor: str) -> int | None:
+    """How many published rows the keyword matches with the filters: the keyword's own count
+    (``keyword_count``) times the share of the rows the filters keep (``sizes``); None when no
+    index can find the keyword."""
+    if not p.q:
+        return None
+    kw = keyword_count(p.q, vendor)
+    if kw is None:
+        return None
+    if _unfiltered(p):
+        return kw
+    total, n_f, _ = sizes(p, vendor)
+    return round(kw * n_f / max(total, 1))
+
+
+def _walk_params(p: Params) -> Params:
+    """The filters the walk follows an index of: the agency's (or else the domain's) published
+    rows by date, in the date range; the other filters are tested row by row."""
+    w = Params(date_from=p.date_from, date_to=p.date_to)
+    if p.agency:
+        w.agency = p.agency
+    elif p.domain:
+        w.domain, w.domain_id = p.domain, p.domain_id
+    return w
+
+
+def sizes(p: Params, vendor: str) -> tuple[float, float, float]:
+    """(published rows, rows the filters leave, rows along the index the walk follows —
+    ``_walk_params``). PostgreSQL: the planner's estimates (the columns' statistics). SQLite: the
+    published rows from ``ANALYZE``; the share of the date range (the dates are spread evenly
+    enough); the share the other filters keep among the newest ``SAMPLE`` rows."""
+    if vendor == "postgresql":
+        total = _pg_estimate(filtered(Params()))
+        if _unfiltered(p):
+            return total, total, total
+        return total, _pg_estimate(filtered(p)), _pg_estimate(filtered(_walk_params(p)))
+    total = _sqlite_published()
+    if _unfiltered(p):
+        return total, total, total
+    share = _sqlite_date_share(p)
+    newest = (
+        Record.objects.filter(status=Status.PUBLISHED).order_by("-decided_on", "-id").values("pk")[:SAMPLE]
+    )
+    sampled = max(1, Record.objects.filter(pk__in=newest).count()) if total < 2 * SAMPLE else SAMPLE
+    undated = Params(**{**p.__dict__, "date_from": None, "date_to": None})
+    kept = filtered(undated).filter(pk__in=newest).count() if not _undated(p) else sampled
+    walk = _walk_params(undated)
+    walked = filtered(walk).filter(pk__in=newest).count() if not _unfiltered(walk) else sampled
+    return (
+        total,
+        total * share * max(kept, 0.5) / sampled,
+        total * share * max(walked, 0.5) / sampled,
+    )
+
+
+def _undated(p: Params) -> bool:
+    return _unfiltered(Params(**{**p.__dict__, "date_from": None, "date_to": None}))
+
+
+def _sqlite_date_share(p: Params) -> float:
+    """The share of the published rows in the date range, the dates taken as spread evenly over
+    the first and last published date (two seeks in the date index)."""
+    if not (p.date_from or p.date_to):
+        return 1.0
+    qs = Record.objects.filter(status=Status.PUBLISHED)
+    last = qs.order_by("-decided_on", "-id").values_list("decided_on", flat=True).first()
+    first = qs.order_by("decided_on", "id").values_list("decided_on", flat=True).first()
+    if first is None or last is None:
+        return 1.0
+    lo = max(first, p.date_from or first)
+    hi = min(last, p.date_to or last)
+    span = (last - first).days + 1
+    return max(0.0, ((hi - lo).days + 1) / span) if hi >= lo else 0.5 / span
 
 
 def _sqlite_match(q: str) -> tuple[str, str] | None:
@@ -270,33 +371,47 @@ class Plan:
 
     page: str
     count: str
-    est: int | None = None
-    n: int | None = None
+    est: int | None = None  # matches of the keyword and the filters (estimated)
+    n: int | None = None  # rows along the index the walk follows
     exact: int | None = None  # the count, when the index counted it (SQLite, no filter)
+    kw: int | None = None  # the keyword's matches, whatever the filters
 
     @property
     def name(self) -> str:
         return self.page if self.page == self.count else f"{self.page}+{self.count}"
 
 
-def choose(est: int, n: int, *, page_size: int = PAGE_SIZE, vendor: str = "postgresql") -> tuple[str, str]:
-    """The cheaper way to the first page and to the count, by the estimated matches
-    ``est`` among the ``n`` rows the filters leave (rows visited; ``HEAP``, ``POSTING``):
+def choose(
+    est: float,
+    n: float,
+    *,
+    page_size: int = PAGE_SIZE,
+    vendor: str = "postgresql",
+    kw: float | None = None,
+    fetch: float | None = None,
+) -> tuple[str, str]:
+    """The cheaper way to the first page and to the count, by the estimated matches ``est`` (of the
+    keyword and the filters) among the ``n`` rows along the index the walk follows (the filter's own
+    date index: ``_walk_params``); ``kw`` the keyword's entries in its index and ``fetch`` the rows
+    the index path fetches (its matches in the walked range, which a bitmap of that index can cut
+    to), both ``est`` with no filter. In rows visited (``HEAP``, ``POSTING``):
 
-    - first page: the keyword index fetches every match to sort them (``est`` heap fetches); the
-      date-index walk visits rows until a page of matches (``page_size · n / est``);
-    - count (up to ``COUNT_CAP`` + 1): the index reads the posting lists (``est`` entries) and
-      fetches matches until the cap; the walk visits ``(cap + 1) · n / est`` rows.
+    - first page: the keyword index reads ``kw`` entries and fetches ``fetch`` rows to sort them;
+      the walk visits rows until a page of matches (``page_size · n / est``);
+    - count (up to ``COUNT_CAP`` + 1): the index reads ``kw`` entries and fetches rows until the
+      cap; the walk visits ``(cap + 1) · n / est`` rows.
 
     A rare keyword takes the index for both, a very common one the walk for both, one between often
     the walk for its page and the index for its count — one plan does not serve all."""
     est = max(est, 1)
     n = max(n, est)
+    kw = max(kw if kw is not None else est, est)
+    fetch = max(fetch if fetch is not None else est, est)
     posting = POSTING[vendor]
     walk_page = min(n, page_size * n / est)
-    index_page = est * (HEAP + posting)
+    index_page = kw * posting + fetch * HEAP
     walk_count = min(n, (COUNT_CAP + 1) * n / est)
-    index_count = est * posting + min(est, COUNT_CAP + 1) * HEAP
+    index_count = kw * posting + min(fetch, (COUNT_CAP + 1) * fetch / est) * HEAP
     return (
         "index" if index_page <= walk_page else "walk",
         "index" if index_count <= walk_count else "walk",
@@ -304,21 +419,21 @@ def choose(est: int, n: int, *, page_size: int = PAGE_SIZE, vendor: str = "postg
 
 
 def plan_for(p: Params, vendor: str) -> Plan:
+    """The plan of one query: the keyword's count in its index (``keyword_count``), scaled by the
+    share of the rows the filters keep (``sizes``), against the rows along the walked index."""
     if not p.q:
         return Plan("date", "date")
-    if vendor == "postgresql":
-        est = _pg_estimate(_pg_keyword(filtered(p), p.q, index=True))
-        n = _pg_estimate(filtered(p))
-        page, count = choose(est, n)
-        return Plan(page, count, est, n)
-    est = estimate(p, vendor)
-    if est is None:
+    kw = keyword_count(p.q, vendor)
+    if kw is None:
         return Plan("walk", "walk")
-    n = _sqlite_published() if vendor == "sqlite" else est
-    page, count = choose(est, n, vendor="sqlite")
+    total, n_f, n_walk = sizes(p, vendor)
+    total = max(total, 1.0)
+    est = kw * n_f / total
+    fetch = kw * n_walk / total
+    page, count = choose(est, n_walk, vendor=vendor, kw=kw, fetch=fetch)
     # no filter: the index's own count is the count (exact below the bound)
-    exact = est if vendor == "sqlite" and _unfiltered(p) else None
-    return Plan(page, count, est, n, exact)
+    exact = kw if vendor == "sqlite" and _unfiltered(p) else None
+    return Plan(page, count, round(est), round(n_walk), exact, kw)
 
 
 def queryset_for(p: Params, vendor: str, how: str) -> QuerySet[Record]:
