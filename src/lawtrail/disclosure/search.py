@@ -6,9 +6,11 @@ for the database in use: SQLite uses an FTS5 trigram table for
 keywords of three characters or more and an FTS5 table of each record's characters and pairs of
 characters for shorter ones (``search_index``); PostgreSQL a pg_trgm GIN and a GIN of the same
 grams (``disclosure_grams``). The first page and the count are planned apart (``choose``): the
-keyword index against a walk of the date index, by the estimated matches (SQLite: counted in the
-index up to a bound; PostgreSQL: the planner's estimate). Every plan returns exactly the rows of a plain ``LIKE '%keyword%'`` with
-the same filters (tests/disclosure).
+keyword index against a walk of the date index — the agency's or the domain's own when that filter
+is set — by the estimated matches: the keyword's count in its index up to a bound (``keyword_count``;
+PostgreSQL 3+ characters: the planner's estimate) times the share of the rows the filters keep
+(``sizes``). Every plan returns exactly the rows of a plain ``LIKE '%keyword%'`` with the same
+filters (tests/disclosure).
 """
 
 from __future__ import annotations
