@@ -21,6 +21,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
+import re
 import statistics
 import sys
 import time
@@ -37,6 +39,12 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=60, help="cases taken from lead to archive")
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--json", help="also write the per-round figures to this file")
+    parser.add_argument("--profile", help="also profile the timed steps only (cProfile) into this file")
+    parser.add_argument(
+        "--queries",
+        help="also count each step's SQL statements (adds overhead: for finding levers, not for the figures) "
+        "and write the statements, grouped by shape, to this file",
+    )
     parser.add_argument(
         "--outbox",
         choices=["eager", "worker"],
@@ -85,19 +93,63 @@ def main() -> int:
     officer, a1, a2, a3 = users["officer"], users["approver1"], users["approver2"], users["approver3"]
     spent: dict[str, float] = defaultdict(float)
     count: dict[str, int] = defaultdict(int)
+    nqueries: dict[str, int] = defaultdict(int)
+    shapes: dict[str, int] = defaultdict(int)
 
     def credit_code(n: int) -> str:
         body = f"91130102MA{abs(n):07d}"
         return body + registry_rules.credit_code_check_char(body)
 
+    backend = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def cpu() -> tuple[float, float]:
+        """CPU seconds used so far by this process and by its PostgreSQL backend (when local):
+        unlike wall time, barely moved by other work on a loaded machine — for comparing changes,
+        not the figure the target is about."""
+        server = 0.0
+        if backend is not None and backend.exists():
+            fields = backend.read_text().rsplit(")", 1)[1].split()
+            server = (int(fields[11]) + int(fields[12])) / tick
+        return time.process_time(), server
+
+    profiler = None
+    used = [0.0, 0.0]  # CPU seconds of the timed steps: this process, its backend
+
     def timed(name: str, fn, **kw):
-        t = time.perf_counter()
-        out = fn(**kw)
-        spent[name] += time.perf_counter() - t
-        count[name] += 1
+        c0 = cpu()
+        out = _timed(name, fn, **kw)
+        c1 = cpu()
+        used[0] += c1[0] - c0[0]
+        used[1] += c1[1] - c0[1]
         if queued:  # the worker's share (--outbox worker), outside the timed step: a worker
             outbox.deliver(list(queued))  # delivers in the seconds between two steps (the
             queued.clear()  # decision's PDF, made after its approval, is there to be served)
+        return out
+
+    def _timed(name: str, fn, **kw):
+        if args.queries:
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as captured:
+                t = time.perf_counter()
+                out = fn(**kw)
+                spent[name] += time.perf_counter() - t
+            nqueries[name] += len(captured.captured_queries)
+            for q in captured.captured_queries:
+                shapes[re.sub(r"\b\d+\b|'[^']*'", "?", q["sql"])[:300]] += 1
+        else:
+            t = time.perf_counter()
+            if profiler is not None:
+                out = profiler.runcall(fn, **kw)
+            else:
+                out = fn(**kw)
+            spent[name] += time.perf_counter() - t
+        count[name] += 1
         return out
 
     def step(case: Case, action: str, actor=officer, **data) -> None:
@@ -169,8 +221,14 @@ def main() -> int:
         one_case(-1 - n)
         bare_orm()
         bare_sql()
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
     spent.clear()
     count.clear()
+    nqueries.clear()
+    shapes.clear()
     per_round = max(1, args.n // args.rounds)
     inserts = per_round * 22  # about as many bare inserts as steps in a round
     rounds: list[dict[str, float]] = []
@@ -179,16 +237,22 @@ def main() -> int:
     def subject(took: dict[str, float]) -> None:
         nonlocal seq
         steps0, t0 = sum(count.values()), sum(spent.values())
+        c0 = list(used)
         for _ in range(per_round):
             seq += 1
             one_case(seq)
-        took["step"] = (sum(spent.values()) - t0) / (sum(count.values()) - steps0)
+        n = sum(count.values()) - steps0
+        took["step"] = (sum(spent.values()) - t0) / n
+        took["step_cpu"], took["step_db_cpu"] = (used[0] - c0[0]) / n, (used[1] - c0[1]) / n
 
     def baseline(took: dict[str, float], name: str, fn) -> None:
+        c0 = cpu()
         t = time.perf_counter()
         for _ in range(inserts):
             fn()
         took[name] = (time.perf_counter() - t) / inserts
+        c1 = cpu()
+        took[f"{name}_cpu"], took[f"{name}_db_cpu"] = (c1[0] - c0[0]) / inserts, (c1[1] - c0[1]) / inserts
 
     parts = [
         subject,
@@ -217,13 +281,27 @@ def main() -> int:
     sql_ms = [x["sql"] * 1000 for x in rounds]
     ratio = [x["step"] / x["orm"] for x in rounds]
     ratio_sql = [x["step"] / x["sql"] for x in rounds]
+    cpu_line = (
+        f"  CPU per transition: Python {med([x['step_cpu'] * 1000 for x in rounds])} ms, "
+        f"PostgreSQL backend {med([x['step_db_cpu'] * 1000 for x in rounds])} ms; per ORM insert: Python "
+        f"{med([x['orm_cpu'] * 1000 for x in rounds])} ms, backend {med([x['orm_db_cpu'] * 1000 for x in rounds])} ms\n"
+    )
     print(
         f"\n{seq} cases from lead to archive, {steps} transitions, {args.rounds} rounds ({connection.vendor}, "
         f"outbox {args.outbox})\n"
     )
-    print(f"{'action':<20} {'count':>6} {'mean':>10}")
+    print(f"{'action':<20} {'count':>6} {'mean':>10}" + (f" {'queries':>8}" if args.queries else ""))
     for name in sorted(spent, key=lambda k: -spent[k] / count[k]):
-        print(f"{name:<20} {count[name]:>6} {spent[name] / count[name] * 1000:>8.2f} ms")
+        line = f"{name:<20} {count[name]:>6} {spent[name] / count[name] * 1000:>8.2f} ms"
+        if args.queries:
+            line += f" {nqueries[name] / count[name]:>8.1f}"
+        print(line)
+    if args.queries:
+        total = sum(nqueries.values())
+        print(f"\nSQL statements per step: {total / steps:.1f} (shapes in {args.queries})")
+        Path(args.queries).write_text(
+            "".join(f"{n / steps:6.2f}  {sql}\n" for sql, n in sorted(shapes.items(), key=lambda kv: -kv[1]))
+        )
     r_med = statistics.median(ratio)
     print(
         f"\nmedian over rounds (min–max):\n"
@@ -231,8 +309,11 @@ def main() -> int:
         f"  bare CaseEvent insert, ORM, own transaction: {med(orm_ms)} ms → {1000 / statistics.median(orm_ms):,.0f}/s\n"
         f"  bare CaseEvent insert, raw SQL, own transaction: {med(sql_ms)} ms\n"
         f"  ratio transition / ORM insert (per round): {med(ratio)}×; / raw SQL insert: {med(ratio_sql)}×\n"
+        f"{cpu_line}"
         f"target ≤ {TARGET:.0f}× the bare insert (ORM): {'OK' if r_med <= TARGET else 'OVER'}"
     )
+    if profiler is not None:
+        profiler.dump_stats(args.profile)
     if args.json:
         Path(args.json).write_text(
             json.dumps({"step_ms": step_ms, "orm_ms": orm_ms, "sql_ms": sql_ms, "ratio": ratio}, indent=2)

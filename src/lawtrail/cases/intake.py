@@ -190,7 +190,7 @@ def party_add(
 
 def _lead_locked(actor: Any, case_id: int) -> Case:
     """The lead, locked for an edit: only while it is a lead, by someone who may handle it."""
-    case = Case.objects.select_for_update().filter(pk=case_id).select_related("agency").first()
+    case = Case.objects.select_for_update(of=("self",)).filter(pk=case_id).select_related("agency").first()
     if case is None:
         raise NotFound(_("案件不存在或您无权查看。"), code="CASE_NOT_FOUND")
     require(actor, Perm.CASE_HANDLE, case.agency)

@@ -52,7 +52,7 @@ def decision_checked(ctx: StepContext) -> None:
         amount=ctx.input.amount,
         kinds=list(ctx.input.kinds) or None,
     )
-    services.check_decision(case, rendered, number="")
+    services.check_decision(case, rendered, number="", filled_now=True)
 
 
 def notice_checked(ctx: StepContext) -> None:

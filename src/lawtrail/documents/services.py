@@ -141,13 +141,22 @@ def pdf_text(pdf: bytes) -> str:
     return "".join(_FOLIO.sub("", page.extract_text() or "") for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
-def check_decision(case: Case, rendered: Rendered, number: str) -> None:
+def check_decision(case: Case, rendered: Rendered, number: str, *, filled_now: bool = False) -> None:
     """APL-59 on the paper's text (the issued PDF's, or the drafted HTML's): the elements present and equal to the case's (the
-    expectations are filled from the case again, not from the edited fields)."""
-    fresh = fill.fill(case, KINDS[rendered.fields["kind"]], on=dt.date.fromisoformat(rendered.fields["on"]))
-    fresh["facts"] = rendered.fields["facts"]  # the officer may word the facts; they must be there
-    fresh["kinds"] = rendered.fields["kinds"]
-    fresh["amount"], fresh["fine"] = rendered.fields["amount"], rendered.fields["fine"]
+    expectations are filled from the case again, not from the edited fields). ``filled_now``: the
+    paper's fields were filled from the case in this very transaction (a step's guard, the issue
+    itself) — the only edits ``fill`` applies are the officer's wording of the facts and the
+    reasoning, which the check takes from the paper anyway — so they are the expectations, and the
+    case is not filled twice. A stored paper checked later (its PDF) is always filled again."""
+    if filled_now:
+        fresh = rendered.fields
+    else:
+        fresh = fill.fill(
+            case, KINDS[rendered.fields["kind"]], on=dt.date.fromisoformat(rendered.fields["on"])
+        )
+        fresh["facts"] = rendered.fields["facts"]  # the officer may word the facts; they must be there
+        fresh["kinds"] = rendered.fields["kinds"]
+        fresh["amount"], fresh["fine"] = rendered.fields["amount"], rendered.fields["fine"]
     rules.decision_check(rendered.words(), fill.expected_of(fresh, number))
 
 
@@ -255,7 +264,7 @@ def issue(
         if pdf_later:
             rendered = drafted(case, k, on=on, texts=texts, number=number, **extra)
             if k.decision and check:
-                check_decision(case, rendered, number)
+                check_decision(case, rendered, number, filled_now=True)
             if k.to_party and signing.signer_for(case.agency) is None:
                 raise Conflict(_("本机关尚未配置电子印章与签名证书。"), code="DOC_SIGN_NOT_CONFIGURED")
             doc.fields, doc.texts, doc.blob = rendered.fields, texts, None
@@ -266,7 +275,7 @@ def issue(
             return doc
         rendered = render_document(case, k, on=on, texts=texts, number=number, token=doc.token, **extra)
         if k.decision and check:
-            check_decision(case, rendered, number)
+            check_decision(case, rendered, number, filled_now=True)
         pdf, sealed_by = seal(case, k, rendered)
         blob = vault_put(io.BytesIO(pdf), actor=actor, media_type="application/pdf", name=f"{k.title}.pdf")
         doc.fields, doc.texts, doc.blob = rendered.fields, texts, blob

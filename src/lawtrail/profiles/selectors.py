@@ -143,18 +143,52 @@ def profile_explain(agency: Agency | None, key: str, on: dt.date | None = None) 
     return profile_explain_many(agency, [key], on)[0]
 
 
-#: (agency id, key, date) → value, while ``profile_memo`` is active (one case step)
-_MEMO: ContextVar[dict[tuple[int | None, str, dt.date], Any] | None] = ContextVar(
+#: (agency id, date) → {key: value} of every registered key, while ``profile_memo`` is active
+#: (one case step)
+_MEMO: ContextVar[dict[tuple[int | None, dt.date], dict[str, Any]] | None] = ContextVar(
     "profile_memo", default=None
 )
 
 
+def profile_values_all(agency: Agency | None, on: dt.date | None = None) -> dict[str, Any]:
+    """Every registered key's value in force for ``agency`` on ``on``, in one query that builds no
+    model instance — what ``profile_memo`` reads on its first miss. Resolved as ``profile_explain``
+    resolves one key (nearest level, then the latest ``effective_from``)."""
+    on = on or timezone.localdate()
+    codes = _codes_nearest_first(agency)
+    chain = Q(profile__level=Profile.Level.NATIONAL)
+    if agency is not None:
+        chain |= Q(profile__division__code__in=codes) | Q(profile__agency_id=agency.pk)
+    rows = (
+        ProfileValue.objects.filter(chain, key__in=list(KEYS), effective_from__lte=on)
+        .values_list("key", "value", "effective_from", "profile__level", "profile__division__code")
+        .order_by()
+    )
+    by_key: dict[str, list[rules.Candidate]] = {name: [] for name in KEYS}
+    for key, value, effective_from, level, division_code in rows:
+        if level == Profile.Level.AGENCY:
+            rank = 0
+        elif level == Profile.Level.DIVISION:
+            rank = 1 + codes.index(division_code)
+        else:
+            rank = 1 + len(codes)
+        by_key[key].append(rules.Candidate(rank, effective_from, value))
+    values: dict[str, Any] = {}
+    for name, candidates in by_key.items():
+        chosen = rules.resolve(candidates, on)
+        key = rules.key_get(name)
+        raw = key.default if chosen is None else chosen.value
+        values[name] = rules.to_python(key, rules.validate_value(key, raw) if chosen is None else raw)
+    return values
+
+
 @contextmanager
 def profile_memo() -> Iterator[None]:
-    """Within one case step's transaction, each (agency, key, date) is read once: the guards, the
-    hooks and the documents they draft ask for the same keys many times (a decision's approval
-    read ``documents.catalogue`` and the division names ~10 times each), and nothing in a step
-    writes rule profiles. Nested uses share the outer memo; it ends with the block."""
+    """Within one case step's transaction, the rule profile of each (agency, date) is read once,
+    every key in one query (``profile_values_all``): the guards, the hooks and the documents they
+    draft ask for many keys, some many times (a decision's approval read ``documents.catalogue``
+    and the division names ~10 times each), and nothing in a step writes rule profiles. Nested
+    uses share the outer memo; it ends with the block."""
     if _MEMO.get() is not None:
         yield
         return
@@ -177,10 +211,14 @@ def profile_value(agency: Agency | None, key: str, on: dt.date | None = None) ->
     if memo is None:
         return profile_explain(agency, key, on).value
     on = on or timezone.localdate()
-    k = (agency.pk if agency is not None else None, key, on)
+    k = (agency.pk if agency is not None else None, on)
     if k not in memo:
-        memo[k] = profile_explain(agency, key, on).value
-    value = memo[k]
+        memo[k] = profile_values_all(agency, on)
+    values = memo[k]
+    if key not in values:
+        rules.key_get(key)  # an unknown key: PROFILE_KEY_UNKNOWN
+        values[key] = profile_explain(agency, key, on).value  # registered after the memo was read
+    value = values[key]
     return copy.deepcopy(value) if isinstance(value, dict | list) else value
 
 

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.utils.translation import gettext as _
 
@@ -45,11 +48,41 @@ def year_missing(year: int) -> ValidationFailed:
     )
 
 
+#: the years' stamps, read once while ``calendar_memo`` is active (one step of the case flow)
+_STAMPS_MEMO: ContextVar[dict[int, uuid.UUID] | None] = ContextVar("calendar_memo", default=None)
+_UNREAD: dict[int, uuid.UUID] = {}
+
+
+@contextmanager
+def calendar_memo() -> Iterator[None]:
+    """Within one step's transaction, every ``CalendarView`` shares one read of the years' stamps:
+    a step's guards and deadlines build several views, and nothing in a step changes the calendar.
+    Nested uses share the outer memo; it ends with the block."""
+    if _STAMPS_MEMO.get() is not None:
+        yield
+        return
+    token = _STAMPS_MEMO.set(_UNREAD)
+    try:
+        yield
+    finally:
+        _STAMPS_MEMO.reset(token)
+
+
+def _stamps() -> dict[int, uuid.UUID]:
+    memo = _STAMPS_MEMO.get()
+    if memo is not None and memo is not _UNREAD:
+        return memo
+    stamps = dict(CalendarYear.objects.values_list("year", "stamp"))
+    if memo is _UNREAD:
+        _STAMPS_MEMO.set(stamps)
+    return stamps
+
+
 class CalendarView:
     """One consistent view of the calendar for one computation."""
 
     def __init__(self) -> None:
-        self._stamps: dict[int, uuid.UUID] = dict(CalendarYear.objects.values_list("year", "stamp"))
+        self._stamps: dict[int, uuid.UUID] = _stamps()
         self._tables: dict[int, dict[dt.date, tuple[str, str]]] = {}
 
     @property

@@ -24,6 +24,9 @@ import decimal
 import hashlib
 import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import IntegrityError, connection, models, transaction
@@ -183,6 +186,32 @@ def entry_leaf_data(entry: Entry) -> bytes:
 
 # --- append ------------------------------------------------------------------------------
 
+#: the entries of the step being taken, while ``journal_batch`` is active
+_BATCH: ContextVar[list[Entry] | None] = ContextVar("journal_batch", default=None)
+_FLUSH_ROWS = 500  # entries per INSERT when a batch is written (bounds the statement's parameters)
+
+
+@contextmanager
+def journal_batch() -> Iterator[None]:
+    """Within one step of the case flow (inside its ``transaction.atomic``): every entry appended
+    is computed when it is appended — the row's state digested then — and all of them are
+    inserted in order, in one statement, when the block ends without an error (still inside the
+    transaction, before it commits). A step appends 3–6 entries; one round trip instead of one
+    per entry. Until then the entries have no id: nothing in a step reads the journal back (its
+    readers — verification, proofs, the archive — run after commit). An error discards them with
+    the transaction. Nested uses share the outer batch."""
+    if _BATCH.get() is not None:
+        yield
+        return
+    pending: list[Entry] = []
+    token = _BATCH.set(pending)
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+    for i in range(0, len(pending), _FLUSH_ROWS):
+        _insert_entries(pending[i : i + _FLUSH_ROWS])
+
 
 def journal_append(
     *,
@@ -337,7 +366,11 @@ def journal_append_many(
         entry.leaf_hash = merkle.leaf_hash(data).hex()
         entry.mac = entry_mac(data, key)
         entries.append(entry)
-    Entry.objects.bulk_create(entries, batch_size=2000)
+    pending = _BATCH.get()
+    if pending is not None:
+        pending.extend(entries)
+    else:
+        Entry.objects.bulk_create(entries, batch_size=2000)
     return len(entries)
 
 
@@ -357,7 +390,12 @@ _APPEND_COLUMNS = (
 
 
 def _insert_entry(entry: Entry) -> None:
-    """One plain INSERT (the ORM's save() machinery costs more than the insert itself here)."""
+    """One plain INSERT (the ORM's save() machinery costs more than the insert itself here); inside
+    ``journal_batch``, queued for the batch's one INSERT."""
+    pending = _BATCH.get()
+    if pending is not None:
+        pending.append(entry)
+        return
     conn = transaction.get_connection()
     sql = (
         f"INSERT INTO {Entry._meta.db_table} ({', '.join(_APPEND_COLUMNS)}) "
@@ -374,7 +412,12 @@ def _insert_entry(entry: Entry) -> None:
 
 
 def _insert_entries(entries: list[Entry]) -> None:
-    """Several entries in one INSERT, their ids in order (RETURNING; else one INSERT each)."""
+    """Several entries in one INSERT, their ids in order (RETURNING; else one INSERT each); inside
+    ``journal_batch``, queued for the batch's one INSERT."""
+    pending = _BATCH.get()
+    if pending is not None:
+        pending.extend(entries)
+        return
     conn = transaction.get_connection()
     if len(entries) == 1 or not conn.features.can_return_rows_from_bulk_insert:
         for entry in entries:
