@@ -18,7 +18,9 @@ Every function here runs inside the caller's transaction (a step of ``case_trans
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -255,19 +257,61 @@ def deadline_set(
     return row
 
 
-def refresh_next_due(case_ids: Iterable[int]) -> None:
-    """Keep ``Case.next_due`` — the soonest running deadline's date — equal to what the deadlines
-    say, in the caller's transaction (one UPDATE). Called wherever deadlines are set, stopped or
-    recomputed; anything writing ``Deadline`` rows by other means calls it too."""
-    ids = sorted({int(i) for i in case_ids})
-    if not ids:
-        return
-    soonest = (
+#: the cases whose ``next_due`` is to be refreshed when the step writes its case, while
+#: ``next_due_deferred`` is active (one step of the case flow)
+_DEFERRED: ContextVar[set[int] | None] = ContextVar("next_due_deferred", default=None)
+
+
+def soonest_due() -> Subquery:
+    """``Case.next_due`` as the deadlines say: the soonest running deadline's date."""
+    return Subquery(
         Deadline.objects.filter(case=OuterRef("pk"), active=True, due_on__isnull=False)
         .order_by("due_on")
         .values("due_on")[:1]
     )
-    Case.objects.filter(pk__in=ids).update(next_due=Subquery(soonest))
+
+
+def refresh_next_due(case_ids: Iterable[int]) -> None:
+    """Keep ``Case.next_due`` — the soonest running deadline's date — equal to what the deadlines
+    say, in the caller's transaction (one UPDATE). Called wherever deadlines are set, stopped or
+    recomputed; anything writing ``Deadline`` rows by other means calls it too. Inside a step
+    (``next_due_deferred``) the refresh is made with the step's own UPDATE of its case
+    (``take_next_due``), or when the step's work is done."""
+    ids = {int(i) for i in case_ids}
+    if not ids:
+        return
+    deferred = _DEFERRED.get()
+    if deferred is not None:
+        deferred.update(ids)
+        return
+    Case.objects.filter(pk__in=sorted(ids)).update(next_due=soonest_due())
+
+
+@contextmanager
+def next_due_deferred() -> Iterator[None]:
+    """Within one step: the deadlines it sets and stops refresh ``next_due`` once, with the step's
+    UPDATE of its case, instead of one UPDATE each. Cases not taken by then are refreshed when the
+    block ends without an error (still inside the transaction)."""
+    if _DEFERRED.get() is not None:
+        yield
+        return
+    ids: set[int] = set()
+    token = _DEFERRED.set(ids)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+    refresh_next_due(ids)
+
+
+def take_next_due(case_id: int) -> bool:
+    """Whether the step's deadlines changed ``case_id``'s ``next_due`` (the caller then refreshes it
+    in its own UPDATE of the case); from now on the case is the caller's to refresh."""
+    deferred = _DEFERRED.get()
+    if deferred is None or case_id not in deferred:
+        return False
+    deferred.discard(case_id)
+    return True
 
 
 def deadlines_stop(rows: QuerySet[Deadline], *, met_on: dt.date | None = None) -> int:

@@ -23,8 +23,9 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,7 +37,7 @@ from lawtrail.core.precompiled import Precompiled
 from lawtrail.profiles.selectors import profile_memo
 from lawtrail.registry.selectors import user_has_perm
 
-from . import approvals, hooks, inputs, outbox, workflow
+from . import approvals, deadlines, hooks, inputs, outbox, workflow
 from .context import StepContext
 from .guards import assistance_of, officers_qualified
 from .inputs import given, plain
@@ -48,9 +49,10 @@ from .tags import APPROVAL_STEP_TAGS, APPROVED_TAGS, STEP_TAGS, EventTag
 @contextmanager
 def step_memos() -> Iterator[None]:
     """What one step reads once and writes once, inside its transaction: the rule profile
-    (every key in one query), the calendar's year stamps, and the journal (every entry of the step
-    in one INSERT, written when the step's work is done, before it commits)."""
-    with profile_memo(), calendar_memo(), journal_batch():
+    (every key in one query), the calendar's year stamps, the journal (every entry of the step
+    in one INSERT, written when the step's work is done, before it commits) and the case's
+    ``next_due`` (refreshed with the step's UPDATE of the case)."""
+    with profile_memo(), calendar_memo(), journal_batch(), deadlines.next_due_deferred():
         yield
 
 
@@ -142,18 +144,34 @@ def case_note(
 # ----------------------------------------------------------------------------- transitions
 
 
+def _officer_ids_sql() -> RawSQL:
+    """The ids of the case's officers as text ("3,5"), read with the row: the APL-42 guards ask
+    whether the actor is one of them on nearly every step (one round trip less)."""
+    through = Case.officers.through
+    table = connection.ops.quote_name(through._meta.db_table)
+    user = connection.ops.quote_name(through._meta.get_field("user").column)
+    case = connection.ops.quote_name(through._meta.get_field("case").column)
+    outer = f"{connection.ops.quote_name(Case._meta.db_table)}.{connection.ops.quote_name('id')}"
+    if connection.vendor == "postgresql":
+        sql = f"array_to_string(ARRAY(SELECT o.{user} FROM {table} o WHERE o.{case} = {outer}), ',')"
+    else:
+        sql = f"(SELECT group_concat(o.{user}, ',') FROM {table} o WHERE o.{case} = {outer})"
+    return RawSQL(sql, (), output_field=models.TextField())
+
+
 def _lock_query(case_id: Any):
     return (
         Case.objects.select_for_update(of=("self",))
         .select_related("agency__division", "domain", "region")
         .annotate(
+            officer_ids_read=_officer_ids_sql(),
             blocked=Exists(
                 Approval.objects.filter(
                     case=OuterRef("pk"),
                     status=Approval.Status.PENDING,
                     action__in=workflow.BLOCKING_APPROVALS,
                 )
-            )
+            ),
         )
         .filter(pk=case_id)
     )
@@ -172,6 +190,7 @@ def lock(case_id: int) -> Case:
     case = _LOCK.first(int(case_id))
     if case is None:
         raise NotFound(_("案件不存在或您无权查看。"), code="CASE_NOT_FOUND")
+    case.officer_ids_read = [int(i) for i in (case.officer_ids_read or "").split(",") if i]
     return case
 
 
@@ -181,7 +200,10 @@ def save_changed(case: Case, before: dict[str, Any]) -> None:
     writes, and it would write back columns other code of the step set by other means."""
     after = journal_snapshot(case)
     changed = [name for name, value in after.items() if before.get(name) != value]
-    if changed:
+    if deadlines.take_next_due(case.pk):  # the step moved its deadlines: the same UPDATE
+        values = {name: getattr(case, name) for name in changed}
+        Case.objects.filter(pk=case.pk).update(**values, next_due=deadlines.soonest_due())
+    elif changed:
         case.save(update_fields=changed)
 
 

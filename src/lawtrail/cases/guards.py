@@ -119,7 +119,11 @@ def _penalty(kinds, amount) -> rules.Penalty:
 
 
 def investigator_ids(case: Case) -> set[int]:
-    return {case.handler_id, *case.officers.values_list("id", flat=True)}
+    """The handler and the officers of the case (as the step's row lock read them, when it did)."""
+    ids = getattr(case, "officer_ids_read", None)
+    if ids is None:
+        ids = case.officers.values_list("id", flat=True)
+    return {case.handler_id, *ids}
 
 
 # ----------------------------------------------------------------------------- filing
