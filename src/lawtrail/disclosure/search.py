@@ -433,8 +433,12 @@ def plan_for(p: Params, vendor: str) -> Plan:
     est = kw * n_f / total
     fetch = kw * n_walk / total
     page, count = choose(est, n_walk, vendor=vendor, kw=kw, fetch=fetch)
-    # no filter: the index's own count is the count (exact below the bound)
-    exact = kw if vendor == "sqlite" and _unfiltered(p) else None
+    # no filter: the index's own count is the count (SQLite: exact below the bound). PostgreSQL: the
+    # gram GIN holds every status, so its count serves only above the bound — "10,000+" without
+    # counting again (wrong only if more than 10,000 of the rows holding the keyword were unpublished)
+    exact = None
+    if _unfiltered(p) and (vendor == "sqlite" or (vendor == "postgresql" and gram(p.q) and kw >= BOUND)):
+        exact = kw
     return Plan(page, count, round(est), round(n_walk), exact, kw)
 
 
@@ -492,9 +496,11 @@ def _hint(plan: str) -> None:
     # one statement per call: server-side binding (settings.py) refuses several in one
     with connection.cursor() as cur:
         if plan in ("trgm", "gram", "index"):
-            # no date-index walk: a bitmap over the GIN
+            # no date-index walk: a bitmap over the GIN — exact (a lossy bitmap of a long posting
+            # list makes every row of its pages be tested, the gram expression computed again)
             cur.execute("SET LOCAL enable_indexscan = off")
             cur.execute("SET LOCAL enable_bitmapscan = on")
+            cur.execute("SET LOCAL work_mem = '64MB'")
         else:
             # walk the date index (or the agency's), stop at the LIMIT
             cur.execute("SET LOCAL enable_bitmapscan = off")
