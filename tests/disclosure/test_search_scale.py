@@ -261,3 +261,18 @@ def test_the_plan_uses_the_filtered_estimate_and_the_filter_s_own_index(corpus, 
 )
 def test_choose_weighs_the_keyword_s_entries_and_fetches_against_the_walk(est, n, kw, fetch, page):
     assert search.choose(est, n, kw=kw, fetch=fetch)[0] == page
+
+
+@pytest.mark.parametrize("bound", [7, 30])
+@pytest.mark.parametrize("q", ["罚", "劣", "麒麟", "王伟", "好味道", "甲"])
+def test_the_count_shown_is_the_scan_s_capped_whichever_count_serves(corpus, monkeypatch, q, bound):
+    """The count through the keyword's bounded count (no filter: SQLite always, PostgreSQL at the
+    bound) or counted again — the scan's, exact below the cap, "cap+" above it."""
+    rows, _ = corpus
+    Record.objects.bulk_create(rows)
+    monkeypatch.setattr(search, "BOUND", bound)
+    monkeypatch.setattr(search, "COUNT_CAP", 5)
+    p, _ = search.parse({"q": q})
+    want = search.scan(p).count()
+    result = search.run(p, page_size=3)
+    assert (result.count, result.capped) == (min(want, 5), want > 5)
