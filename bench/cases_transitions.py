@@ -154,6 +154,10 @@ def main() -> int:
                 out = fn(**kw)
                 spent[name] += time.perf_counter() - t
             nqueries[name] += len(captured.captured_queries)
+            if name == os.environ.get("BENCH_DUMP_STEP") and count[name] == 0:
+                print(f"--- the statements of one {name}:")
+                for q in captured.captured_queries:
+                    print("   ", q["sql"][:160])
             for q in captured.captured_queries:
                 shapes[re.sub(r"\b\d+\b|'[^']*'", "?", q["sql"])[:300]] += 1
         else:
