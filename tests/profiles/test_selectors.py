@@ -10,6 +10,7 @@ from lawtrail.profiles.selectors import (
     profile_effective_table,
     profile_explain,
     profile_value,
+    profile_values_all,
 )
 from lawtrail.profiles.services import profile_value_set
 
@@ -73,6 +74,21 @@ def test_profile_chain_resolution(chain, rows, on, value, level_label):
         _set(chain, level, v, d)
     assert profile_value(chain["agency"], KEY, on=on) == value
     assert profile_explain(chain["agency"], KEY, on=on).level_label == level_label
+    assert profile_values_all(chain["agency"], on)[KEY] == value  # a step's one-query read agrees
+
+
+@pytest.mark.parametrize("on", [D(2020, 1, 1), D(2024, 6, 1), D(2026, 6, 1), D(2027, 1, 1)])
+def test_profile_values_all_equals_profile_explain_for_every_key(chain, on):
+    """Every registered key, set at some levels and not at others (the built-in default), with an
+    agency and without one: the one-query read resolves as each key's own read does."""
+    _set(chain, "national", 5, D(2021, 7, 15))
+    _set(chain, "county", 9, D(2025, 1, 1))
+    _set(chain, "agency", 10, D(2027, 1, 1))
+    for agency in (chain["agency"], None):
+        got = profile_values_all(agency, on)
+        expected = {r.key: r.value for r in profile_effective_table(agency, on)}
+        assert got == expected
+        assert got[KEY] == profile_explain(agency, KEY, on=on).value
 
 
 def test_profile_explain_says_where_from(chain):

@@ -70,12 +70,13 @@ def _candidate_rows(agency: Agency | None, keys: list[str], on: dt.date) -> Quer
     )
 
 
-def _rank(row: ProfileValue, codes: list[str]) -> int:
-    profile = row.profile
-    if profile.level == Profile.Level.AGENCY:
+def _rank(level: str, division_code: str | None, codes: list[str]) -> int:
+    """How near a profile is to the agency: 0 its own, then its division and each ancestor, then
+    the national one (``codes``: the agency's division codes, nearest first)."""
+    if level == Profile.Level.AGENCY:
         return 0
-    if profile.level == Profile.Level.DIVISION:
-        return 1 + codes.index(profile.division.code)
+    if level == Profile.Level.DIVISION:
+        return 1 + codes.index(division_code)
     return 1 + len(codes)
 
 
@@ -131,7 +132,8 @@ def profile_explain_many(
     codes = _codes_nearest_first(agency)
     by_key: dict[str, list[rules.Candidate]] = {name: [] for name in keys}
     for row in _candidate_rows(agency, keys, on):
-        by_key[row.key].append(rules.Candidate(_rank(row, codes), row.effective_from, row.value, row))
+        rank = _rank(row.profile.level, row.profile.division.code if row.profile.division else None, codes)
+        by_key[row.key].append(rules.Candidate(rank, row.effective_from, row.value, row))
     return [_resolution(name, rules.resolve(by_key[name], on)) for name in keys]
 
 
@@ -156,29 +158,20 @@ def profile_values_all(agency: Agency | None, on: dt.date | None = None) -> dict
     resolves one key (nearest level, then the latest ``effective_from``)."""
     on = on or timezone.localdate()
     codes = _codes_nearest_first(agency)
-    chain = Q(profile__level=Profile.Level.NATIONAL)
-    if agency is not None:
-        chain |= Q(profile__division__code__in=codes) | Q(profile__agency_id=agency.pk)
-    rows = (
-        ProfileValue.objects.filter(chain, key__in=list(KEYS), effective_from__lte=on)
-        .values_list("key", "value", "effective_from", "profile__level", "profile__division__code")
-        .order_by()
+    rows = _candidate_rows(agency, list(KEYS), on).values_list(
+        "key", "value", "effective_from", "profile__level", "profile__division__code"
     )
     by_key: dict[str, list[rules.Candidate]] = {name: [] for name in KEYS}
     for key, value, effective_from, level, division_code in rows:
-        if level == Profile.Level.AGENCY:
-            rank = 0
-        elif level == Profile.Level.DIVISION:
-            rank = 1 + codes.index(division_code)
-        else:
-            rank = 1 + len(codes)
-        by_key[key].append(rules.Candidate(rank, effective_from, value))
+        by_key[key].append(rules.Candidate(_rank(level, division_code, codes), effective_from, value))
     values: dict[str, Any] = {}
     for name, candidates in by_key.items():
         chosen = rules.resolve(candidates, on)
-        key = rules.key_get(name)
-        raw = key.default if chosen is None else chosen.value
-        values[name] = rules.to_python(key, rules.validate_value(key, raw) if chosen is None else raw)
+        values[name] = (
+            _resolution(name, None).value
+            if chosen is None
+            else rules.to_python(rules.key_get(name), chosen.value)
+        )
     return values
 
 
