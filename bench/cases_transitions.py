@@ -32,6 +32,7 @@ from pathlib import Path
 from _cases_setup import demo_city, setup
 
 TARGET = 8.0
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
@@ -145,11 +146,31 @@ def main() -> int:
             queued.clear()  # decision's PDF, made after its approval, is there to be served)
         return out
 
+    stack_of = re.compile(os.environ["BENCH_STACK_SQL"]) if os.environ.get("BENCH_STACK_SQL") else None
+    seen_stacks: set[str] = set()
+
+    def _stacks(execute, sql, params, many, context):
+        """With --queries and BENCH_STACK_SQL=<regex>: where each statement matching it comes
+        from (our own frames), once per distinct place — for finding who reads what."""
+        if stack_of is not None and stack_of.search(sql):
+            import traceback
+
+            frames = [
+                f"{Path(f.filename).relative_to(ROOT / 'src')}:{f.lineno} {f.name}"
+                for f in traceback.extract_stack()
+                if "/src/lawtrail/" in f.filename
+            ]
+            where = " <- ".join(reversed(frames[-4:]))
+            if where not in seen_stacks:
+                seen_stacks.add(where)
+                print(f"--- {sql[:80]}\n    {where}")
+        return execute(sql, params, many, context)
+
     def _timed(name: str, fn, **kw):
         if args.queries:
             from django.test.utils import CaptureQueriesContext
 
-            with CaptureQueriesContext(connection) as captured:
+            with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(_stacks):
                 t = time.perf_counter()
                 out = fn(**kw)
                 spent[name] += time.perf_counter() - t

@@ -32,3 +32,22 @@ def test_a_missing_row_is_none_and_the_value_must_be_used_once(cast):
     assert Precompiled(_agency).first(10**9) is None
     with pytest.raises(ValueError):
         Precompiled(lambda pk: Agency.objects.filter(pk=pk) | Agency.objects.filter(parent_id=pk)).first(1)
+
+
+@pytest.mark.django_db
+def test_several_values_integers_and_strings_and_all_rows(cast):
+    def of_division(division_id, name):
+        return Agency.objects.filter(division_id=division_id).exclude(name=name).order_by("pk")
+
+    query = Precompiled(of_division)
+    agencies = list(Agency.objects.order_by("pk"))
+    for a in agencies + agencies[::-1]:
+        expected = list(of_division(a.division_id, a.name))
+        with CaptureQueriesContext(connection) as captured:
+            got = query.all(a.division_id, a.name)
+        assert len(captured.captured_queries) == 1
+        assert [x.pk for x in got] == [x.pk for x in expected]
+        assert a.pk not in [x.pk for x in got]
+        assert query.first(a.division_id, a.name) == (expected[0] if expected else None)
+    with pytest.raises(TypeError):
+        query.all(1)

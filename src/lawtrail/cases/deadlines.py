@@ -32,6 +32,7 @@ from lawtrail.core.calendar import rules as cal_rules
 from lawtrail.core.calendar import selectors as calendar
 from lawtrail.core.calendar.listeners import Change
 from lawtrail.core.journal.services import journal_append, journal_append_many, journal_snapshot
+from lawtrail.core.precompiled import Precompiled
 from lawtrail.profiles.selectors import profile_value
 
 from . import rules
@@ -233,7 +234,7 @@ def deadline_set(
     reaching a year without calendar data is stored provisional (never blocking the law);
     ``paused``: the clock is stopped (an excluded period is running) — stored without a date, with
     that reason, and recomputed when the pause ends."""
-    deadlines_stop(Deadline.objects.filter(case=case, kind=kind, active=True))
+    _stop(_RUNNING_OF_KIND.all(case.pk, kind), None)
     args = args or {}
     due, pending, provisional = None, paused, False
     if not paused:
@@ -317,13 +318,27 @@ def take_next_due(case_id: int) -> bool:
 def deadlines_stop(rows: QuerySet[Deadline], *, met_on: dt.date | None = None) -> int:
     """Stop running deadlines — met on ``met_on``, or replaced/ended when None — each row journaled.
     (The step that stops them journals who acted; these entries record what changed.)"""
-    stopped = list(rows.filter(active=True))
+    return _stop(list(rows.filter(active=True)), met_on)
+
+
+#: a case's running deadline of one kind (``deadline_set`` and ``deadline_meet`` on nearly every
+#: step): compiled once per thread — compiling it cost more than the database spends on it
+_RUNNING_OF_KIND = Precompiled(
+    lambda case_id, kind: Deadline.objects.filter(case_id=case_id, kind=kind, active=True)
+)
+
+
+def _stop(stopped: list[Deadline], met_on: dt.date | None) -> int:
+    if not stopped:
+        return 0
     befores = [journal_snapshot(d) for d in stopped]
+    changes: dict[str, Any] = {"active": False}
     for d in stopped:
         d.active = False
         if met_on is not None:
-            d.met_on = met_on
-    Deadline.objects.bulk_update(stopped, ["active", "met_on"])
+            d.met_on = changes["met_on"] = met_on
+    # the same values for every row: one plain UPDATE (``bulk_update`` built a CASE per row)
+    Deadline.objects.filter(pk__in=[d.pk for d in stopped]).update(**changes)
     refresh_next_due(d.case_id for d in stopped)
     journal_append_many(
         actor=None,
@@ -335,7 +350,7 @@ def deadlines_stop(rows: QuerySet[Deadline], *, met_on: dt.date | None = None) -
 
 
 def deadline_meet(case: Case, kind: str, on: dt.date) -> None:
-    deadlines_stop(Deadline.objects.filter(case=case, kind=kind, active=True), met_on=on)
+    _stop(_RUNNING_OF_KIND.all(case.pk, kind), on)
 
 
 def deadline_due(case: Case, kind: str) -> Deadline | None:

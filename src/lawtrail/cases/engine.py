@@ -39,7 +39,7 @@ from lawtrail.registry.selectors import user_has_perm
 
 from . import approvals, deadlines, hooks, inputs, outbox, workflow
 from .context import StepContext
-from .guards import assistance_of, officers_qualified
+from .guards import assistance_of, officer_facts_memo, officers_qualified
 from .inputs import given, plain
 from .journal_actions import CaseJournal
 from .models import Approval, Case, CaseEvent, State
@@ -49,10 +49,17 @@ from .tags import APPROVAL_STEP_TAGS, APPROVED_TAGS, STEP_TAGS, EventTag
 @contextmanager
 def step_memos() -> Iterator[None]:
     """What one step reads once and writes once, inside its transaction: the rule profile
-    (every key in one query), the calendar's year stamps, the journal (every entry of the step
+    (every key in one query), the calendar's year stamps, the officers' credentials (the actor's
+    and the case's officers' in one query), the journal (every entry of the step
     in one INSERT, written when the step's work is done, before it commits) and the case's
     ``next_due`` (refreshed with the step's UPDATE of the case)."""
-    with profile_memo(), calendar_memo(), journal_batch(), deadlines.next_due_deferred():
+    with (
+        profile_memo(),
+        calendar_memo(),
+        officer_facts_memo(),
+        journal_batch(),
+        deadlines.next_due_deferred(),
+    ):
         yield
 
 

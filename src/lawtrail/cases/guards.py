@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
@@ -155,8 +158,14 @@ def filing_extension_allowed(ctx: GuardContext) -> None:
 
 def officers_qualified(ctx: GuardContext) -> None:
     """APL-42: at least two officers holding a credential usable for this case on this day."""
+    ids = getattr(ctx.case, "officer_ids_read", None)  # as the step's row lock read them
+    officers = (
+        officer_facts_of(sorted(ids), also=[ctx.case.handler_id])
+        if ids is not None
+        else officer_facts(list(ctx.case.officers.all()))
+    )
     rules.officers_check(
-        officers=officer_facts(list(ctx.case.officers.all())),
+        officers=officers,
         on=ctx.on,
         domain=ctx.case.domain.code,
         division_path=ctx.case.region.path,
@@ -170,9 +179,10 @@ def actor_handles_case(ctx: GuardContext) -> None:
     actor = ctx.actor
     if actor is None:
         return
+    investigators = investigator_ids(ctx.case)
     rules.actor_check(
-        actor=officer_facts([actor])[0],
-        case_officer_ids=investigator_ids(ctx.case),
+        actor=officer_facts_of([actor.pk], also=investigators)[0],
+        case_officer_ids=investigators,
         on=ctx.on,
         domain=ctx.case.domain.code,
         division_path=ctx.case.region.path,
@@ -180,28 +190,71 @@ def actor_handles_case(ctx: GuardContext) -> None:
 
 
 def officer_facts(users: list) -> list[rules.OfficerFacts]:
-    """The credentials of each account, as the pure APL-42 rule reads them (one query: the
-    credentials joined to their staff rows and domains and regions; no staff row is loaded, so
-    none of its encrypted fields is decrypted)."""
-    creds: dict[int, list[rules.CredentialFacts]] = {}
-    rows = Credential.objects.filter(staff__user__in=[u.pk for u in users]).values_list(
-        "staff__user_id", "number", "status", "issued_on", "expires_on", "domain__code", "region__path"
-    )
-    for user_id, number, status, issued_on, expires_on, domain, region_path in rows:
-        creds.setdefault(user_id, []).append(
-            rules.CredentialFacts(
-                number=number,
-                status=status,
-                issued_on=issued_on,
-                expires_on=expires_on,
-                domain=domain,
-                region_path=region_path,
-            )
+    """The credentials of each account, as the pure APL-42 rule reads them."""
+    return officer_facts_of([u.pk for u in users])
+
+
+#: the officers' credentials read in this step (``officer_facts_memo``): a step asks for the
+#: actor's and for the case's officers', often in two guards; credentials do not change within it
+_FACTS: ContextVar[dict[int, rules.OfficerFacts] | None] = ContextVar("officer_facts", default=None)
+
+
+@contextmanager
+def officer_facts_memo() -> Iterator[None]:
+    """Within: each account's credentials are read once (the engine opens one per step)."""
+    token = _FACTS.set({})
+    try:
+        yield
+    finally:
+        _FACTS.reset(token)
+
+
+def officer_facts_of(ids: Iterable[int], *, also: Iterable[int | None] = ()) -> list[rules.OfficerFacts]:
+    """The credentials of the accounts ``ids``, in that order, as the pure APL-42 rule reads them:
+    one query — the credentials (in their own order) joined to their staff rows, domains, regions
+    and accounts; no staff row is loaded, so none of its encrypted fields is decrypted. ``also``:
+    accounts the step will ask about next, read in the same query (kept in the step's memo)."""
+    ids = list(ids)
+    memo = _FACTS.get()
+    known = memo if memo is not None else {}
+    wanted = {i for i in (*ids, *also) if i is not None and i not in known}
+    if wanted:
+        creds: dict[int, list[rules.CredentialFacts]] = {}
+        names: dict[int, str] = {}
+        rows = Credential.objects.filter(staff__user__in=wanted).values_list(
+            "staff__user_id",
+            "staff__user__display_name",
+            "staff__user__username",
+            "number",
+            "status",
+            "issued_on",
+            "expires_on",
+            "domain__code",
+            "region__path",
         )
-    return [
-        rules.OfficerFacts(officer_id=u.pk, name=str(u), credentials=tuple(creds.get(u.pk, ())))
-        for u in users
-    ]
+        for user_id, display_name, username, number, status, issued_on, expires_on, domain, region in rows:
+            names[user_id] = display_name or username  # as ``str(user)``
+            creds.setdefault(user_id, []).append(
+                rules.CredentialFacts(
+                    number=number,
+                    status=status,
+                    issued_on=issued_on,
+                    expires_on=expires_on,
+                    domain=domain,
+                    region_path=region,
+                )
+            )
+        if wanted - names.keys():  # accounts without any credential: their names
+            for user in (
+                get_user_model().objects.filter(pk__in=wanted - names.keys()).only("display_name", "username")
+            ):
+                names[user.pk] = str(user)
+        for user_id in wanted:
+            if user_id in names:
+                known[user_id] = rules.OfficerFacts(
+                    officer_id=user_id, name=names[user_id], credentials=tuple(creds.get(user_id, ()))
+                )
+    return [known.get(i) or rules.OfficerFacts(officer_id=i, name=str(i), credentials=()) for i in ids]
 
 
 def within_limitation(ctx: GuardContext) -> None:

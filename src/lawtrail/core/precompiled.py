@@ -8,12 +8,15 @@ value, compiles it, and from then on runs the same SQL with the value swapped in
 into model instances with Django's own ``ModelIterable`` (select_related objects, annotations and
 converters as the ORM makes them).
 
-Only for a query whose shape never changes and that has exactly one varying parameter. The
-compiled state is kept per thread and per connection object (Django's connections are per thread).
+Only for a query whose shape never changes, whatever its values: each value (an integer or a
+string: the placeholders are integers, which a text column's lookup turns into their digits)
+must appear exactly once among the compiled parameters. The compiled state is kept per thread and
+per connection object (Django's connections are per thread).
 """
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
@@ -24,38 +27,57 @@ from django.db.models.query import ModelIterable
 
 M = TypeVar("M", bound=Model)
 
-#: stands for the varying value while the query is compiled; found again among the parameters
+#: stand for the varying values while the query is compiled (the i-th value: _PLACEHOLDER - i);
+#: found again among the parameters
 _PLACEHOLDER = -7_310_019_773
 
 
-class Precompiled(Generic[M]):
-    """``build(value)`` returns the queryset for ``value``; ``first(value)`` runs it (compiled once)."""
+def _slot(params: list[Any], placeholder: int) -> int:
+    found = [i for i, p in enumerate(params) if p == placeholder or p == str(placeholder)]
+    if len(found) != 1:
+        raise ValueError("Precompiled: the query must take each of its values exactly once")
+    return found[0]
 
-    def __init__(self, build: Callable[[Any], QuerySet[M]], *, using: str = DEFAULT_DB_ALIAS) -> None:
+
+class Precompiled(Generic[M]):
+    """``build(*values)`` returns the queryset for ``values``; ``first(*values)`` and
+    ``all(*values)`` run it (compiled once per thread)."""
+
+    def __init__(self, build: Callable[..., QuerySet[M]], *, using: str = DEFAULT_DB_ALIAS) -> None:
         self._build = build
+        self._arity = len(inspect.signature(build).parameters)
         self._using = using
         self._local = threading.local()
 
-    def _state(self) -> tuple[QuerySet[M], Any, str, list[Any], int]:
+    def _state(self) -> tuple[QuerySet[M], Any, str, list[Any], list[int]]:
         connection = connections[self._using]
         state = getattr(self._local, "state", None)
         if state is None or state[0] is not connection:
-            queryset = self._build(_PLACEHOLDER).using(self._using)
+            placeholders = [_PLACEHOLDER - i for i in range(self._arity)]
+            queryset = self._build(*placeholders).using(self._using)
             compiler = queryset.query.get_compiler(using=self._using)
             sql, params = compiler.as_sql()  # also sets up the compiler's select and klass_info
             params = list(params)
-            if params.count(_PLACEHOLDER) != 1:
-                raise ValueError("Precompiled: the query must take its value exactly once")
-            state = (connection, queryset, compiler, sql, params, params.index(_PLACEHOLDER))
+            slots = [_slot(params, p) for p in placeholders]
+            state = (connection, queryset, compiler, sql, params, slots)
             self._local.state = state
         return state[1:]
 
-    def first(self, value: Any) -> M | None:
-        queryset, compiler, sql, template, slot = self._state()
+    def _rows(self, values: tuple[Any, ...]) -> ModelIterable:
+        if len(values) != self._arity:
+            raise TypeError(f"Precompiled: {self._arity} values expected, {len(values)} given")
+        queryset, compiler, sql, template, slots = self._state()
         params = list(template)
-        params[slot] = value
+        for slot, value in zip(slots, values, strict=True):
+            params[slot] = value
         compiler.as_sql = lambda *args, **kwargs: (sql, tuple(params))
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
-        for obj in ModelIterable(queryset):
+        return ModelIterable(queryset)
+
+    def first(self, *values: Any) -> M | None:
+        for obj in self._rows(values):
             return obj
         return None
+
+    def all(self, *values: Any) -> list[M]:
+        return list(self._rows(values))
