@@ -203,13 +203,13 @@ def test_detail_shows_a_provisional_deadline_with_its_reason_and_todo_has_due_da
         deadline = next(d for d in detail["deadlines"] if d["kind"] == "decision")
         assert deadline["due_on"] == "2027-03-01" and deadline["provisional"] and deadline["active"]
         assert "2027年法定节假日安排尚未录入" in deadline["pending_reason"]
-        todo = w.ok(c.alice, "get", C + "todo")
+        todo = w.ok(c.alice, "get", C + "todo")["results"]
         assert todo[0]["case"]["id"] == case.pk and todo[0]["due_on"] == "2027-03-01"
     other = _lead(world, 2)
     svc.case_transition(actor=c.alice, case_id=other.pk, action="filing_submit")
     svc.approval_act(actor=c.carol, case_id=other.pk, decision="approve")
     svc.approval_act(actor=world.paula, case_id=other.pk, decision="approve")
-    todo = Walk(c.admin).ok(c.alice, "get", C + "todo")
+    todo = Walk(c.admin).ok(c.alice, "get", C + "todo")["results"]
     assert [t["case"]["id"] for t in todo][:2] == [other.pk, case.pk]  # soonest first
     assert (
         todo[0]["due_on"] == "2026-11-30" and todo[0]["what"] == "登记证据、调查终结"

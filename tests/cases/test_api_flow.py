@@ -273,7 +273,7 @@ def test_penalty_case_from_lead_to_archive_through_the_api(world, extra_people, 
     w.decide(alice, cid, "withdraw", state=S.LEAD)  # 取回 before anyone acted
     w.decide_refused(carol, cid, "approve", 409, "APPROVAL_NOT_PENDING")
     w.act(alice, cid, "filing_submit", state=S.FILING)
-    todo = w.ok(carol, "get", f"{C}todo")
+    todo = w.ok(carol, "get", f"{C}todo")["results"]
     assert any(t["case"]["id"] == cid and t["what"] == "审批立案" for t in todo)
     w.decide_refused(quentin, cid, "approve", 403, "APPROVAL_NOT_YOUR_LEVEL")
     w.decide_refused(carol, cid, "overrule", 400, "APPROVAL_DECISION_UNKNOWN")

@@ -120,3 +120,70 @@ def test_todo_lists_the_soonest_of_more_own_cases_than_it_shows(world):
     assert [t.case.pk for t in sel.todo_for(c.alice, limit=3)] == [cases[1].pk, cases[3].pk, rest[0].pk]
     # andy co-handles 1 and 3 (not the handler): his own cases come through the officers table
     assert [t.case.pk for t in sel.todo_for(world.andy)] == [cases[1].pk, cases[3].pk]
+
+
+def test_todo_pages_merge_every_source_soonest_first(world):
+    """待办 a page at a time (``todo_page``): each source gives its first page × size tasks, the
+    merge is cut to the page — the pages, end to end, are the whole list, each with the count of
+    all of it, and only the own cases on the page are read."""
+    from lawtrail.cases import extensions
+    from lawtrail.cases.models import Case
+
+    c = world.cast
+    cases = [
+        svc.case_create(
+            actor=c.alice, agency=c.agency_a, domain=c.market, region=c.changan, title=f"案{k}"
+        )
+        for k in range(5)
+    ]  # fmt: skip
+    for k, case in enumerate(cases):
+        Case.objects.filter(pk=case.pk).update(next_due=dt.date(2030, 1, 10 + 4 * k))
+    # a capability's tasks, due between the own cases' deadlines (one on the same case)
+    extra = [(cases[k % 5], dt.date(2030, 1, 8 + 5 * k)) for k in range(4)]
+
+    def items(actor, scope, limit):
+        if actor != c.alice:
+            return []
+        mine = [extensions.TodoItem(case, f"核对{due.day}", due, "/x") for case, due in extra]
+        return sorted(mine, key=lambda i: i.due_on)[:limit]
+
+    extensions.todo_items(app="tests_todo_pages", items=items)
+    try:
+        whole = [(t.case.pk, t.what, t.due_on) for t in sel.todo_for(c.alice)]
+        assert len(whole) == 9 and [d for *_x, d in whole] == sorted(d for *_x, d in whole)
+        for size in (1, 2, 3, 4, 9, 10):
+            seen = []
+            for page in range(1, 11):
+                got = sel.todo_page(c.alice, page=page, size=size)
+                assert got.count == 9
+                assert len(got.tasks) == min(size, max(0, 9 - (page - 1) * size))
+                seen += [(t.case.pk, t.what, t.due_on) for t in got.tasks]
+            assert seen == whole, size
+        # an own case on the page is read whole (named by its next task, its agency loaded)
+        first = sel.todo_page(c.alice, size=2).tasks
+        assert [t.what for t in first] == ["核对8", "提请立案"]  # a lead's next task
+        assert first[1].case.title == "案0" and first[1].case.agency.name == c.agency_a.name
+    finally:
+        extensions._TODO[:] = [s for s in extensions._TODO if s.app != "tests_todo_pages"]
+
+
+def test_todo_api_pages(world):
+    from tests.cases.walk import C, Walk
+
+    c = world.cast
+    for k in range(5):
+        svc.case_create(actor=c.alice, agency=c.agency_a, domain=c.market, region=c.changan, title=f"案{k}")
+    client = Walk(c.admin)
+    r = client.call(c.alice, "get", f"{C}todo", {"page_size": 2, "page": 2})
+    body = r.json()
+    assert r.status_code == 200 and body["count"] == 5 and len(body["results"]) == 2
+    assert "page=3" in body["next"] and "page_size=2" in body["next"]
+    assert "page=" not in body["previous"] and "page_size=2" in body["previous"]
+    last = client.call(c.alice, "get", f"{C}todo", {"page_size": 2, "page": 3}).json()
+    assert last["next"] is None and len(last["results"]) == 1
+    everything = client.call(c.alice, "get", f"{C}todo").json()  # default: 50 a page
+    assert everything["count"] == 5 and everything["next"] is None and everything["previous"] is None
+    assert [t["case"]["id"] for t in body["results"]] == [t["case"]["id"] for t in everything["results"][2:4]]
+    for bad in ({"page": 0}, {"page": "x"}, {"page_size": 201}, {"page": 10_000, "page_size": 2}):
+        r = client.call(c.alice, "get", f"{C}todo", bad)
+        assert r.status_code == 400 and r.json()["code"] == "INVALID_INPUT", bad

@@ -16,6 +16,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from lawtrail.core.errors import status_of
 
@@ -34,7 +35,8 @@ from .serializers import (
     CaseRowOut,
     OnTheSpotIn,
     PartyIn,
-    TodoOut,
+    TodoPageOut,
+    TodoQuery,
     TransferReceivedOut,
     action_input_serializer,
 )
@@ -211,10 +213,34 @@ class TodoView(_View):
     pagination_class = None
 
     @documented(
-        TodoOut(many=True), {}, summary="待办", description="本人的待办事项，期限最近的在前（最多 200 项）。"
+        TodoPageOut,
+        {},
+        parameters=[TodoQuery],
+        summary="待办",
+        description=(
+            "本人的待办事项（所办案件的下一步、待本人审批的事项、其他功能交办的事项），期限最近的在前，"
+            "分页：page（从 1 起）、page_size（默认 50，至多 200）；count 为全部待办事项数。"
+        ),
     )
     def get(self, request):
-        return Response(compact.todo_rows(selectors.todo_for(request.user)))
+        q = _input(TodoQuery, request.query_params)
+        page, size = q["page"], q["page_size"]
+        todo = selectors.todo_page(request.user, page=page, size=size)
+        url = request.build_absolute_uri()
+        return Response(
+            {
+                "count": todo.count,
+                "next": replace_query_param(url, "page", page + 1) if page * size < todo.count else None,
+                "previous": (
+                    None
+                    if page == 1
+                    else remove_query_param(url, "page")
+                    if page == 2
+                    else replace_query_param(url, "page", page - 1)
+                ),
+                "results": compact.todo_rows(todo.tasks),
+            }
+        )
 
 
 class TransferReceivedListView(_View):

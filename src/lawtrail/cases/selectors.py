@@ -8,7 +8,17 @@ from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import F, Func, Prefetch, Q, QuerySet, TextField, prefetch_related_objects
+from django.db.models import (
+    Count,
+    F,
+    Func,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -317,46 +327,81 @@ def _head_tasks(actor: Any, scope: QuerySet[Case], agencies: list[int], limit: i
     return out
 
 
+#: 待办 a page: the API's default page size and the HTML page's
+TODO_PAGE_SIZE = 50
+#: the largest page size the API takes, and how deep pages go (page × size)
+TODO_MAX_PAGE_SIZE = 200
+TODO_MAX_DEPTH = 10_000
+
+
+@dataclass
+class TodoPage:
+    count: int  # every task of the person, all sources
+    tasks: list[Task]  # the page's, soonest deadline first
+
+
+def _counted(rows: list[Any], take: int, count: Any) -> int:
+    """How many a source holds: its rows when fewer than ``take`` came (they are all of them),
+    else ``count()`` (one more query, only for a person with a page's worth of them)."""
+    return len(rows) if len(rows) < take else count()
+
+
 def todo_for(actor: Any, *, today: dt.date | None = None, limit: int = 200) -> list[Task]:
-    """待办: the steps waiting for this person, soonest deadline first.
+    """待办's first ``limit`` tasks, soonest deadline first (``todo_page``'s first page)."""
+    return todo_page(actor, page=1, size=limit, today=today).tasks
+
+
+def todo_page(
+    actor: Any, *, page: int = 1, size: int = TODO_PAGE_SIZE, today: dt.date | None = None
+) -> TodoPage:
+    """待办: the steps waiting for this person, soonest deadline first, ``size`` a page.
 
     - cases they handle (as handler or co-officer) that are active and not waiting for someone
       else, each named by its next task (``page_steps.task_names``: "送达催告书", not "已送达");
     - approvals waiting at a level they hold, in their agencies ("审批立案");
     - what capabilities give them (``extensions.todo_items``): legal review's rounds are the
       reviewer's queue itself (``review.selectors.review_queue_for``), so the two list the same.
+
+    Every source gives its first ``page × size`` tasks in the same order; merged, the page is
+    the last ``size`` of them — so page ``n`` costs ``n × size`` rows per source, not every task.
+    The count is every source's: the own cases' counted in their query (an index-only count),
+    the others' from their rows unless a page's worth came (then a ``count()``).
     """
+    take = page * size
+    day = today or timezone.localdate()
     scope = cases_in_scope(actor)
     tasks: list[Task] = []
+    count = 0
     # the actor's own cases: as handler (index handler+state) or co-officer (the M2M table's
     # user index) — an id subquery instead of a join, so no DISTINCT over the agency's cases
     co_handled = Case.officers.through.objects.filter(user=actor).values("case_id")
     waiting = [State.FILING, State.PROPOSING, State.DECIDING, State.REVIEWING]
     working = [s for s in ACTIVE_STATES if s not in waiting]
     soonest = (F("next_due").asc(nulls_last=True), "-id")
-    # the first ``limit`` ids alone, then those cases: on PostgreSQL the ids come from the
-    # indexes only ((agency, state) with handler and next_due included; the officers' (user,
-    # case)) — reading the table for each of a busy officer's thousands of open cases to sort
-    # them cost more than the rest of the page
-    first = (
-        scope.filter(Q(handler=actor) | Q(pk__in=co_handled), state__in=working)
-        .order_by(*soonest)
-        .values("pk")[:limit]
+    # the first ``take`` ids (with their due date and the count of all: one index-only scan on
+    # PostgreSQL — (agency, state) with handler and next_due included; the officers' (user,
+    # case)), merged with the other sources; then only the cases that land on the page are read
+    # — reading the table for each of a busy officer's thousands of open cases to sort them cost
+    # more than the rest of the page, and building the rows of earlier pages is wasted
+    mine = scope.filter(Q(handler=actor) | Q(pk__in=co_handled), state__in=working)
+    first = list(
+        mine.order_by(*soonest)
+        .annotate(_total=Window(Count("pk")))
+        .values_list("pk", "next_due", "_total")[:take]
     )
-    own = _task_case_list(_with_next_due(Case.objects.filter(pk__in=first)).order_by(*soonest))
-    names = page_steps.task_names(own, today=today or timezone.localdate())
-    tasks += [Task(c, names[c.pk] or state_label(c.state), c.next_due) for c in own]
+    count += first[0][2] if first else 0
+    own_ids: set[int] = set()
+    for pk, due, _n in first:  # a stand-in case (its id), read below if on the page
+        tasks.append(Task(_loaded(Case, scope.db, {"id": pk}), "", due))
+        own_ids.add(pk)
     # a case that ended with property still held (before ACL-28 was enforced at the end, or by a
     # legacy path): its handler releases it (APL-57, ACL-28)
-    held = (
-        Measure.objects.filter(
-            case__in=scope.filter(Q(handler=actor) | Q(pk__in=co_handled)).exclude(state__in=working),
-            status=Measure.Status.TAKEN,
-        )
-        .exclude(case__state__in=waiting)
-        .select_related("case__agency", "case__domain")
-        .order_by("period_end", "id")[:limit]
-    )
+    held_qs = Measure.objects.filter(
+        case__in=scope.filter(Q(handler=actor) | Q(pk__in=co_handled)).exclude(state__in=working),
+        status=Measure.Status.TAKEN,
+    ).exclude(case__state__in=waiting)
+    held = list(held_qs.select_related("case__agency", "case__domain").order_by("period_end", "id")[:take])
+    count += _counted(held, take, held_qs.count)
     tasks += [Task(m.case, _("解除强制措施（案件已终结）"), m.period_end) for m in held]
     grants = agency_roles(actor)
     if grants:
@@ -364,15 +409,20 @@ def todo_for(actor: Any, *, today: dt.date | None = None, limit: int = 200) -> l
         for role, agency in grants:
             if role in ("approver_1", "approver_2", "approver_3"):
                 levels |= Q(current_role=role, case__agency_id=agency)
-        pending = _task_via_case(
+        waiting_for_me = (
             Approval.objects.filter(levels, status=Approval.Status.PENDING)
             .filter(Q(assignee__isnull=True) | Q(assignee=actor))
             .exclude(submitted_by=actor)
-            .select_related("measure"),
-            "action",
-            "measure__kind",
-            "measure__approval_due_at",
-        )[:limit]
+        )
+        pending = list(
+            _task_via_case(
+                waiting_for_me.select_related("measure"),
+                "action",
+                "measure__kind",
+                "measure__approval_due_at",
+            ).order_by("id")[:take]
+        )
+        count += _counted(pending, take, waiting_for_me.count)
         for a in pending:
             what = str(APPROVAL_TASKS.get(a.action, workflow.APPROVAL_LABELS[a.action]))
             due = None
@@ -381,14 +431,33 @@ def todo_for(actor: Any, *, today: dt.date | None = None, limit: int = 200) -> l
                 if a.measure.approval_due_at:
                     due = timezone.localtime(a.measure.approval_due_at).date()
             tasks.append(Task(a.case, what, due))
-        tasks += _head_tasks(actor, scope, [agency for role, agency in grants if role == "approver_3"], limit)
+        head = _head_tasks(actor, scope, [agency for role, agency in grants if role == "approver_3"], take)
+        count += _counted(
+            head,
+            take,
+            lambda: len(
+                _head_tasks(actor, scope, [a for r, a in grants if r == "approver_3"], TODO_MAX_DEPTH)
+            ),
+        )
+        tasks += head
     # what capabilities give this person to do about cases (extensions.todo_items)
-    tasks += [
-        Task(i.case, i.what, i.due_on, i.url) for i in extensions.todo_from_capabilities(actor, scope, limit)
-    ]
+    items = extensions.todo_from_capabilities(actor, scope, take)
+    count += _counted(
+        items, take, lambda: len(extensions.todo_from_capabilities(actor, scope, TODO_MAX_DEPTH))
+    )
+    tasks += [Task(i.case, i.what, i.due_on, i.url) for i in items]
     far = dt.date.max
     tasks.sort(key=lambda t: (t.due_on or far, -t.case.pk))
-    return tasks[:limit]
+    # the first ``take`` of the merge are this page and the earlier ones
+    shown = tasks[take - size : take]
+    unnamed = [t for t in shown if not t.what and t.case.pk in own_ids]
+    if unnamed:
+        cases = {c.pk: c for c in _task_case_list(Case.objects.filter(pk__in=[t.case.pk for t in unnamed]))}
+        names = page_steps.task_names(list(cases.values()), today=day)
+        for t in unnamed:
+            t.case = cases[t.case.pk]
+            t.what = names[t.case.pk] or state_label(t.case.state)
+    return TodoPage(count, shown)
 
 
 # ----------------------------------------------------------------------------- pages

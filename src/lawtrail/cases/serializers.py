@@ -14,11 +14,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from . import extensions, hooks, inputs, workflow
 from .models import Approval, ApprovalStep, Case, CaseEvent, Deadline, Evidence, Party, State, state_label
+from .selectors import TODO_MAX_DEPTH, TODO_MAX_PAGE_SIZE, TODO_PAGE_SIZE
 
 
 def _choices(choices) -> str:
@@ -452,6 +454,31 @@ class TodoOut(serializers.Serializer):
     what = serializers.CharField(help_text="待办事项")
     due_on = serializers.DateField(allow_null=True, help_text="最近的期限届满日（无期限为 null）")
     url = serializers.CharField(help_text="办理页面（其他功能的待办；空则为案件页面）")
+
+
+class TodoQuery(serializers.Serializer):
+    page = serializers.IntegerField(required=False, default=1, min_value=1, help_text="页码，从 1 起")
+    page_size = serializers.IntegerField(
+        required=False,
+        default=TODO_PAGE_SIZE,
+        min_value=1,
+        max_value=TODO_MAX_PAGE_SIZE,
+        help_text=f"每页项数（默认 {TODO_PAGE_SIZE}，至多 {TODO_MAX_PAGE_SIZE}）",
+    )
+
+    def validate(self, attrs):
+        if attrs["page"] * attrs["page_size"] > TODO_MAX_DEPTH:
+            raise serializers.ValidationError(
+                {"page": _("页码过大：页码 × 每页项数不得超过 %(n)s。") % {"n": TODO_MAX_DEPTH}}
+            )
+        return attrs
+
+
+class TodoPageOut(serializers.Serializer):
+    count = serializers.IntegerField(help_text="待办事项总数（所有来源）")
+    next = serializers.URLField(allow_null=True, help_text="下一页（无则为 null）")
+    previous = serializers.URLField(allow_null=True, help_text="上一页（无则为 null）")
+    results = TodoOut(many=True)
 
 
 # --------------------------------------------------------------------------- approvals

@@ -85,20 +85,28 @@ def _task_rows(tasks, today) -> list[dict[str, Any]]:
     ]
 
 
-TODO_PAGE_SIZE = 50
+TODO_PAGE_SIZE = selectors.TODO_PAGE_SIZE
 
 
 @login_required
 def todo(request):
     _need_view(request.user)
     today = timezone.localdate()
-    tasks = selectors.todo_for(request.user, today=today)
-    # soonest first across every source, then 50 a page (a page of 200 rows renders slowly on a tablet)
-    page = Paginator(tasks, TODO_PAGE_SIZE).get_page(request.GET.get("page"))
+    # soonest first across every source, 50 a page (a page of 200 rows renders slowly on a tablet);
+    # only the page's tasks are read (selectors.todo_page), the pager counts them all
+    raw = request.GET.get("page", "")
+    deepest = selectors.TODO_MAX_DEPTH // TODO_PAGE_SIZE
+    number = min(int(raw), deepest) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+    todo = selectors.todo_page(request.user, page=number, size=TODO_PAGE_SIZE, today=today)
+    last = max(1, min(deepest, -(-todo.count // TODO_PAGE_SIZE)))
+    if number > last:  # past the last page: the last one, as Paginator.get_page
+        number = last
+        todo = selectors.todo_page(request.user, page=number, size=TODO_PAGE_SIZE, today=today)
+    page = Paginator(range(min(todo.count, selectors.TODO_MAX_DEPTH)), TODO_PAGE_SIZE).page(number)
     return render(
         request,
         "cases/todo.html",
-        {"rows": _task_rows(page.object_list, today), "page": page, "total": len(tasks), "today": today},
+        {"rows": _task_rows(todo.tasks, today), "page": page, "total": todo.count, "today": today},
     )
 
 
@@ -108,11 +116,11 @@ def todo_summary(request):
     if not user_has_perm(request.user, Perm.CASE_VIEW):
         return render(request, "cases/_todo_summary.html", {"hidden": True})
     today = timezone.localdate()
-    tasks = selectors.todo_for(request.user, today=today)
+    todo = selectors.todo_page(request.user, size=HOME_TASKS, today=today)
     return render(
         request,
         "cases/_todo_summary.html",
-        {"count": len(tasks), "rows": _task_rows(tasks[:HOME_TASKS], today), "today": today},
+        {"count": todo.count, "rows": _task_rows(todo.tasks, today), "today": today},
     )
 
 
