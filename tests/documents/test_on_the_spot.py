@@ -76,3 +76,27 @@ def test_APL_52_check_of_the_on_the_spot_decision():
     with pytest.raises(ApplicationError) as e:
         rules.decision_check(full.replace("六个月内", ""), exp)
     assert e.value.code == "DOC_APL59_REMEDY" and e.value.rule == "APL-52" and "第五十二条" in e.value.message
+
+
+@pytest.mark.django_db
+def test_the_party_signs_for_the_on_the_spot_decision_on_the_tablet(
+    world, django_capture_on_commit_callbacks
+):
+    """APL-52: the decision is handed over on the spot and the party signs for it — on the
+    officer's tablet, a signature appended after the seal (the seal stays intact)."""
+    from .test_party_sign import handwriting
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = spot(world, collected=False)
+    doc = Document.objects.get(case=case, kind="on_the_spot_decision")
+    sealed = services.current_pdf(doc)
+    sig = services.party_sign(actor=world.cast.alice, document=doc, name="王某", png=handwriting())
+    assert sig.role == "party" and sig.signer == "王某"
+    signed = services.current_pdf(doc)
+    assert signed.startswith(sealed)
+    seal, party = signing.verify(signed)
+    assert seal.intact and seal.valid and party.intact and party.valid
+    with pytest.raises(ApplicationError) as e:  # another officer's agency may not
+        services.party_sign(actor=world.cast.bob, document=doc, name="王某", png=handwriting())
+    assert e.value.code == "PERMISSION_DENIED"
+    assert doc.signatures.filter(role="party").count() == 1

@@ -431,9 +431,12 @@ def countersign(*, actor: Any, document: Document) -> Signature:
 
 # ----------------------------------------------------------------------------- the party signs
 
-#: Papers the party signs (笔录, 清单, 送达回证, 送达地址确认书): the paper has a line for it.
+#: Papers the party signs (笔录, 清单, 送达回证, 送达地址确认书): the paper has a line for it. The
+#: 当场行政处罚决定书 too: it is handed over on the spot and the party signs for it (APL-52; a
+#: refusal to sign is noted on the paper — ``party_signed``/``refusal_noted`` of the step).
 PARTY_SIGNS = frozenset(
     {
+        "on_the_spot_decision",
         "onsite_record",
         "inquiry_record",
         "statement_record",
