@@ -66,20 +66,29 @@ def test_the_consumer_makes_it_once(decided_pending):
     assert Entry.objects.filter(action="documents:document:file", subject_id=str(doc.pk)).count() == 1
 
 
-def test_a_failure_is_retried(decided_pending, monkeypatch):
+def test_a_failure_is_retried(client, world, decided_pending, monkeypatch):
     case = decided_pending
 
     def broken(*a, **kw):
         raise OSError("the signing key is unreadable")
 
+    client.force_login(world.cast.alice)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'id="case-failing"' not in page  # being made is not failing
     monkeypatch.setattr(services, "seal", broken)
     assert deliver_decision_pdf(case) == 0
     d = Delivery.objects.get(event__case=case, consumer="documents.decision_pdf")
     assert d.done_at is None and d.attempts == 1 and "unreadable" in d.last_error
     assert not decision(case).pdf_ready and not Blob.objects.filter(media_type="application/pdf").exists()
+    # the handler is told on the case page, in Chinese, without the technical error
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'id="case-failing"' in page and "决定书批准后生成PDF并加盖电子印章" in page
+    assert "已尝试1次" in page and "unreadable" not in page and "decision_pdf" not in page
     monkeypatch.undo()
     assert outbox.deliver([d.pk]) == 1  # the sweep's retry
     assert decision(case).pdf_ready
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'id="case-failing"' not in page
 
 
 def test_same_pdf_as_made_in_the_step(world, decided):

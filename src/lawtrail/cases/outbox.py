@@ -36,12 +36,14 @@ import logging
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import CaseEvent, Delivery
 
@@ -104,6 +106,23 @@ def consumers() -> dict[str, Registration]:
 
 def consumers_of(tag: str) -> list[Registration]:
     return list(_BY_TAG.get(str(tag), ()))
+
+
+def failing_for(case_id: int) -> list[dict[str, Any]]:
+    """The case's background work that failed and waits for its retry (a consumer raised: the
+    decision's PDF not made, the record not published …) — said on the case page, so the
+    handler does not wait for a paper that is not coming. Each: what (the consumer's own
+    description), attempts so far, when it is tried again."""
+    rows = (
+        Delivery.objects.filter(event__case_id=case_id, done_at__isnull=True, attempts__gt=0)
+        .order_by("due_at", "id")
+        .values_list("consumer", "attempts", "due_at")
+    )
+    out = []
+    for name, attempts, due_at in rows:
+        reg = _CONSUMERS.get(name)
+        out.append({"what": reg.doc if reg else _("后台处理"), "attempts": attempts, "due_at": due_at})
+    return out
 
 
 # ----------------------------------------------------------------------------- writing

@@ -27,7 +27,18 @@ from lawtrail.profiles.selectors import profile_value
 from lawtrail.registry.models import Violation
 from lawtrail.registry.selectors import agency_list_for, user_has_perm
 
-from . import approval_sheet, extensions, hooks, inputs, ledger, page_steps, selectors, services, workflow
+from . import (
+    approval_sheet,
+    extensions,
+    hooks,
+    inputs,
+    ledger,
+    outbox,
+    page_steps,
+    selectors,
+    services,
+    workflow,
+)
 from .forms import ActionForm, CaseCreateForm, LeadEditForm, PartyForm
 from .models import Approval, State
 
@@ -569,6 +580,7 @@ def _body_ctx(request, case) -> dict[str, Any]:
         "lead_form": _lead_form(request, case) if can_handle and case.state == State.LEAD else None,
         "party_form": PartyForm(initial={"kind": "organisation"}, auto_id="id_party_%s"),
         "today": today,
+        "failing": outbox.failing_for(case.pk),
         # what capabilities (legal review …) show on the case: cases.extensions
         "panels": extensions.panels_for(request, case),
     }
