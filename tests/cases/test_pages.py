@@ -483,6 +483,21 @@ def test_party_added_in_place_with_htmx(world, lead, client):
     assert "当事人已登记" in response.content.decode() and lead.parties.get().name == "李某"
 
 
+def test_a_form_on_its_own_page_goes_to_the_case_page_after_success(world, lead, client):
+    """登记当事人 on its own page (/parties/new/, the same htmx form): the page has no case body to
+    swap in, so htmx is told to go to the case page, where the message is shown. From the case
+    page itself the body is swapped in place."""
+    client.force_login(world.cast.alice)
+    own_page = {**HX, "HTTP_HX_CURRENT_URL": f"http://testserver{url(lead, 'parties/new/')}"}
+    response = client.post(url(lead, "parties/new/"), {"kind": "person", "name": "李某"}, **own_page)
+    assert response.status_code == 200 and response["HX-Redirect"] == url(lead)
+    assert "HX-Retarget" not in response and lead.parties.get().name == "李某"
+    assert "当事人已登记" in client.get(url(lead)).content.decode()  # the message, on the case page
+    on_case_page = {**HX, "HTTP_HX_CURRENT_URL": f"http://testserver{url(lead)}?tab=1"}
+    response = client.post(url(lead, "parties/new/"), {"kind": "person", "name": "王某"}, **on_case_page)
+    assert response["HX-Retarget"] == "#case-body" and "当事人已登记" in response.content.decode()
+
+
 def test_measure_requested_through_its_form_is_listed(world, lead_with_party, client):
     c = world.cast
     client.force_login(c.alice)

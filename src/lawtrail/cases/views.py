@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from lawtrail.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lawtrail.core.permissions import Perm, Role
@@ -593,8 +594,10 @@ def case_detail(request, pk: int):
 
 
 def _success(request, case_id: int, message: str):
-    """After a write: with htmx, swap the whole case body in place; else redirect to the case page."""
-    if request.htmx:
+    """After a write: with htmx on the case page, swap the whole case body in place; else (no
+    JavaScript, or the form's own page — 登记当事人, 修改线索, an action's page — which has no case
+    body to swap) go to the case page, the message shown there."""
+    if _on_case_page(request, case_id):
         case = selectors.case_page_for(request.user, case_id)
         ctx = _body_ctx(request, case) | {"flash": message}
         response = render(request, "cases/_body.html", ctx)
@@ -602,6 +605,8 @@ def _success(request, case_id: int, message: str):
         response["HX-Reswap"] = "outerHTML"
         return response
     messages.success(request, message)
+    if request.htmx:  # htmx follows a redirect inside the request: have the browser go there
+        return HttpResponseClientRedirect(reverse("cases:detail", args=[case_id]))
     return redirect("cases:detail", pk=case_id)
 
 
@@ -610,10 +615,16 @@ def _fix_page(request, case_id: int, action: str) -> str:
     action's form: "" on the case page itself (the anchor is there); from the action's own page
     (no JavaScript, or a bookmarked address) the case page, naming the refused step (``step``:
     the upload form of G118-8 chooses it)."""
+    if _on_case_page(request, case_id):
+        return ""
+    return f"{reverse('cases:detail', args=[case_id])}?{urlencode({'step': action})}"
+
+
+def _on_case_page(request, case_id: int) -> bool:
+    """Whether the request is htmx's from the case page itself (htmx names the page it is on:
+    HX-Current-URL; without it, the case page, as before)."""
     detail = reverse("cases:detail", args=[case_id])
-    if request.htmx and urlsplit(request.htmx.current_url or detail).path == detail:
-        return ""  # htmx names the page it is on (HX-Current-URL); else the case page, as before
-    return f"{detail}?{urlencode({'step': action})}"
+    return bool(request.htmx) and urlsplit(request.htmx.current_url or detail).path == detail
 
 
 @login_required
