@@ -51,3 +51,12 @@ def test_several_values_integers_and_strings_and_all_rows(cast):
         assert query.first(a.division_id, a.name) == (expected[0] if expected else None)
     with pytest.raises(TypeError):
         query.all(1)
+
+
+@pytest.mark.django_db
+def test_values_rows_and_no_value(cast):
+    query = Precompiled(lambda: Agency.objects.values_list("pk", "name").order_by("pk"))
+    expected = list(Agency.objects.values_list("pk", "name").order_by("pk"))
+    assert query.all() == expected and query.all() == expected  # compiled once, run twice
+    dicts = Precompiled(lambda pk: Agency.objects.filter(pk=pk).values("name"))
+    assert dicts.first(expected[0][0]) == {"name": expected[0][1]}

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from lawtrail.core.errors import Conflict, PermissionDenied, ValidationFailed
 from lawtrail.core.journal.services import journal_append, journal_snapshot
 from lawtrail.core.permissions import Perm, Role
+from lawtrail.core.precompiled import Precompiled
 from lawtrail.registry.models import Agency, Staff
 from lawtrail.registry.selectors import roles_at, user_has_perm
 
@@ -108,13 +109,22 @@ def close_pending(
         close(a, actor=actor, reasons=reasons)
 
 
+_FIRST_TWO_PENDING = Precompiled(
+    lambda case_id: (
+        Approval.objects.select_for_update()
+        .filter(case_id=case_id, status=Approval.Status.PENDING)
+        .order_by("id")[:2]
+    )
+)
+
+
 def pending(case: Case, approval_id: int | None = None) -> Approval:
     """The pending approval to act on: ``approval_id``, or the only one (several: it must be named)."""
     qs = case.approvals.select_for_update().filter(status=Approval.Status.PENDING).order_by("id")
     if approval_id is not None:
         approval = qs.filter(pk=approval_id).first()
     else:
-        rows = list(qs[:2])
+        rows = _FIRST_TWO_PENDING.all(case.pk)  # ``list(qs[:2])``, compiled once per thread
         if len(rows) > 1:
             raise ValidationFailed(
                 _("案件有多项待审批事项，请指明要办理的审批（approval_id）。"),

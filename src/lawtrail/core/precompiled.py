@@ -5,8 +5,9 @@ flow takes (the case with its agency, division, domain and region, and whether a
 it), compiling costs several times what the database spends answering (measured: ~2.7 ms of CPU
 to compile, ~0.4 ms to execute). ``Precompiled`` builds the queryset once with a placeholder
 value, compiles it, and from then on runs the same SQL with the value swapped in, turning the rows
-into model instances with Django's own ``ModelIterable`` (select_related objects, annotations and
-converters as the ORM makes them).
+into what the queryset gives with Django's own iterable (``ModelIterable``: model instances with
+their select_related objects, annotations and converters as the ORM makes them; or the rows of
+``values()``/``values_list()``).
 
 Only for a query whose shape never changes, whatever its values: each value (an integer or a
 string: the placeholders are integers, which a text column's lookup turns into their digits)
@@ -18,12 +19,11 @@ from __future__ import annotations
 
 import inspect
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable
 
 M = TypeVar("M", bound=Model)
 
@@ -63,7 +63,7 @@ class Precompiled(Generic[M]):
             self._local.state = state
         return state[1:]
 
-    def _rows(self, values: tuple[Any, ...]) -> ModelIterable:
+    def _rows(self, values: tuple[Any, ...]) -> Iterable[Any]:
         if len(values) != self._arity:
             raise TypeError(f"Precompiled: {self._arity} values expected, {len(values)} given")
         queryset, compiler, sql, template, slots = self._state()
@@ -72,7 +72,8 @@ class Precompiled(Generic[M]):
             params[slot] = value
         compiler.as_sql = lambda *args, **kwargs: (sql, tuple(params))
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
-        return ModelIterable(queryset)
+        # the queryset's own kind of rows: model instances (ModelIterable), values(), values_list()
+        return queryset._iterable_class(queryset)
 
     def first(self, *values: Any) -> M | None:
         for obj in self._rows(values):

@@ -21,6 +21,7 @@ from contextvars import ContextVar
 from django.utils.translation import gettext as _
 
 from lawtrail.core.errors import ValidationFailed
+from lawtrail.core.precompiled import Precompiled
 
 from . import rules
 from .models import CalendarYear, Day
@@ -68,11 +69,15 @@ def calendar_memo() -> Iterator[None]:
         _STAMPS_MEMO.reset(token)
 
 
+#: the year stamps (read by most case steps): compiled once per thread
+_STAMPS = Precompiled(lambda: CalendarYear.objects.values_list("year", "stamp").order_by())
+
+
 def _stamps() -> dict[int, uuid.UUID]:
     memo = _STAMPS_MEMO.get()
     if memo is not None and memo is not _UNREAD:
         return memo
-    stamps = dict(CalendarYear.objects.values_list("year", "stamp"))
+    stamps = dict(_STAMPS.all())
     if memo is _UNREAD:
         _STAMPS_MEMO.set(stamps)
     return stamps
