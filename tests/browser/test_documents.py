@@ -258,3 +258,58 @@ def test_party_signs_on_the_tablet_and_the_scanned_receipt_is_uploaded(
     page.locator("#documents").screenshot(path=str(shots / "documents-section-signed-1366.png"))
     page.evaluate(AXE.read_text())
     assert page.evaluate(AXE_RUN) == []
+
+
+def test_officer_is_told_when_the_decision_s_pdf_failed(
+    live_server,
+    page,
+    world,  # noqa: F811
+    local_vault,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+):
+    """The decision's PDF could not be made (sealing failed in the consumer after the approval:
+    its row keeps the error, the attempt and the next try): the case page says so at the top, in
+    Chinese, without the technical error — at 1366 and 390 px (no sideways scroll), with
+    screenshots."""
+    from lawtrail.cases.models import Delivery
+    from lawtrail.documents import services
+
+    shots = Path(os.environ.get("LAWTRAIL_SCREENSHOTS") or tmp_path)
+    built: dict = {}
+
+    def broken(*a, **kw):
+        raise OSError("the signing key is unreadable")
+
+    def build() -> None:
+        try:
+            built["case"] = decided_case(world)
+        finally:
+            connection.close()
+
+    monkeypatch.setattr(services, "seal", broken)
+    worker = threading.Thread(target=build)
+    worker.start()
+    worker.join()
+    monkeypatch.undo()
+    case = built["case"]
+    d = Delivery.objects.get(event__case=case, consumer="documents.decision_pdf")
+    assert d.done_at is None and d.attempts >= 1 and "unreadable" in d.last_error
+    page.set_default_timeout(60_000)
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        log_in(
+            page, live_server, "alice", f"/backoffice/cases/{case.pk}/"
+        ) if width == 1366 else page.reload()
+        alert = page.locator("#case-failing")
+        assert alert.is_visible()
+        text = alert.inner_text()
+        assert (
+            "决定书批准后生成PDF并加盖电子印章" in text
+            and f"已尝试{d.attempts}次" in text
+            and "下次重试" in text
+        )
+        assert "unreadable" not in text and "decision_pdf" not in text
+        assert "PDF正在制作" in page.locator("#documents").inner_text()
+        _no_sideways_scroll(page)
+        page.screenshot(path=str(shots / f"case-failing-work-{width}.png"), full_page=False)

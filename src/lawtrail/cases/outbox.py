@@ -41,7 +41,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,17 +111,19 @@ def consumers_of(tag: str) -> list[Registration]:
 def failing_for(case_id: int) -> list[dict[str, Any]]:
     """The case's background work that failed and waits for its retry (a consumer raised: the
     decision's PDF not made, the record not published …) — said on the case page, so the
-    handler does not wait for a paper that is not coming. Each: what (the consumer's own
-    description), attempts so far, when it is tried again."""
+    handler does not wait for a paper that is not coming. One item per consumer: what (its own
+    description), how many of its deliveries wait (``count``), the most attempts so far, when the
+    next is tried."""
     rows = (
         Delivery.objects.filter(event__case_id=case_id, done_at__isnull=True, attempts__gt=0)
-        .order_by("due_at", "id")
-        .values_list("consumer", "attempts", "due_at")
+        .values("consumer")
+        .annotate(count=Count("id"), attempts=Max("attempts"), due_at=Min("due_at"))
+        .order_by("due_at", "consumer")
     )
     out = []
-    for name, attempts, due_at in rows:
-        reg = _CONSUMERS.get(name)
-        out.append({"what": reg.doc if reg else _("后台处理"), "attempts": attempts, "due_at": due_at})
+    for row in rows:
+        reg = _CONSUMERS.get(row["consumer"])
+        out.append({**row, "what": reg.doc if reg else _("后台处理")})
     return out
 
 
