@@ -25,6 +25,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from lawtrail.core.errors import NotFound, PermissionDenied
 from lawtrail.core.permissions import AGENCY_SCOPED_ROLES, Perm, role_has
+from lawtrail.core.precompiled import Precompiled
 
 from .models import (
     Agency,
@@ -47,6 +48,19 @@ _CACHE_ATTR = "_lawtrail_role_grants"
 # --------------------------------------------------------------------------- scope
 
 
+def _grants_query(user_id: int) -> QuerySet[RoleGrant]:
+    on_duty = Staff.objects.filter(
+        user_id=OuterRef("user_id"), agency_id=OuterRef("agency_id"), is_active=True
+    )
+    return (
+        RoleGrant.objects.filter(user_id=user_id).select_related("division").annotate(on_duty=Exists(on_duty))
+    )
+
+
+#: a user's grants, compiled to SQL once per thread (every request that checks a permission runs it)
+_GRANTS = Precompiled(_grants_query)
+
+
 def _grants(user: Any) -> list[RoleGrant]:
     """The user's grants that are in force, loaded once per user object (one query).
 
@@ -58,16 +72,7 @@ def _grants(user: Any) -> list[RoleGrant]:
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        on_duty = Staff.objects.filter(
-            user_id=OuterRef("user_id"), agency_id=OuterRef("agency_id"), is_active=True
-        )
-        cached = [
-            g
-            for g in RoleGrant.objects.filter(user_id=user.pk)
-            .select_related("division")
-            .annotate(on_duty=Exists(on_duty))
-            if g.on_duty or g.role not in AGENCY_SCOPED_ROLES
-        ]
+        cached = [g for g in _GRANTS.all(user.pk) if g.on_duty or g.role not in AGENCY_SCOPED_ROLES]
         setattr(user, _CACHE_ATTR, cached)
     return cached
 
