@@ -11,7 +11,7 @@ import time_machine
 from lawtrail.cases import api, workflow
 from lawtrail.cases import services as svc
 from lawtrail.cases.deadlines import refresh_next_due
-from lawtrail.cases.models import Deadline, State
+from lawtrail.cases.models import Case, Deadline, State
 from lawtrail.core.permissions import Perm
 from tests.cases.walk import C, Walk
 from tests.factories import make_credit_code, make_id_number
@@ -293,3 +293,46 @@ def test_an_assisting_agency_replies_without_seeing_the_case(world):
     assert done == {"case": case.pk, "action": "assistance_reply", "label": "答复协查请求"}
     ask.refresh_from_db()
     assert ask.reply == "当事人住所属实。" and ask.replied_by == c.bob
+
+
+def test_detail_etag_answers_304_until_anything_shown_changes(world):
+    """Case detail carries a weak ETag of what the actor sees; If-None-Match with it answers 304
+    without a body — until the case, a related row (party, event, deadline, approval) or the
+    actions offered change."""
+    from tests.cast import api_client_for
+
+    c = world.cast
+    case = _lead(world, 1)
+    alice = api_client_for(c.alice)
+    url = f"{C}{case.pk}"
+
+    def tag_of(client=alice):
+        r = client.get(url)
+        assert r.status_code == 200 and r["ETag"].startswith('W/"') and "private" in r["Cache-Control"]
+        return r["ETag"]
+
+    def fresh(tag, client=alice):
+        return client.get(url, HTTP_IF_NONE_MATCH=tag).status_code == 304
+
+    tag = tag_of()
+    r = alice.get(url, HTTP_IF_NONE_MATCH=tag)
+    assert r.status_code == 304 and r.content == b"" and r["ETag"] == tag
+    assert fresh(tag.removeprefix("W/")) and fresh(f'"x", {tag}') and fresh("*")
+    assert not fresh('W/"0"') and alice.get(url, HTTP_IF_NONE_MATCH='W/"0"').json()["id"] == case.pk
+    svc.party_add(actor=c.alice, case=case, kind="person", name="赵某")  # a related row
+    assert not fresh(tag)
+    tag = tag_of()
+    svc.case_transition(actor=c.alice, case_id=case.pk, action="filing_submit")  # state, event, approval
+    assert not fresh(tag)
+    tag = tag_of()
+    carol = api_client_for(c.carol)  # another actor: other actions, another tag
+    assert tag_of(carol) != tag and not fresh(tag, carol)
+    d = Deadline.objects.filter(case=case).first()
+    assert d is not None  # a lead's deadline, its date changed in place (no new row, no event)
+    Deadline.objects.filter(pk=d.pk).update(due_on=dt.date(2031, 1, 1))
+    assert not fresh(tag)
+    tag = tag_of()
+    Case.objects.filter(pk=case.pk).update(title="改过的案由")  # a column of the case itself
+    assert not fresh(tag)
+    # a case the actor may not see: 404 whatever the tag
+    assert api_client_for(c.bob).get(url, HTTP_IF_NONE_MATCH="*").status_code == 404

@@ -9,6 +9,8 @@ updated case detail; each refusal with ``{code, message, rule, details}``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from django.http import JsonResponse
@@ -59,13 +61,15 @@ def transition_error_codes(t: workflow.Transition) -> dict[str, int]:
     return {code: status_of(code) for code in ACTION_ERRORS.get(t.action, ())}
 
 
-def documented(ok: Any, codes: dict[str, int], *, status: int = 200, **kwargs: Any) -> Any:
+def documented(
+    ok: Any, codes: dict[str, int], *, status: int = 200, extra: dict[int, Any] | None = None, **kwargs: Any
+) -> Any:
     """``extend_schema`` with the success body and 400/403/404/409 listing the codes of each."""
     by_status: dict[int, list[str]] = {400: ["INVALID_INPUT"], 403: ["NOT_AUTHENTICATED"], 404: [], 409: []}
     for code, st in sorted(codes.items()):
         if code not in by_status.setdefault(st, []):
             by_status[st].append(code)
-    responses: dict[int, Any] = {status: ok}
+    responses: dict[int, Any] = {status: ok, **(extra or {})}
     for st, cs in sorted(by_status.items()):
         text = "错误码：" + "、".join(f"`{c}`" for c in cs) if cs else "错误码见 docs/cases-api.md"
         responses[st] = OpenApiResponse(CaseErrorOut, description=text)
@@ -185,12 +189,43 @@ class CaseDetailView(_View):
     @documented(
         CaseDetailOut,
         {"CASE_NOT_FOUND": 404},
+        extra={304: OpenApiResponse(description="If-None-Match 与当前 ETag 相同：内容未变，无正文。")},
         parameters=[_ID],
         summary="案件详情",
-        description="当事人、违法行为、证据、大事记、期限（含待日历录入的期限及原因）、审批及其过程、本人可办理的操作。",
+        description=(
+            "当事人、违法行为、证据、大事记、期限（含待日历录入的期限及原因）、审批及其过程、本人可办理的操作。"
+            "响应带 ETag（弱校验，按本人所见内容计算）；请求带 If-None-Match 且内容未变时返回 304、无正文。"
+        ),
     )
     def get(self, request, pk: int):
-        return self.detail(pk)
+        actor = request.user
+        data = compact.case_detail(actor, pk, lambda case: actions_out(actor, case))
+        tag = detail_etag(data)
+        headers = {"ETag": tag, "Cache-Control": "private, no-cache"}
+        wanted = _etags(request.headers.get("If-None-Match", ""))
+        if tag in wanted or "*" in wanted:
+            return Response(status=304, headers=headers)  # the client's copy is current: no body
+        return Response(data, headers=headers)
+
+
+def detail_etag(data: dict[str, Any]) -> str:
+    """A weak ETag of the case detail as this actor sees it: a digest of its content (the case,
+    every related row shown, the actions offered, the dates' flags), so any change visible in the
+    detail changes it — and nothing else does."""
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    return 'W/"' + hashlib.blake2b(raw, digest_size=16).hexdigest() + '"'
+
+
+def _etags(header: str) -> set[str]:
+    """The tags of an If-None-Match header (weak or strong alike, as RFC 9110's weak comparison)."""
+    if header.strip() == "*":  # any current representation
+        return {"*"}
+    out = set()
+    for part in header.split(","):
+        part = part.strip()
+        if part:
+            out.add(part if part.startswith("W/") else f"W/{part}")
+    return out
 
 
 class CasePartyView(_View):
