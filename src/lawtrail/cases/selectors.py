@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from lawtrail.core.errors import NotFound, ValidationFailed
 from lawtrail.core.permissions import Perm
+from lawtrail.core.precompiled import Precompiled
 from lawtrail.registry.models import Agency, Credential, Division, Domain, Staff
 from lawtrail.registry.selectors import (
     agencies_in_scope,
@@ -346,6 +347,76 @@ def _counted(rows: list[Any], take: int, count: Any) -> int:
     return len(rows) if len(rows) < take else count()
 
 
+_WAITING = [State.FILING, State.PROPOSING, State.DECIDING, State.REVIEWING]
+#: the states in which a case's next step is its handler's (not waiting for an approver)
+_WORKING = [s for s in ACTIVE_STATES if s not in _WAITING]
+_SOONEST = (F("next_due").asc(nulls_last=True), "-id")
+
+
+def _mine(scope: QuerySet[Case], handler_id: int, officer_id: int) -> QuerySet[Case]:
+    co_handled = Case.officers.through.objects.filter(user_id=officer_id).values("case_id")
+    return scope.filter(Q(handler_id=handler_id) | Q(pk__in=co_handled))
+
+
+def _own_first(scope: QuerySet[Case], u1: int, u2: int, take: int) -> QuerySet:
+    """(id, next_due, count of all) of the first ``take`` open cases ``u1``/``u2`` handle."""
+    return (
+        _mine(scope, u1, u2)
+        .filter(state__in=_WORKING)
+        .order_by(*_SOONEST)
+        .annotate(_total=Window(Count("pk")))
+        .values_list("pk", "next_due", "_total")[:take]
+    )
+
+
+def _held(scope: QuerySet[Case], u1: int, u2: int) -> QuerySet[Measure]:
+    """Measures still taken on ended cases ``u1``/``u2`` handle, soonest period end first."""
+    return (
+        Measure.objects.filter(
+            case__in=_mine(scope, u1, u2).exclude(state__in=_WORKING), status=Measure.Status.TAKEN
+        )
+        .exclude(case__state__in=_WAITING)
+        .select_related("case__agency", "case__domain")
+        .order_by("period_end", "id")
+    )
+
+
+def _scope_shape(actor: Any) -> tuple | None:
+    """What ``cases_in_scope(actor)``'s SQL depends on besides the actor: the agencies' ids, or
+    everything; None for a division grant's subquery (not precompiled)."""
+    q = in_agencies_of(actor, Perm.CASE_VIEW)
+    if not q.children:
+        return ("all",)
+    if len(q.children) == 1 and isinstance(q.children[0], tuple) and q.children[0][0] == "agency_id__in":
+        return ("ids", tuple(q.children[0][1]))
+    return None
+
+
+#: 待办's queries compiled once per thread for each shape (scope, page depth) they take
+_SHAPES: dict[tuple, Precompiled] = {}
+
+
+class _Plain:
+    """A query run as built, each time (the shape is not one to keep: a division grant's scope)."""
+
+    def __init__(self, build: Any) -> None:
+        self._build = build
+
+    def all(self, *values: Any) -> list[Any]:
+        return list(self._build(*values))
+
+
+def _shaped(key: tuple, build: Any) -> Precompiled | _Plain:
+    if key[1] is None:
+        return _Plain(build)
+    found = _SHAPES.get(key)
+    if found is None:
+        if len(_SHAPES) >= 1024:  # many scopes × depths: start again rather than grow
+            _SHAPES.clear()
+        found = _SHAPES.setdefault(key, Precompiled(build))
+    return found
+
+
 def todo_for(actor: Any, *, today: dt.date | None = None, limit: int = 200) -> list[Task]:
     """待办's first ``limit`` tasks, soonest deadline first (``todo_page``'s first page)."""
     return todo_page(actor, page=1, size=limit, today=today).tasks
@@ -373,21 +444,15 @@ def todo_page(
     tasks: list[Task] = []
     count = 0
     # the actor's own cases: as handler (index handler+state) or co-officer (the M2M table's
-    # user index) — an id subquery instead of a join, so no DISTINCT over the agency's cases
-    co_handled = Case.officers.through.objects.filter(user=actor).values("case_id")
-    waiting = [State.FILING, State.PROPOSING, State.DECIDING, State.REVIEWING]
-    working = [s for s in ACTIVE_STATES if s not in waiting]
-    soonest = (F("next_due").asc(nulls_last=True), "-id")
-    # the first ``take`` ids (with their due date and the count of all: one index-only scan on
+    # user index) — an id subquery instead of a join, so no DISTINCT over the agency's cases.
+    # The first ``take`` ids (with their due date and the count of all: one index-only scan on
     # PostgreSQL — (agency, state) with handler and next_due included; the officers' (user,
     # case)), merged with the other sources; then only the cases that land on the page are read
     # — reading the table for each of a busy officer's thousands of open cases to sort them cost
     # more than the rest of the page, and building the rows of earlier pages is wasted
-    mine = scope.filter(Q(handler=actor) | Q(pk__in=co_handled), state__in=working)
-    first = list(
-        mine.order_by(*soonest)
-        .annotate(_total=Window(Count("pk")))
-        .values_list("pk", "next_due", "_total")[:take]
+    shape = _scope_shape(actor)
+    first = _shaped(("own", shape, take), lambda u1, u2: _own_first(scope, u1, u2, take)).all(
+        actor.pk, actor.pk
     )
     count += first[0][2] if first else 0
     own_ids: set[int] = set()
@@ -396,12 +461,8 @@ def todo_page(
         own_ids.add(pk)
     # a case that ended with property still held (before ACL-28 was enforced at the end, or by a
     # legacy path): its handler releases it (APL-57, ACL-28)
-    held_qs = Measure.objects.filter(
-        case__in=scope.filter(Q(handler=actor) | Q(pk__in=co_handled)).exclude(state__in=working),
-        status=Measure.Status.TAKEN,
-    ).exclude(case__state__in=waiting)
-    held = list(held_qs.select_related("case__agency", "case__domain").order_by("period_end", "id")[:take])
-    count += _counted(held, take, held_qs.count)
+    held = _shaped(("held", shape, take), lambda u1, u2: _held(scope, u1, u2)[:take]).all(actor.pk, actor.pk)
+    count += _counted(held, take, lambda: _held(scope, actor.pk, actor.pk).count())
     tasks += [Task(m.case, _("解除强制措施（案件已终结）"), m.period_end) for m in held]
     grants = agency_roles(actor)
     if grants:
