@@ -209,6 +209,19 @@ def officer_facts_memo() -> Iterator[None]:
         _FACTS.reset(token)
 
 
+def officer_names(ids: Iterable[int | None]) -> dict[int, str]:
+    """Each account's name as ``str(user)`` — from the step's credentials memo where the step
+    read them already (``officer_facts_of``), the others in one query that loads no full account."""
+    memo = _FACTS.get() or {}
+    wanted = {i for i in ids if i is not None}
+    names = {i: memo[i].name for i in wanted if i in memo}
+    missing = wanted - names.keys()
+    if missing:
+        rows = get_user_model().objects.filter(pk__in=missing).values_list("pk", "display_name", "username")
+        names.update({pk: display_name or username for pk, display_name, username in rows})
+    return names
+
+
 def officer_facts_of(ids: Iterable[int], *, also: Iterable[int | None] = ()) -> list[rules.OfficerFacts]:
     """The credentials of the accounts ``ids``, in that order, as the pure APL-42 rule reads them:
     one query — the credentials (in their own order) joined to their staff rows, domains, regions
@@ -427,8 +440,8 @@ def has_statement(ctx: GuardContext) -> None:
 
 
 def hearing_right(ctx: GuardContext) -> rules.HearingRight:
-    party = ctx.case.parties.first()
-    kind = party.kind if party else Party.Kind.ORGANISATION
+    parties = ctx.case.party_list()
+    kind = parties[0].kind if parties else Party.Kind.ORGANISATION
     return rules.hearing_right(
         party_kind=kind,
         penalty=_penalty(ctx.case.proposed_kinds, ctx.case.notified_amount or ctx.case.proposed_amount),

@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from lawtrail.cases.forms import PENALTY_KIND_LABELS, SERVICE_METHOD_LABELS
+from lawtrail.cases.guards import officer_names
 from lawtrail.cases.models import Case, Outcome
 from lawtrail.profiles.selectors import profile_value
 from lawtrail.registry.models import BenchmarkTier, LegalBasis
@@ -36,7 +37,7 @@ def _basis(b: LegalBasis) -> str:
 
 def parties_of(case: Case) -> list[dict[str, Any]]:
     out = []
-    for p in case.parties.all():
+    for p in case.party_list():
         org = p.kind == p.Kind.ORGANISATION
         out.append(
             {
@@ -81,6 +82,19 @@ def _division_text(case: Case, key: str, on: dt.date) -> str:
     return pattern.format(区划=name, division=name)  # {division}: the placeholder's earlier name
 
 
+def _officers(case: Case) -> dict[str, Any]:
+    """The handler's and the officers' names. In a step, whose row lock read the officers' ids,
+    from the step's credentials memo (the APL-42 guards read their names) — no account loaded."""
+    ids = getattr(case, "officer_ids_read", None)
+    if ids is None:
+        return {"handler": str(case.handler), "officers": [str(o) for o in case.officers.all()]}
+    names = officer_names([case.handler_id, *ids])
+    return {
+        "handler": names.get(case.handler_id, ""),
+        "officers": [names[i] for i in sorted(ids) if i in names],
+    }
+
+
 def case_fields(case: Case, on: dt.date) -> dict[str, Any]:
     """What every document of the case says about it."""
     tiers = dict(BenchmarkTier.Tier.choices)
@@ -92,8 +106,7 @@ def case_fields(case: Case, on: dt.date) -> dict[str, Any]:
             "filed_on": rules.date_cn(case.filed_on),
             "act_date": rules.date_cn(case.act_date),
             "region": case.region.name,
-            "handler": str(case.handler),
-            "officers": [str(o) for o in case.officers.all()],
+            **_officers(case),
         },
         "parties": parties_of(case),
         "facts": facts_of(case),

@@ -119,7 +119,7 @@ def decision_served(ctx: StepContext) -> None:
         document=doc,
         method=ctx.input.method,
         served_on=ctx.input.served_on or ctx.on,
-        recipient="、".join(p.name for p in case.parties.all()) or str(_("当事人")),
+        recipient="、".join(p.name for p in case.party_list()) or str(_("当事人")),
     )
     ctx.out["served_document_id"] = doc.pk
 
