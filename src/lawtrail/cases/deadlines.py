@@ -191,13 +191,27 @@ def _measure_in_days(case: Case, a: dict[str, Any]) -> bool:
 RECIPES["measure"] = Recipe(_measure_compute, _measure_changed, _measure_in_days)
 
 
+#: (case id, its decision periods, its approved extensions' days) while ``decision_deadline`` stores
+#: the deadline: the recipe is computed twice there (the date, the nominal day) and read both each time
+_DECISION_INPUTS: ContextVar[tuple[int, list[CasePeriod], list[int]] | None] = ContextVar(
+    "decision_inputs", default=None
+)
+
+
+def _decision_inputs(case: Case) -> tuple[list[CasePeriod], list[int]]:
+    held = _DECISION_INPUTS.get()
+    if held is not None and held[0] == case.pk:
+        return held[1], held[2]
+    return list(case.periods.filter(purpose=CasePeriod.Purpose.DECISION)), decision_extensions(case)
+
+
 @recipe("decision", calendar_days=_always)
 def _decision(case: Case, a: dict[str, Any], w: IsWorking) -> dt.date:
-    periods = list(case.periods.filter(purpose=CasePeriod.Purpose.DECISION))
+    periods, extensions = _decision_inputs(case)
     return rules.decision_deadline(
         filed_on=case.filed_on,
         is_working=w,
-        extension_days=decision_extensions(case),
+        extension_days=extensions,
         excluded=[rules.Period(p.start, p.end) for p in periods],
         limit_days=profile_value(case.agency, "decision.limit", on=case.filed_on),
     ).due
@@ -377,15 +391,20 @@ def decision_deadline(case: Case) -> Deadline:
         if running
         else ""
     )
-    return deadline_set(
-        case,
-        kind="decision",
-        label=_("作出处罚决定期限"),
-        rule="APL-60",
-        started_on=case.filed_on,
-        paused=paused,
-        recipe="decision",
-    )
+    # the recipe reads these (for the date and the nominal day): read once here, for this call only
+    token = _DECISION_INPUTS.set((case.pk, periods, decision_extensions(case)))
+    try:
+        return deadline_set(
+            case,
+            kind="decision",
+            label=_("作出处罚决定期限"),
+            rule="APL-60",
+            started_on=case.filed_on,
+            paused=paused,
+            recipe="decision",
+        )
+    finally:
+        _DECISION_INPUTS.reset(token)
 
 
 def measure_deadline(case: Case, m: Measure) -> None:

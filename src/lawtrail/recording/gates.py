@@ -113,8 +113,12 @@ def monitoring_records_reviewed(ctx: StepContext) -> None:
 
 
 def _enforcement_mode(ctx: StepContext) -> str:
+    """The mode of the case's enforcement, for the steps whose act it names (``acts_of_step``:
+    completing a demolition is 强制拆除); "" for every other step, which reads no event."""
     if ctx.row.action == "enforcement_decide":
         return str(ctx.data.get("mode") or "")
+    if ctx.row.action != "execution_complete":
+        return ""
     ev = CaseEvent.objects.filter(case=ctx.case, action="enforcement_decide").order_by("-id").first()
     return str((ev.data or {}).get("mode") or "") if ev else ""
 
