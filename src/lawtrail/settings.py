@@ -148,11 +148,14 @@ if _PG and env_bool("LAWTRAIL_DB_PREPARED", True):
     # than 1.21 (no prepared statements), set LAWTRAIL_DB_PREPARED=0 (docs/operations.md).
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL + a busy timeout let the embedded server and a CLI command share the file.
+    # WAL + a busy timeout let the embedded server and a CLI command share the file. Memory-mapped
+    # reads (up to 2 GiB of the file, SQLite's own ceiling): a page in the OS cache is read in place
+    # instead of copied by a pread into the 2 MB page cache of each connection — what a search that
+    # visits tens of thousands of rows or index entries pays for (issue 11, docs/PERFORMANCE.md).
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=2147418112;",
     }
 
 # The embedded default exempts its printed demo accounts from the second factor (a banner

@@ -235,17 +235,32 @@ def keyword_count(q: str, vendor: str) -> int | None:
             return _pg_gram_count(g)
         return _pg_estimate(_pg_keyword(filtered(Params()), q, index=True))
     if vendor == "sqlite":
-        match = _sqlite_match(q)
-        if match is None:
-            return None
-        table, expr = match
-        with connection.cursor() as cur:
-            cur.execute(
-                f"SELECT count(*) FROM (SELECT rowid FROM {table} WHERE {table} MATCH %s LIMIT %s)",  # noqa: S608 — our table names
-                [expr, BOUND],
-            )
-            return int(cur.fetchone()[0])
+        counted = _sqlite_keyword(q)
+        return None if counted is None else counted[0]
     return None
+
+
+def _sqlite_keyword(q: str) -> tuple[int, int] | None:
+    """SQLite: (the keyword's matches counted in its FTS5 table up to ``BOUND``, and the extrapolated
+    number of all its matches) — the latter the count itself below the bound; at the bound, the
+    bound times the largest record id over the id at which the bound was reached (FTS5 returns the
+    matches by id: the share of the ids they came from). The extrapolation only weighs plans — a
+    count shown is always counted."""
+    match = _sqlite_match(q)
+    if match is None:
+        return None
+    table, expr = match
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT count(*), max(rowid) FROM (SELECT rowid FROM {table} WHERE {table} MATCH %s LIMIT %s)",  # noqa: S608 — our table names
+            [expr, BOUND],
+        )
+        n, last = cur.fetchone()
+        if n < BOUND or not last:
+            return int(n), int(n)
+        cur.execute("SELECT max(id) FROM disclosure_record")
+        top = cur.fetchone()[0] or last
+        return int(n), max(int(n), round(n * top / last))
 
 
 def estimate(p: Params, vendor: str) -> int | None:
@@ -377,6 +392,8 @@ class Plan:
     n: int | None = None  # rows along the index the walk follows
     exact: int | None = None  # the count, when the index counted it (SQLite, no filter)
     kw: int | None = None  # the keyword's matches, whatever the filters
+    kw_total: int | None = None  # SQLite: all the keyword's matches, extrapolated above the bound
+    fallback: str = ""  # SQLite ``set`` count: the count's way when the set cannot decide
 
     @property
     def name(self) -> str:
@@ -425,7 +442,12 @@ def plan_for(p: Params, vendor: str) -> Plan:
     share of the rows the filters keep (``sizes``), against the rows along the walked index."""
     if not p.q:
         return Plan("date", "date")
-    kw = keyword_count(p.q, vendor)
+    kw_total = None
+    if vendor == "sqlite":
+        counted = _sqlite_keyword(p.q)
+        kw, kw_total = counted if counted is not None else (None, None)
+    else:
+        kw = keyword_count(p.q, vendor)
     if kw is None:
         return Plan("walk", "walk")
     total, n_f, n_walk = sizes(p, vendor)
@@ -439,7 +461,112 @@ def plan_for(p: Params, vendor: str) -> Plan:
     exact = None
     if _unfiltered(p) and (vendor == "sqlite" or (vendor == "postgresql" and gram(p.q) and kw >= BOUND)):
         exact = kw
-    return Plan(page, count, round(est), round(n_walk), exact, kw)
+    plan = Plan(page, count, round(est), round(n_walk), exact, kw, kw_total)
+    if vendor == "sqlite" and exact is None and kw_total is not None and _sqlite_walk_index(p) is not None:
+        if choose_set(kw_total, n_f, n_walk, total):
+            plan.count, plan.fallback = "set", count
+    return plan
+
+
+#: SQLite ``set`` count: the keyword's matches put in the set at most (the first ones by id)
+SET_LIMIT = 250_000
+#: its cost model, in rows visited (``choose``): a keyword match put in the in-memory set, an entry of
+#: the filter's date index read (no row: the index holds the filter's columns and the id) and probed
+SET_ENTRY = 0.2
+INDEX_ENTRY = 0.1
+
+
+def choose_set(kw_total: float, n_f: float, n_walk: float, total: float) -> bool:
+    """SQLite, a keyword and filters that the filter's own date index holds (``_sqlite_walk_index``):
+    whether the ``set`` count is the cheapest — the keyword's matches (``kw_total``, at most
+    ``SET_LIMIT``) put in a set, then the filter's index walked without reading a row, each id
+    probed in the set, until ``COUNT_CAP`` + 1 — against the walk (a row read and tested with LIKE
+    per entry) and the keyword index (a row read per match to test the filters). Only when the set
+    can decide: all the matches fit, or its share of them should hold twice the cap."""
+    total = max(total, 1.0)
+    est = max(kw_total * n_f / total, 1.0)
+    n_walk = max(n_walk, est)
+    cap = COUNT_CAP + 1
+    if kw_total > SET_LIMIT and est * SET_LIMIT / kw_total < 2 * cap:
+        return False
+    walk = min(n_walk, cap * n_walk / est)
+    in_set = min(kw_total, SET_LIMIT)
+    set_cost = in_set * SET_ENTRY + min(n_walk, cap * kw_total / est * n_walk / max(in_set, 1)) * INDEX_ENTRY
+    index = kw_total * POSTING["sqlite"] + min(kw_total, cap * kw_total / est) * HEAP
+    return set_cost < min(walk, index)
+
+
+def _sqlite_walk_index(p: Params) -> tuple[str, str, list[Any]] | None:
+    """SQLite: (index, WHERE clause, parameters) of the published rows the filters keep, read from
+    the filter's own date index alone — the agency's, the domain's or, with dates only, the
+    published-date index: each holds its filter's column, the date and the id. None when a filter
+    is not in that index (division, kind, or agency and domain both: each row would be read)."""
+    if p.division_path or p.kind or (p.agency and p.domain) or (p.domain and not p.domain_id):
+        return None
+    if _unfiltered(p):
+        return None
+    clauses, params = [], []
+    if p.agency:
+        index = "disclosure_pub_agency_date"
+        clauses.append("agency_id = %s")
+        params.append(p.agency)
+    elif p.domain_id:
+        index = "disclosure_pub_domain_date"
+        clauses.append("domain_id = %s")
+        params.append(p.domain_id)
+    else:
+        index = "disclosure_pub_date"
+    if p.date_from:
+        clauses.append("decided_on >= %s")
+        params.append(p.date_from.isoformat())
+    if p.date_to:
+        clauses.append("decided_on <= %s")
+        params.append(p.date_to.isoformat())
+    return index, " AND ".join(clauses), params
+
+
+def _sqlite_set_count(p: Params) -> tuple[int, bool] | None:
+    """SQLite: the count shown, through the ``set`` way — (count, capped), exact: the ids of the
+    keyword's matches in its FTS5 table (the first ``SET_LIMIT`` by id) in an in-memory set, the
+    filter's date index walked index-only (``_sqlite_walk_index``) and each id probed in it, up to
+    ``COUNT_CAP`` + 1. Every id it counts is a real match, so reaching the cap proves "10,000+";
+    below it the count is exact when the set held every match (counted up to ``SET_LIMIT`` + 1 if
+    the bounded count did not tell), else None (the caller counts another way)."""
+    match = _sqlite_match(p.q)
+    walk = _sqlite_walk_index(p)
+    if match is None or walk is None:
+        return None
+    table, expr = match
+    index, where, params = walk
+    cap = COUNT_CAP + 1
+    with connection.cursor() as cur:
+        cur.execute(
+            # +id: test each entry against the set built once (no lookup of the FTS5 table per id)
+            f"SELECT count(*) FROM (SELECT 1 FROM disclosure_record INDEXED BY {index} "  # noqa: S608 — our names
+            f"WHERE status = 'published' AND {where} AND +id IN "
+            f"(SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid LIMIT %s) LIMIT %s)",
+            [*params, expr, SET_LIMIT, cap],
+        )
+        n = int(cur.fetchone()[0])
+        if n >= cap:
+            return COUNT_CAP, True
+        cur.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH %s LIMIT %s)",  # noqa: S608 — our names
+            [expr, SET_LIMIT + 1],
+        )
+        if int(cur.fetchone()[0]) > SET_LIMIT:
+            return None  # the set held only the first matches: the count so far is a lower bound
+    return n, False
+
+
+def count_with(p: Params, vendor: str, how: str) -> tuple[int, bool] | None:
+    """The count shown — (count up to ``COUNT_CAP``, whether above it) — counted the way ``how``
+    says: ``walk`` / ``index`` / ``date`` (the rows of ``queryset_for``, up to the cap + 1) or, on
+    SQLite, ``set`` (``_sqlite_set_count``: None when it cannot decide)."""
+    if how == "set":
+        return _sqlite_set_count(p) if vendor == "sqlite" else None
+    n = _count(queryset_for(p, vendor, how), how, vendor)
+    return min(n, COUNT_CAP), n > COUNT_CAP
 
 
 def queryset_for(p: Params, vendor: str, how: str) -> QuerySet[Record]:
@@ -531,10 +658,10 @@ def run(p: Params, *, page_size: int = PAGE_SIZE) -> Result:
     elif plan.exact is not None:  # exact below the bound; at the bound (> COUNT_CAP) "10,000+"
         count, capped = min(plan.exact, COUNT_CAP), plan.exact > COUNT_CAP
     else:
-        counted = queryset_for(p, vendor, plan.count)
-        count = _count(counted, plan.count, vendor)
-        capped = count > COUNT_CAP
-        count = min(count, COUNT_CAP)
+        shown = count_with(p, vendor, plan.count)
+        if shown is None:  # the set could not decide: count the way the plan would have
+            shown = count_with(p, vendor, plan.fallback)
+        count, capped = shown
     pages = max(1, min(MAX_PAGE, -(-count // page_size)))
     label = (
         _label(plan.page, p, vendor)
