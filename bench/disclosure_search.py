@@ -16,7 +16,9 @@
   ``--rounds`` interleaved rounds; p50/p95 per query and for the mix, and the ratio to the baseline
   (the unfiltered first page without keyword) measured in the same rounds.
 - Completeness: for each query of the mix, the ids returned by the chosen plan equal those of a
-  plain ``LIKE '%keyword%'`` with the same filters (full sets, not only the first page).
+  plain ``LIKE '%keyword%'`` with the same filters (full sets, not only the first page); and the
+  count shown (capped at 10,000) equals the scan's, every way it can be counted (``count_with``:
+  walk, index, SQLite's set) and through ``search.run``.
 """
 
 from __future__ import annotations
@@ -379,7 +381,8 @@ def run_mix(agencies: list, rounds: int) -> None:
 
 def completeness(agencies: list) -> None:
     """Every way a query can be run — through its keyword index and by the walk — returns exactly
-    the ids of the plain LIKE scan with the same filters (full result sets)."""
+    the ids of the plain LIKE scan with the same filters (full result sets), and every way its
+    count can be taken shows the scan's count, capped."""
     from django.db import connection, transaction
 
     from lawtrail.disclosure import search
@@ -397,6 +400,25 @@ def completeness(agencies: list) -> None:
             ok = got == want
             bad += not ok
             print(f"completeness {name:<28} {how:<6} rows={len(want):>8} {'OK' if ok else 'DIFFERENT'}")
+        # the count shown, every way it can be counted (SQLite also the set way), and the portal's
+        shown = (min(len(want), search.COUNT_CAP), len(want) > search.COUNT_CAP)
+        ways = ("index", "walk", *(("set",) if vendor == "sqlite" else ())) if p.q else ("date",)
+        for how in ways:
+            with transaction.atomic():
+                if vendor == "postgresql":
+                    search._hint(how)
+                got_count = search.count_with(p, vendor, how)
+            ok = got_count is None or got_count == shown  # None: the set way could not decide
+            bad += not ok
+            print(
+                f"count        {name:<28} {how:<6} shown={shown} got={got_count} {'OK' if ok else 'DIFFERENT'}"
+            )
+        result = search.run(p)
+        ok = (result.count, result.capped) == shown
+        bad += not ok
+        print(
+            f"count        {name:<28} run    {result.plan:<10} {result.count_text:>8} {'OK' if ok else 'DIFFERENT'}"
+        )
     if bad:
         raise SystemExit(f"{bad} queries differ from the LIKE scan")
 

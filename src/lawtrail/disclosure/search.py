@@ -310,12 +310,21 @@ def sizes(p: Params, vendor: str) -> tuple[float, float, float]:
     undated = Params(**{**p.__dict__, "date_from": None, "date_to": None})
     kept = filtered(undated).filter(pk__in=newest).count() if not _undated(p) else sampled
     walk = _walk_params(undated)
-    walked = filtered(walk).filter(pk__in=newest).count() if not _unfiltered(walk) else sampled
+    if _unfiltered(walk):
+        walked = sampled
+    elif _filter_fields(walk) == _filter_fields(undated):
+        walked = kept  # the walk's index holds every filter (an agency or a domain alone): same sample
+    else:
+        walked = filtered(walk).filter(pk__in=newest).count()
     return (
         total,
         total * share * max(kept, 0.5) / sampled,
         total * share * max(walked, 0.5) / sampled,
     )
+
+
+def _filter_fields(p: Params) -> tuple:
+    return (p.agency, p.domain, p.domain_id, p.division_path, p.kind)
 
 
 def _undated(p: Params) -> bool:
