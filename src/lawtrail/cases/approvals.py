@@ -242,6 +242,6 @@ def decide(
         reasons=reasons,
     )
     journal_append(actor=actor, action=CaseJournal.APPROVAL_STEP, subject=step)
-    approval.save()
+    approval.save(update_fields=["level", "assignee", "status", "current_role"])  # what a decision changes
     journal_append(actor=actor, action=CaseJournal.approval(decision), subject=approval, before=before)
     return Outcome(approval=approval, decision=decision, ended=ended, role=role, reasons=reasons)
