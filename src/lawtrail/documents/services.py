@@ -276,23 +276,29 @@ def issue(
         rendered = render_document(case, k, on=on, texts=texts, number=number, token=doc.token, **extra)
         if k.decision and check:
             check_decision(case, rendered, number, filled_now=True)
-        pdf, sealed_by = seal(case, k, rendered)
-        blob = vault_put(io.BytesIO(pdf), actor=actor, media_type="application/pdf", name=f"{k.title}.pdf")
+        blob, sealed_by = _sealed_blob(case, k, rendered, actor)
         doc.fields, doc.texts, doc.blob = rendered.fields, texts, blob
         doc.issued_on, doc.issued_at, doc.issued_by, doc.step = on, timezone.now(), actor, step
         doc.save()
         action = J.DOCUMENT_CORRECT if top else J.DOCUMENT_ISSUE
         journal_append(actor=actor, action=action, subject=doc, note=f"sha256={blob.sha256} sm3={blob.sm3}")
-        if sealed_by:
-            _signature_row(
-                doc,
-                role=Signature.Role.SEAL,
-                signer=sealed_by,
-                field_name="AgencySeal",
-                blob=blob,
-                actor=actor,
-            )
+        _seal_row(doc, sealed_by, blob, actor)
     return doc
+
+
+def _sealed_blob(case: Case, k: DocKind, rendered: Rendered, actor: Any) -> tuple[Any, str | None]:
+    """The rendered paper sealed (when the agency has a seal) and stored in the vault: (blob, who sealed)."""
+    pdf, sealed_by = seal(case, k, rendered)
+    blob = vault_put(io.BytesIO(pdf), actor=actor, media_type="application/pdf", name=f"{k.title}.pdf")
+    return blob, sealed_by
+
+
+def _seal_row(doc: Document, sealed_by: str | None, blob: Any, actor: Any) -> None:
+    """The seal's signature row of a document just stored sealed, journaled."""
+    if sealed_by:
+        _signature_row(
+            doc, role=Signature.Role.SEAL, signer=sealed_by, field_name="AgencySeal", blob=blob, actor=actor
+        )
 
 
 def _signature_row(doc: Document, *, role: str, signer: str, field_name: str, blob, actor: Any) -> Signature:
@@ -355,9 +361,8 @@ def pdf_make(*, document_id: int, actor: Any = None) -> Document:
         )
         if k.decision:
             check_decision(case, rendered, doc.number)
-        pdf, sealed_by = seal(case, k, rendered)
         before = journal_snapshot(doc)
-        blob = vault_put(io.BytesIO(pdf), actor=actor, media_type="application/pdf", name=f"{k.title}.pdf")
+        blob, sealed_by = _sealed_blob(case, k, rendered, actor)
         doc.blob = blob
         doc.save(update_fields=["blob"])
         journal_append(
@@ -367,15 +372,7 @@ def pdf_make(*, document_id: int, actor: Any = None) -> Document:
             before=before,
             note=f"sha256={blob.sha256} sm3={blob.sm3}",
         )
-        if sealed_by:
-            _signature_row(
-                doc,
-                role=Signature.Role.SEAL,
-                signer=sealed_by,
-                field_name="AgencySeal",
-                blob=blob,
-                actor=actor,
-            )
+        _seal_row(doc, sealed_by, blob, actor)
     return doc
 
 
