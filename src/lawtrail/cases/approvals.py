@@ -31,8 +31,17 @@ APPROVER_ROLES = (Role.APPROVER_1, Role.APPROVER_2, Role.APPROVER_3)
 DECISIONS = ("approve", "send_back", "withdraw", "reassign")
 
 
+#: the agency's chain for an action (asked by the guards and by opening an approval, several times
+#: in a step): compiled once per thread
+_CHAIN = Precompiled(
+    lambda agency_id, action: ApprovalChain.objects.filter(agency_id=agency_id, action=action).order_by("id")[
+        :1
+    ]
+)
+
+
 def approval_chain_for(agency: Agency, action: str) -> list[str]:
-    chain = ApprovalChain.objects.filter(agency=agency, action=action).first()
+    chain = _CHAIN.first(agency.pk, action)
     return list(chain.levels) if chain else list(workflow.DEFAULT_CHAINS[action])
 
 
