@@ -86,6 +86,7 @@ def journal_derived(model: type[models.Model], fields: frozenset[str]) -> None:
     for speed is not read as a change behind the application's back. Called in ``ready()``."""
     label = model._meta.label_lower
     VOLATILE_FIELDS[label] = VOLATILE_FIELDS.get(label, frozenset()) | frozenset(fields)
+    _PLANS.clear()
 
 
 def _volatile_fields(instance: models.Model) -> frozenset[str]:
@@ -100,18 +101,48 @@ def journal_snapshot(instance: models.Model) -> dict[str, Any]:
     same row loaded back from the database — which is what ``journal_verify`` compares.
     """
     state: dict[str, Any] = {}
-    volatile = _volatile_fields(instance)
-    for f in instance._meta.concrete_fields:
-        if f.attname in volatile:
+    for attname, f, plain_type in _snapshot_plan(type(instance)):
+        value = getattr(instance, attname)
+        if value is None or type(value) is plain_type:
+            # None, or a value the field's own to_python and _plain return unchanged (a str in a
+            # plain text column, an int in an integer or key column, a bool in a boolean one)
+            state[attname] = value
             continue
-        value = getattr(instance, f.attname)
-        if value is not None:
-            try:
-                value = f.to_python(value)
-            except Exception:  # a value the field cannot parse is kept as given
-                pass
-        state[f.attname] = _plain(value)
+        try:
+            value = f.to_python(value)
+        except Exception:  # a value the field cannot parse is kept as given
+            pass
+        state[attname] = _plain(value)
     return state
+
+
+#: model → its snapshot plan: (attname, field, the value type its to_python and _plain keep as it is)
+_PLANS: dict[type, list[tuple[str, models.Field, type | None]]] = {}
+#: field classes whose ``to_python`` returns a value of this type unchanged (not overridden below them)
+_KEEPS = ((models.CharField, str), (models.TextField, str), (models.BooleanField, bool))
+
+
+def _keeps(f: models.Field) -> type | None:
+    for cls, kind in _KEEPS:
+        if isinstance(f, cls) and type(f).to_python is cls.to_python:
+            return kind
+    if isinstance(f, models.IntegerField | models.AutoField) and type(f).to_python in (
+        models.IntegerField.to_python,
+        models.AutoField.to_python,
+    ):
+        return int
+    if isinstance(f, models.ForeignKey) and type(f).to_python is models.ForeignKey.to_python:
+        return _keeps(f.target_field)
+    return None
+
+
+def _snapshot_plan(model: type) -> list[tuple[str, models.Field, type | None]]:
+    plan = _PLANS.get(model)
+    if plan is None:
+        volatile = VOLATILE_FIELDS.get(model._meta.label_lower, frozenset())
+        plan = [(f.attname, f, _keeps(f)) for f in model._meta.concrete_fields if f.attname not in volatile]
+        _PLANS[model] = plan
+    return plan
 
 
 def canonical_digest(state: dict[str, Any] | None) -> str:
