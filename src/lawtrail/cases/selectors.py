@@ -406,6 +406,13 @@ class _Plain:
         return list(self._build(*values))
 
 
+def todo_query(actor: Any, key: tuple, build: Any) -> Precompiled | _Plain:
+    """For a capability's 待办 source: ``build(handler_id, officer_id)`` (a query over
+    ``cases_in_scope(actor)``, of the cases the actor handles) compiled once per thread for the
+    shape of the actor's scope and ``key``; run it with ``.all(actor.pk, actor.pk)``."""
+    return _shaped((key, _scope_shape(actor)), build)
+
+
 def _shaped(key: tuple, build: Any) -> Precompiled | _Plain:
     if key[1] is None:
         return _Plain(build)

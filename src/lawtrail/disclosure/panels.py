@@ -18,7 +18,7 @@ APP = "disclosure"
 
 def _todo(actor: Any, scope: Any, limit: int) -> list[extensions.TodoItem]:
     out = []
-    for r in selectors.todo_records(actor, limit, scope):
+    for r in selectors.todo_records_compiled(actor, limit, scope):
         if r.status == Status.DRAFT:
             what, due = "公示处罚决定（事后公开）", r.due_on
         else:

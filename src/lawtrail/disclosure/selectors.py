@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from lawtrail.cases.models import Case
-from lawtrail.cases.selectors import TASK_CASE_FIELDS
+from lawtrail.cases.selectors import TASK_CASE_FIELDS, todo_query
 from lawtrail.core.errors import NotFound
 from lawtrail.core.permissions import Perm
 from lawtrail.registry.selectors import agencies_in_scope
@@ -41,9 +41,23 @@ def todo_records(actor: Any, limit: int, scope: QuerySet | None = None) -> Query
 
     The cases are an id subquery (handler index, co-officer index), not a join: no DISTINCT
     over the records' and cases' columns, and only what a 待办 row shows is loaded."""
-    co_handled = Case.officers.through.objects.filter(user=actor).values("case_id")
+    return _todo_records(getattr(actor, "pk", actor), getattr(actor, "pk", actor), limit, scope)
+
+
+def todo_records_compiled(actor: Any, limit: int, scope: QuerySet) -> list[Record]:
+    """``todo_records`` run by a query compiled once per thread for the shape of the actor's
+    scope (``cases.selectors.todo_query``): every 待办 request runs it."""
+
+    def build(u1: int, u2: int) -> QuerySet[Record]:
+        return _todo_records(u1, u2, limit, scope)
+
+    return todo_query(actor, ("disclosure", limit), build).all(actor.pk, actor.pk)
+
+
+def _todo_records(handler_id: int, officer_id: int, limit: int, scope: QuerySet | None) -> QuerySet[Record]:
+    co_handled = Case.officers.through.objects.filter(user_id=officer_id).values("case_id")
     cases = (scope if scope is not None else Case.objects.all()).filter(
-        Q(handler=actor) | Q(pk__in=co_handled)
+        Q(handler_id=handler_id) | Q(pk__in=co_handled)
     )
     pending_withdrawal = Q(
         status=Status.PUBLISHED, withdrawal_due_on__isnull=False, withdrawn_on__isnull=True, annotated=False
