@@ -64,3 +64,15 @@ def test_values_assigned_before_a_save_snapshot_as_before(field, value):
     setattr(case, field, value)
     assert journal_snapshot(case) == reference(case)
     assert canonical_digest(journal_snapshot(case)) == canonical_digest(reference(case))
+
+
+@pytest.mark.django_db
+def test_a_wrapped_instance_snapshots_as_itself(cast):
+    """request.user is a SimpleLazyObject: its snapshot is the account's."""
+    from django.utils.functional import SimpleLazyObject
+
+    from lawtrail.core.models import User
+
+    user = User.objects.order_by("pk").first()
+    lazy = SimpleLazyObject(lambda: User.objects.get(pk=user.pk))
+    assert journal_snapshot(lazy) == journal_snapshot(user) == reference(user)

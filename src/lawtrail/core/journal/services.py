@@ -101,7 +101,8 @@ def journal_snapshot(instance: models.Model) -> dict[str, Any]:
     same row loaded back from the database — which is what ``journal_verify`` compares.
     """
     state: dict[str, Any] = {}
-    for attname, f, plain_type in _snapshot_plan(type(instance)):
+    # the model from its _meta, not type(): an instance may come wrapped (request.user is lazy)
+    for attname, f, plain_type in _snapshot_plan(instance._meta.model):
         value = getattr(instance, attname)
         if value is None or type(value) is plain_type:
             # None, or a value the field's own to_python and _plain return unchanged (a str in a
