@@ -126,3 +126,20 @@ def test_options_answers_every_api_endpoint(cast, admin):
         if r.status_code >= 500 or r.status_code == 405:
             bad.append((url, r.status_code))
     assert not bad
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"offset": "-5"}, "参数 offset 须为 0 至 10000000 的整数。"),
+        ({"offset": "10000001"}, "参数 offset 须为 0 至 10000000 的整数。"),
+        ({"limit": "abc"}, "参数 limit 须为 1 至 500 的整数。"),
+    ],
+)
+def test_pagination_refusals_name_the_bounds(cast, admin, query, message):
+    """The pagination's refusals (``core.pagination``): a translatable message with the bound
+    filled in, the stable code, 400 — on the registry's lists and the case list alike."""
+    for path in (R + "staff/", "/api/v1/cases/"):
+        r = api_client_for(admin).get(path, query)
+        assert r.status_code == 400, (path, query, r.content[:300])
+        assert (r.json()["code"], r.json()["message"]) == ("INVALID_INPUT", message)

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework.pagination import LimitOffsetPagination
 
 from .errors import ValidationFailed
@@ -30,13 +31,17 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
         if raw in (None, ""):
             return 0
         if not raw.isdigit() or len(raw) > 9 or int(raw) > MAX_OFFSET:
-            raise ValidationFailed(f"参数 offset 须为 0 至 {MAX_OFFSET} 的整数。", code="INVALID_INPUT")
+            raise ValidationFailed(
+                _("参数 offset 须为 0 至 %(max)s 的整数。") % {"max": MAX_OFFSET}, code="INVALID_INPUT"
+            )
         return int(raw)
 
     def get_limit(self, request) -> int | None:
         raw = request.query_params.get(self.limit_query_param)
         if raw not in (None, "") and (not raw.isdigit() or len(raw) > 9):
-            raise ValidationFailed(f"参数 limit 须为 1 至 {MAX_LIMIT} 的整数。", code="INVALID_INPUT")
+            raise ValidationFailed(
+                _("参数 limit 须为 1 至 %(max)s 的整数。") % {"max": MAX_LIMIT}, code="INVALID_INPUT"
+            )
         return super().get_limit(request)
 
     def get_schema_operation_parameters(self, view):
