@@ -114,3 +114,93 @@ def test_todo_and_list_cost_a_bounded_number_of_queries(world, n, django_assert_
     with django_assert_max_num_queries(4):
         r = client.call(world.cast.carol, "get", C, {"state": "investigating", "domain": "market"})
     assert r.status_code == 200 and r.json()["count"] == n
+
+
+def _list_cases(world):
+    """Cases of both agencies in several states, domains, lead dates and next deadlines."""
+    from lawtrail.cases.models import Case
+    from tests.factories import DomainFactory
+
+    c = world.cast
+    eco = DomainFactory(code="eco", name="生态环境")
+    rows = []
+    for i in range(36):
+        agency, handler = (c.agency_a, c.alice) if i % 3 else (c.agency_b, c.bob)
+        rows.append(
+            Case(
+                agency=agency, domain=(c.market, eco)[i % 2], region=c.changan, handler=handler,
+                title=f"列表案件{i:02d}", state=("lead", "investigating", "served")[(i // 2) % 3],
+                lead_on=dt.date(2026, 1, 1) + dt.timedelta(days=9 * i),
+                next_due=(None, DAY - dt.timedelta(days=3), DAY + dt.timedelta(days=i))[(i // 4) % 3],
+            )
+        )  # fmt: skip
+    return Case.objects.bulk_create(rows)
+
+
+_SHAPES_ = [
+    {},
+    {"state": "investigating"},
+    {"state": "investigating", "domain": "market"},
+    {"domain": "eco"},
+    {"domain": "nowhere"},
+    {"overdue": "true"},
+    {"overdue": "false", "state": "lead"},
+    {"date_from": "2026-03-01"},
+    {"date_from": "2026-02-01", "date_to": "2026-06-30", "domain": "market"},
+    {"officer": "__alice__"},
+    {"q": "列表案件1"},
+]
+
+
+def test_case_list_of_every_shape_is_the_orm_s_list_for_each_person_and_page(world):
+    """The list's common shapes run SQL compiled once per thread with each request's values
+    (``selectors.case_list_shape``, ``compact.CaseListValues``); the others are built per request.
+    Every filter, page and person — officers of either agency (the same shape, other values: never
+    another's cases), a division supervisor, the admin — gets what ``case_list_for`` gives."""
+    _list_cases(world)
+    c = world.cast
+    walk = Walk(c.admin)
+    seen = set()
+    shaped = 0
+    for params in _SHAPES_:
+        params = {k: str(c.alice.pk) if v == "__alice__" else v for k, v in params.items()}
+        query = api._input(api.CaseListQuery, params)
+        shaped += selectors.case_list_shape(c.alice, **query) is not None
+        for user in (c.alice, c.bob, c.carol, c.erin, c.admin):
+            expected = selectors.case_list_for(user, **query)
+            count = expected.count()
+            for offset, limit in ((0, 50), (0, 4), (4, 4), (count - 1, 3), (count + 2, 5)):
+                if offset < 0:
+                    continue
+                r = walk.call(user, "get", C, {**params, "offset": offset, "limit": limit})
+                assert r.status_code == 200, (params, r.json())
+                body = r.json()
+                assert body["count"] == count, (user, params)
+                assert body["results"] == CaseRowOut(expected[offset : offset + limit], many=True).data
+            seen.add((str(user), count))
+    assert len({n for _u, n in seen}) > 5  # the shapes do filter: not every list is the same
+    assert shaped == 8  # all but the unknown domain, the officer and the text search compiled once
+
+
+def test_case_list_compiled_once_answers_the_rows_of_now(world):
+    """The compiled SQL is reused, never an answer: a case that changes state or is added shows in
+    the next request of the same shape, and the queries stay bounded."""
+    from lawtrail.cases.models import Case
+
+    cases = _list_cases(world)
+    c = world.cast
+    walk = Walk(c.admin)
+
+    def listed(**params):
+        r = walk.call(c.alice, "get", C, params)
+        return r.json()["count"], [row["id"] for row in r.json()["results"]]
+
+    before = listed(state="served")
+    case = next(x for x in cases if x.agency_id == c.agency_a.pk and x.state == "lead")
+    Case.objects.filter(pk=case.pk).update(state="served")
+    after = listed(state="served")
+    assert after[0] == before[0] + 1 and case.pk in after[1] and case.pk not in before[1]
+    assert listed(state="lead")[0] == selectors.case_list_for(c.alice, state="lead").count()
+    with CaptureQueriesContext(connection) as q:
+        walk.call(c.alice, "get", C, {"state": "served", "domain": "eco", "overdue": "true"})
+    assert len(q.captured_queries) <= 5, [x["sql"][:120] for x in q.captured_queries]

@@ -60,3 +60,31 @@ def test_values_rows_and_no_value(cast):
     assert query.all() == expected and query.all() == expected  # compiled once, run twice
     dicts = Precompiled(lambda pk: Agency.objects.filter(pk=pk).values("name"))
     assert dicts.first(expected[0][0]) == {"name": expected[0][1]}
+
+
+@pytest.mark.django_db
+def test_a_date_and_a_slice_as_values(cast):
+    """``placeholders=``: a date's stand-in is found among the parameters (as itself, or as its
+    text on SQLite); a slice's, written into the SQL as LIMIT/OFFSET numbers, becomes a parameter."""
+    import datetime as dt
+
+    from lawtrail.registry.models import Credential
+
+    def issued_since(day, offset, limit):
+        return (
+            Credential.objects.filter(issued_on__gte=day)
+            .order_by("pk")
+            .values_list("pk", flat=True)[offset : offset + limit]
+        )
+
+    query = Precompiled(issued_since, placeholders=[dt.date(1001, 2, 3), 7_310_019_771, 7_310_019_773])
+    days = sorted(set(Credential.objects.values_list("issued_on", flat=True)))
+    assert len(days) >= 1 and Credential.objects.count() >= 2
+    for day in [dt.date(1990, 1, 1), *days, days[-1] + dt.timedelta(days=1)]:
+        for offset, limit in ((0, 1), (1, 1), (0, 50), (1, 2), (5, 3)):
+            with CaptureQueriesContext(connection) as captured:
+                got = query.all(day, offset, limit)
+            assert got == list(issued_since(day, offset, limit)), (day, offset, limit)
+            assert len(captured.captured_queries) == 1
+    with pytest.raises(ValueError):  # a negative stand-in cannot be a slice's
+        Precompiled(issued_since, placeholders=[dt.date(1001, 2, 3), -5, -7]).all(days[0], 0, 1)

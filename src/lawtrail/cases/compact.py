@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers as drf
@@ -94,9 +94,75 @@ def _list_plan() -> Plan:
     return [p for p in _plan(serializers.CaseRowOut, keys) if p[0] not in ("state_label", "handler_name")]
 
 
-def case_list_values(qs: QuerySet[Case]) -> QuerySet:
+class CaseListValues:
+    """``selectors.case_list_for`` as the rows the list shows, for the paginator: a slice is the
+    page's ``values()`` rows (then ``case_rows``), ``count()`` the number of cases in the list.
+
+    The page's ids are chosen by the list's own filters on the cases alone, in a subquery
+    (``id IN (SELECT id … ORDER BY id DESC LIMIT … OFFSET …)``), and only those cases are joined
+    to their agency, domain and handler. With the joins and the filters in one query, PostgreSQL's
+    generic plan for the prepared statement (chosen after five runs of it on a connection)
+    estimated a filtered page at 16 rows and read, joined and sorted every match instead of
+    walking the (agency, state, -id) index: 2,887 rows and ~5 ms for ``state=investigating&
+    domain=market`` in the demo agency, against 0.3 ms (issue 14). On the cases alone the
+    index's order is the query's, whatever the estimate.
+
+    ``shape``: the list as ``selectors.case_list_shape`` gives it — then the count and the page
+    are compiled to SQL once per thread per shape (``_shape_queries``) and run with the list's
+    values; otherwise (a text search, an officer, a scope of divisions) built per request."""
+
+    def __init__(self, qs: QuerySet[Case], shape: tuple[selectors.CaseListShape, list[Any]] | None = None):
+        self._qs = qs
+        self._shape = shape
+
+    def count(self) -> int:
+        if self._shape is None:
+            return self._qs.count()  # on the cases alone (values() joins agency, domain, handler)
+        shape, values = self._shape
+        return sum(n for _agency, n in _shape_queries(shape)[0].all(*values))
+
+    def __getitem__(self, page: slice) -> Iterable[dict[str, Any]]:
+        if not isinstance(page, slice) or page.step is not None:
+            raise TypeError("CaseListValues: a slice (a page) only")
+        offset, stop = page.start or 0, page.stop
+        if self._shape is None or stop is None:
+            return _page(self._qs, page)
+        shape, values = self._shape
+        return _shape_queries(shape)[1].all(*values, offset, stop - offset)
+
+
+def _page(qs: QuerySet[Case], page: slice) -> QuerySet:
+    return Case.objects.filter(pk__in=qs.values("pk")[page]).order_by("-id").values(*LIST_COLUMNS)
+
+
+#: stand-ins of a page's offset and limit while its SQL is compiled (written into it as numbers)
+_OFFSET, _LIMIT = 7_310_019_771, 7_310_019_773
+_SHAPES: dict[selectors.CaseListShape, tuple[Precompiled, Precompiled]] = {}
+
+
+def _shape_queries(shape: selectors.CaseListShape) -> tuple[Precompiled, Precompiled]:
+    """The count (per agency: summed, exact) and the page of a list shape, compiled once per
+    thread. A shape is a handful of booleans and lengths: the entries are bounded."""
+    queries = _SHAPES.get(shape)
+    if queries is None:
+        standins = shape.placeholders()
+        count = Precompiled(
+            lambda *v: shape.build(*v).order_by().values_list("agency_id").annotate(n=Count("*")),
+            placeholders=standins,
+        )
+        page = Precompiled(
+            lambda *v: _page(shape.build(*v[:-2]), slice(v[-2], v[-2] + v[-1])),
+            placeholders=[*standins, _OFFSET, _LIMIT],
+        )
+        queries = _SHAPES[shape] = (count, page)
+    return queries
+
+
+def case_list_values(
+    qs: QuerySet[Case], shape: tuple[selectors.CaseListShape, list[Any]] | None = None
+) -> CaseListValues:
     """``selectors.case_list_for`` as the rows the list shows (paginate this, then ``case_rows``)."""
-    return qs.values(*LIST_COLUMNS)
+    return CaseListValues(qs, shape)
 
 
 def case_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -30,6 +30,7 @@ from lawtrail.core.precompiled import Precompiled
 from lawtrail.registry.models import Agency, Credential, Division, Domain, Staff
 from lawtrail.registry.selectors import (
     agencies_in_scope,
+    agency_ids_granted,
     agency_roles,
     in_agencies_of,
     roles_at,
@@ -146,32 +147,154 @@ def case_list_for(
     today: dt.date | None = None,
 ) -> QuerySet[Case]:
     """The case list with its filters (status, domain, officer, overdue, lead date, text)."""
-    qs = cases_in_scope(actor)
+    q = "".join(ch for ch in (q or "") if ch.isprintable()).strip()
+    return _case_list(
+        cases_in_scope(actor),
+        state=state,
+        domain_ids=_domain_ids(domain) if domain else None,
+        officer=officer,
+        date_from=date_from,
+        date_to=date_to,
+        text_ids=_search_ids(q, agencies_in_scope(actor, Perm.CASE_VIEW).values("pk")) if q else None,
+        overdue=overdue,
+        day=today or timezone.localdate(),
+    )
+
+
+def _case_list(
+    qs: QuerySet[Case],
+    *,
+    state: str | None,
+    domain_ids: list[int] | None,
+    officer: int | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    text_ids: QuerySet | None,
+    overdue: bool | None,
+    day: dt.date,
+) -> QuerySet[Case]:
+    """``case_list_for``'s filters on the cases in scope ``qs`` (also built with placeholders by
+    ``case_list_shape``: one definition of what each filter means)."""
     if state:
         qs = qs.filter(state=state)
-    if domain:
+    if domain_ids is not None:
         # the domain's id, not a join on its code: PostgreSQL then estimates the filter with the
         # column's statistics (with the join it misjudged a common domain as rare and read every
         # case of the agency's state to sort them, instead of walking the (agency, state, -id) index)
-        qs = qs.filter(domain_id__in=list(Domain.objects.filter(code=domain).values_list("pk", flat=True)))
+        qs = qs.filter(domain_id__in=domain_ids)
     if officer:
         qs = qs.filter(Q(handler_id=officer) | Q(officers__id=officer)).distinct()
     if date_from:
         qs = qs.filter(lead_on__gte=date_from)
     if date_to:
         qs = qs.filter(lead_on__lte=date_to)
-    q = "".join(ch for ch in (q or "") if ch.isprintable()).strip()
-    if q:
-        qs = qs.filter(pk__in=_search_ids(q, agencies_in_scope(actor, Perm.CASE_VIEW).values("pk")))
+    if text_ids is not None:
+        qs = qs.filter(pk__in=text_ids)
     if overdue is not None:
         # overdue: a running deadline is past — the soonest one (Case.next_due) is
-        day = today or timezone.localdate()
         qs = (
             qs.filter(next_due__lt=day)
             if overdue
             else qs.filter(Q(next_due__isnull=True) | Q(next_due__gte=day))
         )
     return _with_next_due(qs).select_related("agency", "domain", "handler").order_by("-id")
+
+
+_DOMAIN_IDS: Precompiled[Domain] = Precompiled(
+    lambda code: Domain.objects.filter(code=code).values_list("pk", flat=True)
+)
+
+
+def _domain_ids(code: str) -> list[int]:
+    return _DOMAIN_IDS.all(code)
+
+
+#: stand-ins while a list shape is compiled (``case_list_shape``): dates of no real case
+_DATE_STANDINS = (dt.date(1001, 2, 3), dt.date(1002, 3, 4), dt.date(1003, 4, 5))
+
+
+@dataclass(frozen=True)
+class CaseListShape:
+    """What the SQL of a case list depends on besides its values: how many agencies the scope
+    names, which filters are set (and how many domain ids). Lists of one shape differ only in
+    their values, so their queries are compiled once per thread (``compact.CaseListValues``)."""
+
+    agencies: int
+    state: bool
+    domains: int
+    overdue: bool | None
+    date_from: bool
+    date_to: bool
+
+    def placeholders(self) -> list[Any]:
+        """Stand-ins for ``build``'s values, in its order (integers, the state, dates)."""
+        ints = iter(range(-7_310_019_000, -7_310_020_000, -1))
+        out: list[Any] = [next(ints) for _ in range(self.agencies)]
+        out += [next(ints)] if self.state else []
+        out += [next(ints) for _ in range(self.domains)]
+        out += [_DATE_STANDINS[0]] if self.overdue is not None else []
+        out += [_DATE_STANDINS[1]] if self.date_from else []
+        out += [_DATE_STANDINS[2]] if self.date_to else []
+        return out
+
+    def build(self, *values: Any) -> QuerySet[Case]:
+        """``case_list_for`` for ``values`` (as ``case_list_shape`` gives them)."""
+        it = iter(values)
+        agencies = [next(it) for _ in range(self.agencies)]
+        state = next(it) if self.state else None
+        domain_ids = [next(it) for _ in range(self.domains)] if self.domains else None
+        day = next(it) if self.overdue is not None else dt.date.min
+        date_from = next(it) if self.date_from else None
+        date_to = next(it) if self.date_to else None
+        return _case_list(
+            Case.objects.filter(agency_id__in=agencies),
+            state=state,
+            domain_ids=domain_ids,
+            officer=None,
+            date_from=date_from,
+            date_to=date_to,
+            text_ids=None,
+            overdue=self.overdue,
+            day=day,
+        )
+
+
+def case_list_shape(
+    actor: Any,
+    *,
+    state: str | None = None,
+    domain: str | None = None,
+    officer: int | None = None,
+    overdue: bool | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    q: str | None = None,
+    today: dt.date | None = None,
+) -> tuple[CaseListShape, list[Any]] | None:
+    """``case_list_for(actor, **filters)`` as a shape and its values — ``shape.build(*values)``
+    is the same list — or None when the list is not one of these shapes (a text search, an
+    officer, a scope of divisions or every agency, an unknown domain: ``case_list_for`` then).
+    The domain's id is read here (the one query of the list besides its count and page)."""
+    q = "".join(ch for ch in (q or "") if ch.isprintable()).strip()
+    agencies = agency_ids_granted(actor, Perm.CASE_VIEW)
+    if q or officer or not agencies:
+        return None
+    domain_ids = _domain_ids(domain) if domain else []
+    if domain and not domain_ids:
+        return None  # nothing matches: case_list_for answers it without a query
+    shape = CaseListShape(
+        agencies=len(agencies),
+        state=bool(state),
+        domains=len(domain_ids),
+        overdue=overdue,
+        date_from=bool(date_from),
+        date_to=bool(date_to),
+    )
+    values: list[Any] = [*agencies, *([state] if state else []), *domain_ids]
+    values += [today or timezone.localdate()] if overdue is not None else []
+    values += [date_from] if date_from else []
+    values += [date_to] if date_to else []
+    return shape, values
 
 
 def _search_ids(q: str, agencies: QuerySet, *, grams: bool = True) -> QuerySet:

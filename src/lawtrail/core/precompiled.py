@@ -13,13 +13,20 @@ Only for a query whose shape never changes, whatever its values: each value (an 
 string: the placeholders are integers, which a text column's lookup turns into their digits)
 must appear exactly once among the compiled parameters. The compiled state is kept per thread and
 per connection object (Django's connections are per thread).
+
+``placeholders=`` gives the stand-ins explicitly, one per value, for a value of another type (a
+date: a date of no real row, found among the parameters as itself or as its ISO text) or for a
+slice: Django writes ``LIMIT``/``OFFSET`` into the SQL as numbers, not parameters, so a positive
+integer stand-in used in a slice (``qs[offset:offset + limit]``, with distinct large stand-ins)
+is found once as a number in the SQL and made a parameter there.
 """
 
 from __future__ import annotations
 
 import inspect
+import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -32,20 +39,44 @@ M = TypeVar("M", bound=Model)
 _PLACEHOLDER = -7_310_019_773
 
 
-def _slot(params: list[Any], placeholder: int) -> int:
+def _slot(params: list[Any], placeholder: Any) -> int:
     found = [i for i, p in enumerate(params) if p == placeholder or p == str(placeholder)]
     if len(found) != 1:
         raise ValueError("Precompiled: the query must take each of its values exactly once")
     return found[0]
 
 
+def _literal_to_param(sql: str, params: list[Any], placeholder: Any) -> str:
+    """``placeholder`` written into ``sql`` as a number (a slice's LIMIT/OFFSET) made a parameter."""
+    if not isinstance(placeholder, int) or placeholder <= 0:
+        raise ValueError("Precompiled: the query must take each of its values exactly once")
+    found = list(re.finditer(rf"(?<![\w.$]){placeholder}(?![\w.])", sql))
+    if len(found) != 1:
+        raise ValueError("Precompiled: the query must take each of its values exactly once")
+    start, end = found[0].span()
+    before = sum(1 for m in re.finditer(r"%[%s]", sql[:start]) if m.group() == "%s")
+    params.insert(before, placeholder)
+    return f"{sql[:start]}%s{sql[end:]}"
+
+
 class Precompiled(Generic[M]):
     """``build(*values)`` returns the queryset for ``values``; ``first(*values)`` and
     ``all(*values)`` run it (compiled once per thread)."""
 
-    def __init__(self, build: Callable[..., QuerySet[M]], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    def __init__(
+        self,
+        build: Callable[..., QuerySet[M]],
+        *,
+        using: str = DEFAULT_DB_ALIAS,
+        placeholders: Sequence[Any] | None = None,
+    ) -> None:
         self._build = build
-        self._arity = len(inspect.signature(build).parameters)
+        self._placeholders = list(placeholders) if placeholders is not None else None
+        self._arity = (
+            len(self._placeholders)
+            if self._placeholders is not None
+            else len(inspect.signature(build).parameters)
+        )
         self._using = using
         self._local = threading.local()
 
@@ -53,11 +84,14 @@ class Precompiled(Generic[M]):
         connection = connections[self._using]
         state = getattr(self._local, "state", None)
         if state is None or state[0] is not connection:
-            placeholders = [_PLACEHOLDER - i for i in range(self._arity)]
+            placeholders = self._placeholders or [_PLACEHOLDER - i for i in range(self._arity)]
             queryset = self._build(*placeholders).using(self._using)
             compiler = queryset.query.get_compiler(using=self._using)
             sql, params = compiler.as_sql()  # also sets up the compiler's select and klass_info
             params = list(params)
+            for p in placeholders:
+                if not any(x == p or x == str(p) for x in params):
+                    sql = _literal_to_param(sql, params, p)
             slots = [_slot(params, p) for p in placeholders]
             state = (connection, queryset, compiler, sql, params, slots)
             self._local.state = state
@@ -69,7 +103,8 @@ class Precompiled(Generic[M]):
         queryset, compiler, sql, template, slots = self._state()
         params = list(template)
         for slot, value in zip(slots, values, strict=True):
-            params[slot] = value
+            # as the compiled parameter was: a date compiled to its text (SQLite) is given as text
+            params[slot] = str(value) if isinstance(template[slot], str) else value
         compiler.as_sql = lambda *args, **kwargs: (sql, tuple(params))
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         # the queryset's own kind of rows: model instances (ModelIterable), values(), values_list()

@@ -146,10 +146,23 @@ def in_agencies_of(user: Any, perm: Perm | str, field: str = "agency") -> Q:
     perm = Perm(perm)
     if _is_global(user, perm):
         return Q()
+    ids = agency_ids_granted(user, perm)
+    if ids is None:
+        return Q(**{f"{field}__in": agencies_in_scope(user, perm).values("pk")})
+    return Q(**{f"{field}_id__in": ids})
+
+
+def agency_ids_granted(user: Any, perm: Perm | str) -> list[int] | None:
+    """The sorted ids of the agencies ``user`` holds ``perm`` for, from the cached grants (no
+    query) — when every grant carrying ``perm`` names its agency; None for a global or a division
+    grant (``in_agencies_of`` then)."""
+    perm = Perm(perm)
+    if _is_global(user, perm):
+        return None
     grants = [g for g in _grants(user) if role_has(g.role, perm)]
     if any(g.division_id and not g.agency_id for g in grants):
-        return Q(**{f"{field}__in": agencies_in_scope(user, perm).values("pk")})
-    return Q(**{f"{field}_id__in": sorted({g.agency_id for g in grants if g.agency_id})})
+        return None
+    return sorted({g.agency_id for g in grants if g.agency_id})
 
 
 def agency_ids_in_scope(user: Any, perm: Perm | str) -> set[int] | None:
