@@ -697,3 +697,34 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} → {self.consumer}"
+
+
+class TodoCase(models.Model):
+    """待办's own cases: one row per (person, open case they handle — as handler or co-officer —
+    whose next step is theirs: ``selectors._WORKING``), with the case's agency and
+    ``next_due``. A derived index, not data: written only by the database's triggers on the cases
+    and their officers (migration 0017), in the writing statement's own transaction, so it never
+    lags a write — whichever path made it (a step, intake, an ``update()``, a bulk load). 待办
+    reads a busy officer's page and count from it alone (their rows in deadline order), instead
+    of their agency's open cases filtered by handler and by the officers table (issue 14)."""
+
+    JOURNAL_EXEMPT = "derived: who handles which open case, kept by triggers from the journaled cases"
+
+    user_id = models.BigIntegerField()
+    case_id = models.BigIntegerField()
+    agency_id = models.BigIntegerField()
+    next_due = models.DateField(null=True)
+
+    class Meta:
+        verbose_name = _("待办案件")
+        verbose_name_plural = _("待办案件")
+        constraints = [models.UniqueConstraint(fields=["case_id", "user_id"], name="todo_case_unique")]
+        indexes = [
+            # a person's rows in 待办's order (next_due ascending, nulls last; newest first)
+            models.Index(
+                fields=["user_id", "next_due", "-case_id"], include=["agency_id"], name="todo_case_soonest"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.case_id}"

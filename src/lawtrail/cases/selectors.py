@@ -21,6 +21,7 @@ from django.db.models import (
 )
 from django.db.models.base import ModelState
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -50,6 +51,7 @@ from .models import (
     Party,
     Recusal,
     State,
+    TodoCase,
     Transfer,
     state_label,
 )
@@ -473,7 +475,6 @@ def _counted(rows: list[Any], take: int, count: Any) -> int:
 _WAITING = [State.FILING, State.PROPOSING, State.DECIDING, State.REVIEWING]
 #: the states in which a case's next step is its handler's (not waiting for an approver)
 _WORKING = [s for s in ACTIVE_STATES if s not in _WAITING]
-_SOONEST = (F("next_due").asc(nulls_last=True), "-id")
 
 
 def _mine(scope: QuerySet[Case], handler_id: int, officer_id: int) -> QuerySet[Case]:
@@ -481,15 +482,24 @@ def _mine(scope: QuerySet[Case], handler_id: int, officer_id: int) -> QuerySet[C
     return scope.filter(Q(handler_id=handler_id) | Q(pk__in=co_handled))
 
 
-def _own_first(scope: QuerySet[Case], u1: int, u2: int, take: int) -> QuerySet:
-    """(id, next_due, count of all) of the first ``take`` open cases ``u1``/``u2`` handle."""
+def _own_first(agencies: Q, user_id: int, take: int) -> QuerySet:
+    """(case id, next_due, count of all) of the first ``take`` open cases ``user_id`` handles (as
+    handler or co-officer) in ``agencies`` (a filter on ``agency_id``): their ``TodoCase`` rows,
+    read in 待办's order from the person's own index (one index-only scan of their rows)."""
     return (
-        _mine(scope, u1, u2)
-        .filter(state__in=_WORKING)
-        .order_by(*_SOONEST)
-        .annotate(_total=Window(Count("pk")))
-        .values_list("pk", "next_due", "_total")[:take]
+        TodoCase.objects.filter(agencies, user_id=user_id)
+        .order_by(F("next_due").asc(nulls_last=True), "-case_id")
+        .annotate(_total=Window(Count("case_id")))  # a column of the index: no heap read
+        .values_list("case_id", "next_due", "_total")[:take]
     )
+
+
+def _own_agencies(actor: Any, shape: tuple | None) -> Q:
+    """``cases_in_scope(actor)``'s filter as one on a row's ``agency_id``: the agencies' ids, or
+    nothing (every agency), or — ``shape`` None — a division grant's agencies as a subquery."""
+    if shape is None:
+        return Q(agency_id__in=agencies_in_scope(actor, Perm.CASE_VIEW).values("pk"))
+    return Q(agency_id__in=list(shape[1])) if shape[0] == "ids" else Q()
 
 
 def _held(scope: QuerySet[Case], u1: int, u2: int) -> QuerySet[Measure]:
@@ -501,6 +511,19 @@ def _held(scope: QuerySet[Case], u1: int, u2: int) -> QuerySet[Measure]:
         .exclude(case__state__in=_WAITING)
         .select_related("case__agency", "case__domain")
         .order_by("period_end", "id")
+    )
+
+
+def _waiting_for(approving: list[tuple[str, int]], assignee_id: int, submitter_id: int) -> QuerySet[Approval]:
+    """Pending approvals at a level the person holds (``approving``: (role, agency) of their
+    approver grants), unassigned or assigned to them, that they did not submit."""
+    levels = Q(pk__in=[])
+    for role, agency in approving:
+        levels |= Q(current_role=role, case__agency_id=agency)
+    return (
+        Approval.objects.filter(levels, status=Approval.Status.PENDING)
+        .filter(Q(assignee__isnull=True) | Q(assignee_id=assignee_id))
+        .exclude(submitted_by_id=submitter_id)
     )
 
 
@@ -570,24 +593,23 @@ def todo_page(
     """
     take = page * size
     day = today or timezone.localdate()
-    scope = cases_in_scope(actor)
+    # built when a source's query is (its SQL is compiled once per thread and scope shape)
+    scope: Any = SimpleLazyObject(lambda: cases_in_scope(actor))
     tasks: list[Task] = []
     count = 0
-    # the actor's own cases: as handler (index handler+state) or co-officer (the M2M table's
-    # user index) — an id subquery instead of a join, so no DISTINCT over the agency's cases.
-    # The first ``take`` ids (with their due date and the count of all: one index-only scan on
-    # PostgreSQL — (agency, state) with handler and next_due included; the officers' (user,
-    # case)), merged with the other sources; then only the cases that land on the page are read
-    # — reading the table for each of a busy officer's thousands of open cases to sort them cost
-    # more than the rest of the page, and building the rows of earlier pages is wasted
+    # the actor's own cases (as handler or co-officer, open, their step): the first ``take`` ids
+    # with their due date and the count of all, from their ``TodoCase`` rows (kept by triggers:
+    # one index-only scan of the person's rows, in order — was: every open case of their agency
+    # filtered by handler and by the officers table), merged with the other sources; then only
+    # the cases that land on the page are read
     shape = _scope_shape(actor)
-    first = _shaped(("own", shape, take), lambda u1, u2: _own_first(scope, u1, u2, take)).all(
-        actor.pk, actor.pk
-    )
+    agencies = _own_agencies(actor, shape)
+    first = _shaped(("own", shape, take), lambda u: _own_first(agencies, u, take)).all(actor.pk)
     count += first[0][2] if first else 0
     own_ids: set[int] = set()
+    db = Case.objects.db
     for pk, due, _n in first:  # a stand-in case (its id), read below if on the page
-        tasks.append(Task(_loaded(Case, scope.db, {"id": pk}), "", due))
+        tasks.append(Task(_loaded(Case, db, {"id": pk}), "", due))
         own_ids.add(pk)
     # a case that ended with property still held (before ACL-28 was enforced at the end, or by a
     # legacy path): its handler releases it (APL-57, ACL-28)
@@ -595,25 +617,20 @@ def todo_page(
     count += _counted(held, take, lambda: _held(scope, actor.pk, actor.pk).count())
     tasks += [Task(m.case, _("解除强制措施（案件已终结）"), m.period_end) for m in held]
     grants = agency_roles(actor)
-    if grants:
-        levels = Q(pk__in=[])
-        for role, agency in grants:
-            if role in ("approver_1", "approver_2", "approver_3"):
-                levels |= Q(current_role=role, case__agency_id=agency)
-        waiting_for_me = (
-            Approval.objects.filter(levels, status=Approval.Status.PENDING)
-            .filter(Q(assignee__isnull=True) | Q(assignee=actor))
-            .exclude(submitted_by=actor)
-        )
-        pending = list(
-            _task_via_case(
-                waiting_for_me.select_related("measure"),
+    approving = [
+        (role, agency) for role, agency in grants if role in ("approver_1", "approver_2", "approver_3")
+    ]
+    if approving:  # (an officer has no approvals waiting: nothing to build)
+        pending = _shaped(
+            ("approvals", tuple(approving), take),
+            lambda u1, u2: _task_via_case(
+                _waiting_for(approving, u1, u2).select_related("measure"),
                 "action",
                 "measure__kind",
                 "measure__approval_due_at",
-            ).order_by("id")[:take]
-        )
-        count += _counted(pending, take, waiting_for_me.count)
+            ).order_by("id")[:take],
+        ).all(actor.pk, actor.pk)
+        count += _counted(pending, take, _waiting_for(approving, actor.pk, actor.pk).count)
         for a in pending:
             what = str(APPROVAL_TASKS.get(a.action, workflow.APPROVAL_LABELS[a.action]))
             due = None
