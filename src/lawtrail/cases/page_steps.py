@@ -10,8 +10,10 @@ only lead to a refusal.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 from lawtrail.core.permissions import Perm
@@ -127,6 +129,14 @@ TASK_FIELDS = (
 )
 
 
+@functools.cache
+def _task_of_in(language: str | None) -> dict[str, str]:
+    """``TASK_OF`` translated into ``language`` (the active one: a 待办 page names up to 200 cases,
+    and translating a lazy string costs more than the rest of naming it)."""
+    with override(language):
+        return {state: str(name) for state, name in TASK_OF.items()}
+
+
 def task_names(cases: list[Any], *, today: dt.date) -> dict[int, str]:
     """{case id: its next task} — "送达催告书", "提请法制审核", "审批立案" … — not its state.
 
@@ -141,13 +151,14 @@ def task_names(cases: list[Any], *, today: dt.date) -> dict[int, str]:
             )
         )
     names: dict[int, str] = {}
+    task_of = _task_of_in(get_language())
     for c in cases:
-        name = TASK_OF.get(c.state, "")
         if c.state == S.READY and c.complex_case and not c.deliberated:
-            name = _("负责人集体讨论")
+            names[c.pk] = str(_("负责人集体讨论"))
         elif c.state == S.SERVED:
-            name = _served_task(c, pay_due.get(c.pk), today)
-        names[c.pk] = str(name)
+            names[c.pk] = str(_served_task(c, pay_due.get(c.pk), today))
+        else:
+            names[c.pk] = task_of.get(c.state, "")
     extensions.refine_task_names(cases, names)
     return names
 
