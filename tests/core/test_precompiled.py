@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from lawtrail.core.precompiled import Precompiled
+from lawtrail.core.precompiled import ByIds, Precompiled
 from lawtrail.registry.models import Agency
 
 
@@ -88,3 +88,16 @@ def test_a_date_and_a_slice_as_values(cast):
             assert len(captured.captured_queries) == 1
     with pytest.raises(ValueError):  # a negative stand-in cannot be a slice's
         Precompiled(issued_since, placeholders=[dt.date(1001, 2, 3), -5, -7]).all(days[0], 0, 1)
+
+
+@pytest.mark.django_db
+def test_by_ids_gives_the_rows_of_exactly_the_ids_given_whatever_their_number(cast):
+    """Ids padded to a size class by repeating the first: the same rows as the ORM's own query for
+    every length (and an id that matches nothing matches nothing), one compiled query per class."""
+    ids = list(Agency.objects.order_by("pk").values_list("pk", flat=True))
+    query = ByIds(lambda pks: Agency.objects.filter(pk__in=pks).order_by("pk").values_list("pk", "name"))
+    for n in range(len(ids) + 1):
+        for chosen in (ids[:n], ids[::-1][:n], [10**9, *ids[:n]]):
+            expected = list(Agency.objects.filter(pk__in=chosen).order_by("pk").values_list("pk", "name"))
+            assert query.all(chosen) == expected, chosen
+    assert sorted(query._sized) == [1 << k for k in range(len(query._sized))]

@@ -17,6 +17,7 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 from lawtrail.core.permissions import Perm
+from lawtrail.core.precompiled import ByIds
 from lawtrail.registry.selectors import user_has_perm
 
 from . import extensions
@@ -129,6 +130,14 @@ TASK_FIELDS = (
 )
 
 
+#: the running payment deadlines of cases by their ids (compiled once per thread and size class)
+_PAY_DUE: ByIds = ByIds(
+    lambda ids: Deadline.objects.filter(case_id__in=ids, kind="payment", active=True).values_list(
+        "case_id", "due_on"
+    )
+)
+
+
 @functools.cache
 def _task_of_in(language: str | None) -> dict[str, str]:
     """``TASK_OF`` translated into ``language`` (the active one: a 待办 page names up to 200 cases,
@@ -145,11 +154,7 @@ def task_names(cases: list[Any], *, today: dt.date) -> dict[int, str]:
     served = [c.pk for c in cases if c.state == S.SERVED]
     pay_due: dict[int, dt.date | None] = {}
     if served:
-        pay_due = dict(
-            Deadline.objects.filter(case_id__in=served, kind="payment", active=True).values_list(
-                "case_id", "due_on"
-            )
-        )
+        pay_due = dict(_PAY_DUE.all(served))
     names: dict[int, str] = {}
     task_of = _task_of_in(get_language())
     for c in cases:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from lawtrail.core.errors import NotFound, ValidationFailed
 from lawtrail.core.permissions import Perm
-from lawtrail.core.precompiled import Precompiled
+from lawtrail.core.precompiled import ByIds, Precompiled
 from lawtrail.registry.models import Agency, Credential, Division, Domain, Staff
 from lawtrail.registry.selectors import (
     agencies_in_scope,
@@ -82,13 +82,23 @@ def _task_cases(qs: QuerySet[Case]) -> QuerySet[Case]:
     return qs.select_related("agency", "domain").only(*TASK_CASE_FIELDS)
 
 
-def _task_case_list(qs: QuerySet[Case]) -> list[Case]:
-    """``list(_task_cases(qs))`` — the same cases, loaded with the same fields (the others
-    deferred, read on access as with ``only()``) and their agency and domain cached — made from
-    ``values()`` rows without ``Model.__init__``: a 待办 of 200 cases built 600 instances of
-    models with up to ~60 fields each, which cost more than its queries (issue 14)."""
-    cols = [f for f in TASK_CASE_FIELDS if "__" not in f]
-    rows = qs.values(*cols, "agency_id", "domain_id", "agency__name", "domain__code", "domain__name")
+_TASK_COLS = [f for f in TASK_CASE_FIELDS if "__" not in f]
+
+
+def _task_case_values(qs: QuerySet[Case]) -> QuerySet:
+    return qs.values(*_TASK_COLS, "agency_id", "domain_id", "agency__name", "domain__code", "domain__name")
+
+
+#: the 待办 page's own cases by their ids (compiled once per thread and size class)
+_PAGE_CASES: ByIds = ByIds(lambda ids: _task_case_values(Case.objects.filter(pk__in=ids)))
+
+
+def _task_cases_from(rows: Any, db: str) -> list[Case]:
+    """The cases of rows of ``_task_case_values``, loaded with the task fields (the others
+    deferred, read on access as with ``only()``) and their agency and domain cached — made
+    without ``Model.__init__``: a 待办 of 200 cases built 600 instances of models with up to ~60
+    fields each, which cost more than its queries (issue 14)."""
+    cols = _TASK_COLS
     agencies: dict[int, Agency] = {}
     domains: dict[int, Domain] = {}
     out = []
@@ -96,16 +106,16 @@ def _task_case_list(qs: QuerySet[Case]) -> list[Case]:
         agency = agencies.get(row["agency_id"])
         if agency is None:
             agency = agencies[row["agency_id"]] = _loaded(
-                Agency, rows.db, {"id": row["agency_id"], "name": row["agency__name"]}
+                Agency, db, {"id": row["agency_id"], "name": row["agency__name"]}
             )
         domain = domains.get(row["domain_id"])
         if domain is None:
             domain = domains[row["domain_id"]] = _loaded(
                 Domain,
-                rows.db,
+                db,
                 {"id": row["domain_id"], "code": row["domain__code"], "name": row["domain__name"]},
             )
-        case = _loaded(Case, rows.db, {k: row[k] for k in (*cols, "agency_id", "domain_id")})
+        case = _loaded(Case, db, {k: row[k] for k in (*cols, "agency_id", "domain_id")})
         case._state.fields_cache.update(agency=agency, domain=domain)
         out.append(case)
     return out
@@ -660,7 +670,8 @@ def todo_page(
     shown = tasks[take - size : take]
     unnamed = [t for t in shown if not t.what and t.case.pk in own_ids]
     if unnamed:
-        cases = {c.pk: c for c in _task_case_list(Case.objects.filter(pk__in=[t.case.pk for t in unnamed]))}
+        rows = _PAGE_CASES.all(sorted({t.case.pk for t in unnamed}))
+        cases = {c.pk: c for c in _task_cases_from(rows, db)}
         names = page_steps.task_names(list(cases.values()), today=day)
         for t in unnamed:
             t.case = cases[t.case.pk]
