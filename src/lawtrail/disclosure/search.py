@@ -218,6 +218,7 @@ def _pg_gram_count(g: str) -> int:
         return planned
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("SET LOCAL work_mem = '64MB'")
+        cur.execute("SET LOCAL jit = off")
         cur.execute(
             f"SELECT count(*) FROM (SELECT FROM disclosure_record WHERE {GRAM_WHERE} LIMIT %s) s",  # noqa: S608 — constant clause
             [g, BOUND],
@@ -403,6 +404,7 @@ class Plan:
     kw: int | None = None  # the keyword's matches, whatever the filters
     kw_total: int | None = None  # SQLite: all the keyword's matches, extrapolated above the bound
     fallback: str = ""  # SQLite ``set`` count: the count's way when the set cannot decide
+    sample: int = 0  # PostgreSQL: the trigram entries a sampled proof of "cap+" aims at (``_pg_sampled_cap``)
 
     @property
     def name(self) -> str:
@@ -471,6 +473,8 @@ def plan_for(p: Params, vendor: str) -> Plan:
     if _unfiltered(p) and (vendor == "sqlite" or (vendor == "postgresql" and gram(p.q) and kw >= BOUND)):
         exact = kw
     plan = Plan(page, count, round(est), round(n_walk), exact, kw, kw_total)
+    if vendor == "postgresql" and exact is None:
+        plan.sample = sample_target(p.q, est, kw, n_f, n_walk, total, fetch)
     if vendor == "sqlite" and exact is None and kw_total is not None and _sqlite_walk_index(p) is not None:
         if choose_set(kw_total, n_f, n_walk, total):
             plan.count, plan.fallback = "set", count
@@ -568,6 +572,79 @@ def _sqlite_set_count(p: Params) -> tuple[int, bool] | None:
     return n, False
 
 
+#: PostgreSQL sampled proof of "cap+": the entries it aims at, over those it needs (``COUNT_CAP`` + 1
+#: real matches) — a margin for the randomness of the sample and a trigram a little wider than the keyword
+SAMPLE_MARGIN = 1.6
+#: cost model of the sample, in rows fetched (``HEAP``): an entry of a posting list decoded and dropped
+#: (the GIN still reads the whole list, it keeps fewer entries), against an entry put in the exact
+#: bitmap of an exact count — measured at 10M records (EXPLAIN ANALYZE, docs/PERFORMANCE.md): ~33 ns an
+#: entry decoded, ~300–400 ns an entry in a bitmap of ~650k pages, 5–80 µs a row fetched
+DECODE = 0.005
+BITMAP = 0.05
+
+
+def first_trigram(q: str) -> str | None:
+    """The first three consecutive characters of ``q`` that pg_trgm keeps as one trigram (CJK
+    ideographs, ASCII letters and digits: ``search_index.gramable``), or None."""
+    for i in range(len(q) - 2):
+        if all(search_index.gramable(ch) for ch in q[i : i + 3]):
+            return q[i : i + 3]
+    return None
+
+
+def sample_target(
+    q: str, est: float, kw: float, n_f: float, n_walk: float, total: float, fetch: float
+) -> int:
+    """PostgreSQL: how many entries of the keyword's first trigram a sampled proof of "cap+"
+    (``_pg_sampled_cap``) should keep — enough that, at the share of them the filters keep, about
+    ``SAMPLE_MARGIN`` × (``COUNT_CAP`` + 1) are real matches — or 0 when no sample is worth it: a
+    keyword of 1–2 characters (its gram GIN is counted exactly), no trigram, too few estimated
+    matches to expect the cap, a sample nearly as large as the whole posting list, or one dearer
+    (``DECODE`` per entry read, ``HEAP`` per entry kept) than both exact ways: the walk, and the
+    keyword index (``BITMAP`` per entry of the exact bitmap, ``HEAP`` per row fetched to the cap)."""
+    first = first_trigram(q)
+    if gram(q) is not None or first is None or est < SAMPLE_MARGIN * (COUNT_CAP + 1):
+        return 0
+    share = max(n_f, 1.0) / max(total, 1.0)  # the filters' share of the rows (1 with none)
+    target = SAMPLE_MARGIN * (COUNT_CAP + 1) / share
+    if target * 2 > kw:
+        return 0
+    cap = COUNT_CAP + 1
+    walk = min(n_walk, cap * n_walk / max(est, 1.0))
+    index = kw * BITMAP + min(fetch, cap * fetch / max(est, 1.0)) * HEAP
+    if kw * DECODE + target * HEAP >= min(walk, index):
+        return 0
+    return int(target)
+
+
+def _pg_sampled_cap(p: Params, target: int) -> bool:
+    """PostgreSQL: whether ``COUNT_CAP`` + 1 matches of the keyword and filters are found in a random
+    sample of about ``target`` entries of its first trigram's posting list (``gin_fuzzy_search_limit``:
+    the GIN scan keeps each entry with a probability that brings the list to about the limit) —
+    each row tested with the whole LIKE and the filters, so every row counted is a real match and
+    reaching the cap proves "cap+" (the sample never adds a row). It reads the posting list but
+    fetches about ``target`` rows, not the hundreds of thousands an exact count of a common keyword
+    fetches or walks. False: not proven — the caller counts exactly."""
+    first = first_trigram(p.q)
+    if first is None:
+        return False
+    like = "%" + connection.ops.prep_for_like_query(p.q) + "%"
+    # the trigram alone is the GIN's condition: one posting list, sampled once (several would each
+    # be sampled, and a row kept only if kept in all); the whole keyword is tested on the row (an
+    # expression the index does not serve) — the same LIKE as ``scan``
+    qs = (
+        filtered(p)
+        .filter(search_text__contains=first)
+        .extra(where=["(search_text || '') LIKE %s"], params=[like])  # noqa: S610 — constant clause, bound value
+    )
+    with transaction.atomic():
+        _hint("index")
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL enable_seqscan = off")  # the GIN's bitmap, the only way that samples
+            cur.execute("SELECT set_config('gin_fuzzy_search_limit', %s, true)", [str(max(int(target), 1))])
+        return qs.order_by().values("pk")[: COUNT_CAP + 1].count() > COUNT_CAP
+
+
 def count_with(p: Params, vendor: str, how: str) -> tuple[int, bool] | None:
     """The count shown — (count up to ``COUNT_CAP``, whether above it) — counted the way ``how``
     says: ``walk`` / ``index`` / ``date`` (the rows of ``queryset_for``, up to the cap + 1) or, on
@@ -631,6 +708,9 @@ def plan_hints(plan: str, vendor: str):
 def _hint(plan: str) -> None:
     # one statement per call: server-side binding (settings.py) refuses several in one
     with connection.cursor() as cur:
+        # no JIT: a walk or a bitmap over 10M rows is costed above jit_above_cost, and compiling
+        # its expressions takes longer than the LIMIT lets the query run (issue 11, 10M records)
+        cur.execute("SET LOCAL jit = off")
         if plan in ("trgm", "gram", "index"):
             # no date-index walk: a bitmap over the GIN — exact (a lossy bitmap of a long posting
             # list makes every row of its pages be tested, the gram expression computed again)
@@ -667,7 +747,9 @@ def run(p: Params, *, page_size: int = PAGE_SIZE) -> Result:
     elif plan.exact is not None:  # exact below the bound; at the bound (> COUNT_CAP) "10,000+"
         count, capped = min(plan.exact, COUNT_CAP), plan.exact > COUNT_CAP
     else:
-        shown = count_with(p, vendor, plan.count)
+        shown = (COUNT_CAP, True) if plan.sample and _pg_sampled_cap(p, plan.sample) else None
+        if shown is None:  # no sample, or it did not prove "cap+": count exactly
+            shown = count_with(p, vendor, plan.count)
         if shown is None:  # the set could not decide: count the way the plan would have
             shown = count_with(p, vendor, plan.fallback)
         count, capped = shown
