@@ -7,10 +7,13 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from lawtrail.cases import engine
-from lawtrail.cases.models import Case
-from lawtrail.core.journal.services import journal_snapshot
-from tests.cases.procedure_kit import journaled, new_case, step
+from lawtrail.cases import engine, hooks, outbox
+from lawtrail.cases.models import Case, CaseEvent, Delivery
+from lawtrail.cases.tags import EventTag
+from lawtrail.core.errors import ApplicationError
+from lawtrail.core.journal.models import Entry
+from lawtrail.core.journal.services import journal_snapshot, journal_verify
+from tests.cases.procedure_kit import filed_case, journaled, new_case, step
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +30,9 @@ def test_a_step_updates_only_the_columns_it_changed_and_journals_in_one_insert(w
     assert updates, "the step changed the case's state"
     state_update = next(s for s in updates if '"state"' in s.split("WHERE")[0])
     assert '"title"' not in state_update and '"facts"' not in state_update  # not all sixty columns
-    assert len(_sql(captured, "INSERT INTO JOURNAL")) == 1  # the case's, the event's, the approval's …
+    # the case's, the event's, the approval's … in one INSERT (on PostgreSQL inside the step's last
+    # statement, with its event and outbox rows)
+    assert len([q for q in captured.captured_queries if "INSERT INTO journal_entry" in q["sql"]]) == 1
     case.refresh_from_db()
     assert case.state == "filing"
     assert journaled(case, "filing_submit")
@@ -56,3 +61,79 @@ def test_the_lock_reads_the_case_with_its_agency_and_locks_only_the_case_row(wor
         (sql,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
         if connection.features.has_select_for_update_of:
             assert sql.rstrip().endswith('FOR UPDATE OF "cases_case"')
+
+
+@pytest.fixture
+def listener():
+    """A consumer of ``cases:evidence:added``: the ids of the events it was handed."""
+    seen: list[int] = []
+    outbox.consumer(app="tests", name="writes", tags=[EventTag.EVIDENCE_ADDED])(lambda e: seen.append(e.pk))
+    yield seen
+    outbox.unregister("tests.writes")
+
+
+def _inserts(captured, table: str) -> list[str]:
+    return [
+        q["sql"] for q in captured.captured_queries if f"INSERT INTO {table}" in q["sql"].replace('"', "")
+    ]
+
+
+def test_the_steps_event_its_outbox_rows_and_its_journal_are_written_together(
+    world, listener, django_capture_on_commit_callbacks
+):
+    case = filed_case(world)
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        CaptureQueriesContext(connection) as captured,
+    ):
+        step(world.cast.alice, case, "evidence_add", evidence_kind="record", title="现场检查笔录")
+    events, deliveries, entries = (
+        _inserts(captured, t) for t in ("cases_caseevent", "cases_delivery", "journal_entry")
+    )
+    assert len(events) == len(deliveries) == len(entries) == 1
+    if connection.vendor == "postgresql":  # one round trip: the event, its outbox rows, the entries
+        assert events == deliveries == entries and events[0].startswith("WITH")
+    event = CaseEvent.objects.get(case=case, action="evidence_add")
+    assert listener == [event.pk]  # its delivery dispatched after commit, by its id, and consumed
+    delivery = Delivery.objects.get(event=event, consumer="tests.writes")
+    assert delivery.done_at is not None and delivery.attempts == 1
+    assert journaled(case, "evidence_add")
+    assert Entry.objects.filter(
+        action="cases:case:evidence_add", subject_type="cases.case", subject_id=str(case.pk)
+    ).exists()
+    report = journal_verify()
+    assert report.ok, report.problems
+
+
+def test_an_event_a_hook_writes_during_the_step_stays_before_the_steps_own(world):
+    """The step's event id is drawn with the row lock (PostgreSQL); an event a hook writes first
+    (a note on the 大事记) takes it, so the 大事记 keeps the order the events were written in."""
+
+    def note(ctx):
+        engine.case_note(Case.objects.get(pk=ctx.case.pk), actor=ctx.actor, action="review_route", on=ctx.on)
+
+    hook = hooks.register(app="testing", action="evidence_add", effect=note)
+    try:
+        case = filed_case(world)
+        step(world.cast.alice, case, "evidence_add", evidence_kind="record", title="现场检查笔录")
+    finally:
+        hooks.unregister(hook)
+    actions = list(CaseEvent.objects.filter(case=case).values_list("action", flat=True))
+    assert actions[-2:] == ["review_route", "evidence_add"]
+    assert journaled(case, "review_route") and journaled(case, "evidence_add")
+    report = journal_verify()
+    assert report.ok, report.problems
+
+
+def test_a_refused_step_writes_nothing_and_the_next_step_follows_in_order(world):
+    case = filed_case(world)
+    before = list(CaseEvent.objects.filter(case=case).values_list("pk", flat=True))
+    entries = Entry.objects.count()
+    with pytest.raises(ApplicationError):  # refused after the lock: the state does not allow it
+        step(world.cast.alice, case, "archive")
+    assert list(CaseEvent.objects.filter(case=case).values_list("pk", flat=True)) == before
+    assert Entry.objects.count() == entries
+    step(world.cast.alice, case, "evidence_add", evidence_kind="record", title="现场检查笔录")
+    after = list(CaseEvent.objects.filter(case=case).values_list("pk", flat=True))
+    assert after[:-1] == before and after[-1] > max(before)
+    assert journaled(case, "evidence_add")

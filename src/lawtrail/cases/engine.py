@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -31,7 +32,13 @@ from django.utils.translation import gettext as _
 
 from lawtrail.core.calendar.selectors import calendar_memo
 from lawtrail.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from lawtrail.core.journal.services import journal_append_all, journal_batch, journal_snapshot
+from lawtrail.core.journal.services import (
+    journal_append_all,
+    journal_batch,
+    journal_batch_insert,
+    journal_batch_inserted,
+    journal_snapshot,
+)
 from lawtrail.core.permissions import Perm
 from lawtrail.core.precompiled import Precompiled
 from lawtrail.profiles.selectors import profile_memo
@@ -42,7 +49,7 @@ from .context import StepContext
 from .guards import assistance_of, officer_facts_memo, officers_qualified
 from .inputs import given, plain
 from .journal_actions import CaseJournal
-from .models import Approval, Case, CaseEvent, State
+from .models import Approval, Case, CaseEvent, Delivery, State
 from .tags import APPROVAL_STEP_TAGS, APPROVED_TAGS, STEP_TAGS, EventTag
 
 
@@ -59,8 +66,27 @@ def step_memos() -> Iterator[None]:
         officer_facts_memo(),
         journal_batch(),
         deadlines.next_due_deferred(),
+        _event_id_reserve(),
     ):
         yield
+
+
+#: within a step (PostgreSQL): the event id drawn from the events' sequence with the row lock,
+#: for the first event the step writes — so the step's last event, its outbox rows and its journal
+#: entries (whose digests name the event's id) go to the database in one statement
+_RESERVED: ContextVar[list[int] | None] = ContextVar("cases_reserved_event_id", default=None)
+
+
+@contextmanager
+def _event_id_reserve() -> Iterator[None]:
+    if _RESERVED.get() is not None:
+        yield
+        return
+    token = _RESERVED.set([])
+    try:
+        yield
+    finally:
+        _RESERVED.reset(token)
 
 
 def _today() -> dt.date:
@@ -105,11 +131,14 @@ def _event(
     note: str = "",
     data: dict | None = None,
     case_write: tuple[str, dict[str, Any]] | None = None,
+    last: bool = False,
 ) -> CaseEvent:
     """The step's ``CaseEvent``, journaled, and queued for the outbox. ``case_write``:
     (journal action, snapshot before) of the case saved by the same step, journaled first in the
-    same statement (one round trip for both entries)."""
-    event = CaseEvent.objects.create(
+    same statement (one round trip for both entries). ``last``: the step's last write (its own
+    event, written by ``case_transition``/``approval_act``) — on PostgreSQL the event, its outbox
+    rows and every journal entry of the step then go in one statement."""
+    event = CaseEvent(
         case=case,
         action=action,
         tag=str(tag),
@@ -121,12 +150,69 @@ def _event(
         note=note[:2000],
         data=data or {},
     )
+    reserved = _RESERVED.get()
+    if reserved:  # the id drawn with the row lock: before any other event of this step's
+        event.pk = reserved.pop()
     writes = [(actor, CaseJournal.event(action), event, None)]
     if case_write is not None:
         writes.insert(0, (actor, case_write[0], case, case_write[1]))
+    if last and event.pk is not None:
+        _write_last(event, writes)
+        return event
+    event.save(force_insert=True)
     journal_append_all(writes)
     outbox.enqueue(event)
     return event
+
+
+_EVENT_INSERT: list[str] = []
+
+
+def _event_insert_sql() -> str:
+    if not _EVENT_INSERT:
+        qn = connection.ops.quote_name
+        fields = CaseEvent._meta.concrete_fields
+        _EVENT_INSERT.append(
+            f"INSERT INTO {qn(CaseEvent._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))})"
+        )
+    return _EVENT_INSERT[0]
+
+
+def _write_last(event: CaseEvent, writes: list[tuple[Any, str, Any, dict[str, Any] | None]]) -> None:
+    """The step's own event (its id reserved with the row lock), its outbox rows and every journal
+    entry of the step in one ``WITH`` statement: one round trip where there were three. The
+    foreign keys are checked at commit (Django's constraints are deferred) — as they hold for
+    separate statements, they hold for this one."""
+    entries, journal_sql, journal_params = journal_batch_insert(writes)
+    params: list[Any] = [
+        f.get_db_prep_save(getattr(event, f.attname), connection) for f in CaseEvent._meta.concrete_fields
+    ]
+    parts = [f"ev AS ({_event_insert_sql()})"]
+    regs = outbox.consumers_of(event.tag)
+    if regs:
+        qn = connection.ops.quote_name
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        rows = ", ".join(["(%s, %s, %s, %s, 0, '')"] * len(regs))
+        parts.append(
+            f"dl AS (INSERT INTO {qn(Delivery._meta.db_table)} "
+            f"({qn('event_id')}, {qn('consumer')}, {qn('created_at')}, {qn('due_at')}, {qn('attempts')}, "
+            f"{qn('last_error')}) VALUES {rows} RETURNING id)"
+        )
+        for r in regs:
+            params += [event.pk, r.name, now, now]
+    parts.append(f"je AS ({journal_sql})")
+    params += journal_params
+    sql = f"WITH {', '.join(parts)} SELECT 0, id FROM je" + (
+        " UNION ALL SELECT 1, id FROM dl" if regs else ""
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        returned = cursor.fetchall()
+    journal_batch_inserted(entries, [pk for kind, pk in returned if kind == 0])
+    outbox.dispatch_on_commit(sorted(pk for kind, pk in returned if kind == 1))
+    event._state.adding = False
+    event._state.db = connection.alias
 
 
 def case_note(
@@ -184,9 +270,18 @@ def _lock_query(case_id: Any):
     )
 
 
+def _lock_reserving_query(case_id: Any):
+    """The lock, also drawing the step's event id from the events' sequence (PostgreSQL)."""
+    sequence = f"pg_get_serial_sequence('{CaseEvent._meta.db_table}', 'id')"
+    return _lock_query(case_id).annotate(
+        event_id_reserved=RawSQL(f"nextval({sequence})", (), output_field=models.BigIntegerField())
+    )
+
+
 #: compiled once per thread: every step runs this query, and compiling it cost several times
 #: what the database spends on it
 _LOCK = Precompiled(_lock_query)
+_LOCK_RESERVING = Precompiled(_lock_reserving_query)
 
 
 def lock(case_id: int) -> Case:
@@ -194,7 +289,13 @@ def lock(case_id: int) -> Case:
     (filing, proposal, decision) is pending — read in the same query. Only the case's row is
     locked (``of=("self",)``): its agency, division and domain are read with it but not locked,
     or every step of an agency — of a domain, province-wide — would wait for every other."""
-    case = _LOCK.first(int(case_id))
+    reserved = _RESERVED.get()
+    if reserved is not None and connection.vendor == "postgresql":
+        case = _LOCK_RESERVING.first(int(case_id))
+        if case is not None:
+            reserved[:] = [case.event_id_reserved]
+    else:
+        case = _LOCK.first(int(case_id))
     if case is None:
         raise NotFound(_("案件不存在或您无权查看。"), code="CASE_NOT_FOUND")
     case.officer_ids_read = [int(i) for i in (case.officer_ids_read or "").split(",") if i]
@@ -342,6 +443,7 @@ def case_transition(
             note=_note(ctx),
             data=step_record(ctx),
             case_write=(CaseJournal.case(action), before),
+            last=True,
         )
     return case
 
@@ -470,5 +572,6 @@ def approval_act(
             note=reasons,
             data=plain(data),
             case_write=(CaseJournal.case(f"approval_{decision}"), before_case),
+            last=True,
         )
     return case

@@ -143,8 +143,15 @@ def enqueue(event: CaseEvent) -> list[int]:
     ids = [d.pk for d in rows]
     if None in ids:  # a backend that does not return ids from bulk inserts
         ids = list(Delivery.objects.filter(event=event).values_list("pk", flat=True))
-    transaction.on_commit(lambda: dispatch(ids))
+    dispatch_on_commit(ids)
     return ids
+
+
+def dispatch_on_commit(ids: list[int]) -> None:
+    """After the step commits, hand its deliveries ``ids`` to ``dispatch`` (``enqueue`` does it;
+    the engine too when it writes the rows itself, with the event in one statement)."""
+    if ids:
+        transaction.on_commit(lambda: dispatch(ids))
 
 
 def dispatch(ids: list[int]) -> None:
