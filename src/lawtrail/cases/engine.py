@@ -25,7 +25,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,9 +39,10 @@ from lawtrail.core.journal.services import (
     journal_batch_inserted,
     journal_snapshot,
 )
+from lawtrail.core.models import Revision
 from lawtrail.core.permissions import Perm
 from lawtrail.core.precompiled import Precompiled
-from lawtrail.profiles.selectors import profile_memo
+from lawtrail.profiles.selectors import profile_memo, profile_revision_seen
 from lawtrail.registry.selectors import user_has_perm
 
 from . import approvals, deadlines, hooks, inputs, outbox, workflow
@@ -265,6 +266,9 @@ def _lock_query(case_id: Any):
                     action__in=workflow.BLOCKING_APPROVALS,
                 )
             ),
+            # the rule profiles' revision token: unchanged, the step takes the agency's resolved
+            # profile from the steps before it (profile_revision_seen) instead of reading it again
+            profiles_revision=Subquery(Revision.objects.filter(name="profiles").values("value")[:1]),
         )
         .filter(pk=case_id)
     )
@@ -298,6 +302,7 @@ def lock(case_id: int) -> Case:
         case = _LOCK.first(int(case_id))
     if case is None:
         raise NotFound(_("案件不存在或您无权查看。"), code="CASE_NOT_FOUND")
+    profile_revision_seen(case.profiles_revision)
     case.officer_ids_read = [int(i) for i in (case.officer_ids_read or "").split(",") if i]
     return case
 

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -175,6 +176,24 @@ def profile_values_all(agency: Agency | None, on: dt.date | None = None) -> dict
     return values
 
 
+#: the ``profiles`` revision token (``core.Revision``) the current step read with its row lock
+_REVISION: ContextVar[int | None] = ContextVar("profile_revision", default=None)
+#: (database, token, agency id, its division codes, date) → {key: value}, shared by the steps of
+#: this process: valid while the token read by a step is the one it was filled under
+_SHARED: dict[tuple[Any, ...], dict[str, Any]] = {}
+_SHARED_MAX = 512
+
+
+def profile_revision_seen(token: int | None) -> None:
+    """Inside ``profile_memo``: the ``profiles`` revision token as the step read it in its own
+    statement (the case flow reads it with the row lock). Database triggers give it a new random
+    value in the transaction of every write to the rule profiles, so the values resolved under
+    one token are what the tables held then — and the step may take them from the steps before
+    it instead of reading them again. ``None`` (no token row: a flushed database) reads as before."""
+    if _MEMO.get() is not None:
+        _REVISION.set(token)
+
+
 @contextmanager
 def profile_memo() -> Iterator[None]:
     """Within one case step's transaction, the rule profile of each (agency, date) is read once,
@@ -186,9 +205,11 @@ def profile_memo() -> Iterator[None]:
         yield
         return
     token = _MEMO.set({})
+    revision = _REVISION.set(None)
     try:
         yield
     finally:
+        _REVISION.reset(revision)
         _MEMO.reset(token)
 
 
@@ -206,13 +227,35 @@ def profile_value(agency: Agency | None, key: str, on: dt.date | None = None) ->
     on = on or timezone.localdate()
     k = (agency.pk if agency is not None else None, on)
     if k not in memo:
-        memo[k] = profile_values_all(agency, on)
+        memo[k] = _values_all_shared(agency, on)
     values = memo[k]
     if key not in values:
         rules.key_get(key)  # an unknown key: PROFILE_KEY_UNKNOWN
         values[key] = profile_explain(agency, key, on).value  # registered after the memo was read
     value = values[key]
     return copy.deepcopy(value) if isinstance(value, dict | list) else value
+
+
+def _values_all_shared(agency: Agency | None, on: dt.date) -> dict[str, Any]:
+    """``profile_values_all``, or what it gave a step before under the same revision token."""
+    revision = _REVISION.get()
+    if revision is None:
+        return profile_values_all(agency, on)
+    k = (
+        connection.alias,
+        connection.settings_dict["NAME"],
+        revision,
+        agency.pk if agency is not None else None,
+        tuple(_codes_nearest_first(agency)),
+        on,
+    )
+    values = _SHARED.get(k)
+    if values is None:
+        values = profile_values_all(agency, on)
+        if len(_SHARED) >= _SHARED_MAX:
+            _SHARED.clear()
+        _SHARED[k] = values
+    return values
 
 
 def profile_effective_table(agency: Agency | None, on: dt.date | None = None) -> list[Resolution]:
