@@ -32,8 +32,8 @@ class Revision(models.Model):
     #: triggers write it, nothing reads it as data: a cache key, not a record
     JOURNAL_EXEMPT = "a cache token set by database triggers; the rows it stands for are journaled"
 
-    name = models.CharField(max_length=32, primary_key=True)
-    value = models.BigIntegerField()
+    name = models.CharField(_("名称"), max_length=32, primary_key=True)
+    value = models.BigIntegerField(_("版本值"))
 
     class Meta:
         verbose_name = _("缓存版本")

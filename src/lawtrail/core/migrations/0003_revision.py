@@ -13,8 +13,8 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Revision',
             fields=[
-                ('name', models.CharField(max_length=32, primary_key=True, serialize=False)),
-                ('value', models.BigIntegerField()),
+                ('name', models.CharField(max_length=32, primary_key=True, serialize=False, verbose_name='名称')),
+                ('value', models.BigIntegerField(verbose_name='版本值')),
             ],
             options={
                 'verbose_name': '缓存版本',
