@@ -47,7 +47,7 @@ from lawtrail.registry.selectors import user_has_perm
 
 from . import approvals, deadlines, hooks, inputs, outbox, workflow
 from .context import StepContext
-from .guards import assistance_of, officer_facts_memo, officers_qualified
+from .guards import assistance_of, officer_facts_memo, officers_qualified, officers_revision_seen
 from .inputs import given, plain
 from .journal_actions import CaseJournal
 from .models import Approval, Case, CaseEvent, Delivery, State
@@ -269,6 +269,8 @@ def _lock_query(case_id: Any):
             # the rule profiles' revision token: unchanged, the step takes the agency's resolved
             # profile from the steps before it (profile_revision_seen) instead of reading it again
             profiles_revision=Subquery(Revision.objects.filter(name="profiles").values("value")[:1]),
+            # the officers' (credentials, names) likewise (officers_revision_seen)
+            officers_revision=Subquery(Revision.objects.filter(name="officers").values("value")[:1]),
         )
         .filter(pk=case_id)
     )
@@ -303,6 +305,7 @@ def lock(case_id: int) -> Case:
     if case is None:
         raise NotFound(_("案件不存在或您无权查看。"), code="CASE_NOT_FOUND")
     profile_revision_seen(case.profiles_revision)
+    officers_revision_seen(case.officers_revision)
     case.officer_ids_read = [int(i) for i in (case.officer_ids_read or "").split(",") if i]
     return case
 

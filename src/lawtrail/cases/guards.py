@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -199,14 +200,46 @@ def officer_facts(users: list) -> list[rules.OfficerFacts]:
 _FACTS: ContextVar[dict[int, rules.OfficerFacts] | None] = ContextVar("officer_facts", default=None)
 
 
+#: the ``officers`` revision token (``core.Revision``) the current step read with its row lock
+_OFFICERS_REVISION: ContextVar[int | None] = ContextVar("officers_revision", default=None)
+#: (database, token) → {account id: facts}, shared by the steps of this process: valid while the
+#: token a step reads is the one it was filled under
+_SHARED_FACTS: dict[tuple[Any, ...], dict[int, rules.OfficerFacts]] = {}
+_SHARED_MAX = 4096  # accounts kept under the current token
+
+
 @contextmanager
 def officer_facts_memo() -> Iterator[None]:
     """Within: each account's credentials are read once (the engine opens one per step)."""
     token = _FACTS.set({})
+    revision = _OFFICERS_REVISION.set(None)
     try:
         yield
     finally:
+        _OFFICERS_REVISION.reset(revision)
         _FACTS.reset(token)
+
+
+def officers_revision_seen(token: int | None) -> None:
+    """Inside ``officer_facts_memo``: the ``officers`` revision token as the step read it in its own
+    statement (with the row lock). Database triggers give it a new random value in the transaction
+    of every write to credentials, staff rows, account names, domain codes and division paths, so
+    the credentials read under one token are what the tables held then, and the step may take them
+    from the steps before it. ``None`` (no token row) reads as before."""
+    if _FACTS.get() is not None:
+        _OFFICERS_REVISION.set(token)
+
+
+def _shared_facts() -> dict[int, rules.OfficerFacts] | None:
+    revision = _OFFICERS_REVISION.get()
+    if revision is None:
+        return None
+    key = (connection.alias, connection.settings_dict["NAME"], revision)
+    shared = _SHARED_FACTS.get(key)
+    if shared is None or len(shared) > _SHARED_MAX:
+        _SHARED_FACTS.clear()  # a new token: what was kept under the old ones is stale
+        shared = _SHARED_FACTS[key] = {}
+    return shared
 
 
 def officer_names(ids: Iterable[int | None]) -> dict[int, str]:
@@ -231,6 +264,11 @@ def officer_facts_of(ids: Iterable[int], *, also: Iterable[int | None] = ()) -> 
     memo = _FACTS.get()
     known = memo if memo is not None else {}
     wanted = {i for i in (*ids, *also) if i is not None and i not in known}
+    shared = _shared_facts() if wanted else None
+    if shared:
+        for i in [i for i in wanted if i in shared]:
+            known[i] = shared[i]
+            wanted.discard(i)
     if wanted:
         creds: dict[int, list[rules.CredentialFacts]] = {}
         names: dict[int, str] = {}
@@ -267,6 +305,8 @@ def officer_facts_of(ids: Iterable[int], *, also: Iterable[int | None] = ()) -> 
                 known[user_id] = rules.OfficerFacts(
                     officer_id=user_id, name=names[user_id], credentials=tuple(creds.get(user_id, ()))
                 )
+                if shared is not None:
+                    shared[user_id] = known[user_id]
     return [known.get(i) or rules.OfficerFacts(officer_id=i, name=str(i), credentials=()) for i in ids]
 
 

@@ -69,7 +69,7 @@ def remove(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0003_revision"),
-        ("cases", "0016_read_indexes"),
+        ("cases", "0017_todo_case"),
         ("registry", "0005_verbose_names"),
     ]
 
