@@ -197,8 +197,10 @@ def test_first_trigram(q, first):
         ("好味道", 270_000, 270_000, 10_000_000, 10_000_000, 10_000_000, True),
         # a filter keeping half the rows (a domain): twice the entries, cheaper than walking its index
         ("无证无照", 416_000, 833_000, 5_000_000, 5_000_000, 10_000_000, True),
-        # an agency keeping a fifth: 80k sampled rows against 60k walked along its own date index
-        ("超过保质", 166_000, 833_000, 2_000_000, 2_000_000, 10_000_000, False),
+        # an agency keeping a fifth: 80k sampled rows against 120k walked along its own date index
+        ("超过保质", 166_000, 833_000, 2_000_000, 2_000_000, 10_000_000, True),
+        # an agency keeping a twentieth: 320k sampled rows against the walk's 120k
+        ("超过保质", 166_000, 833_000, 500_000, 2_000_000, 10_000_000, False),
         # a rare keyword: no cap to prove
         ("金鼎轩", 50, 50, 10_000_000, 10_000_000, 10_000_000, False),
         # 1–2 characters: the gram GIN counts them exactly

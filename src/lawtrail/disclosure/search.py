@@ -178,7 +178,9 @@ SAMPLE = 2_000
 #: entry of a posting list costs ``POSTING``; a row walked along a date index (fetched and tested
 #: with LIKE) costs 1.
 HEAP = 1.0
-POSTING = {"postgresql": 0.02, "sqlite": 0.2}
+#: PostgreSQL measured at 10M records with the rows in shared buffers (EXPLAIN ANALYZE, docs/PERFORMANCE.md):
+#: ~300 ns an entry put in a GIN bitmap, ~2 µs a row walked along a date index and tested — 0.15
+POSTING = {"postgresql": 0.15, "sqlite": 0.2}
 
 
 def _phrase(q: str) -> str:
@@ -589,11 +591,10 @@ def _sqlite_set_count(p: Params) -> tuple[int, bool] | None:
 #: real matches) — a margin for the randomness of the sample and a trigram a little wider than the keyword
 SAMPLE_MARGIN = 1.6
 #: cost model of the sample, in rows fetched (``HEAP``): an entry of a posting list decoded and dropped
-#: (the GIN still reads the whole list, it keeps fewer entries), against an entry put in the exact
-#: bitmap of an exact count — measured at 10M records (EXPLAIN ANALYZE, docs/PERFORMANCE.md): ~33 ns an
-#: entry decoded, ~300–400 ns an entry in a bitmap of ~650k pages, 5–80 µs a row fetched
-DECODE = 0.005
-BITMAP = 0.05
+#: (the GIN still reads the whole list, it keeps fewer entries) — measured at 10M records (EXPLAIN
+#: ANALYZE, docs/PERFORMANCE.md): ~33 ns an entry decoded, against ``POSTING`` an entry put in the
+#: exact bitmap of an exact count
+DECODE = 0.015
 
 
 def first_trigram(q: str) -> str | None:
@@ -614,7 +615,7 @@ def sample_target(
     keyword of 1–2 characters (its gram GIN is counted exactly), no trigram, too few estimated
     matches to expect the cap, a sample nearly as large as the whole posting list, or one dearer
     (``DECODE`` per entry read, ``HEAP`` per entry kept) than both exact ways: the walk, and the
-    keyword index (``BITMAP`` per entry of the exact bitmap, ``HEAP`` per row fetched to the cap)."""
+    keyword index (``POSTING`` per entry of the exact bitmap, ``HEAP`` per row fetched to the cap)."""
     first = first_trigram(q)
     if gram(q) is not None or first is None or est < SAMPLE_MARGIN * (COUNT_CAP + 1):
         return 0
@@ -624,7 +625,7 @@ def sample_target(
         return 0
     cap = COUNT_CAP + 1
     walk = min(n_walk, cap * n_walk / max(est, 1.0))
-    index = kw * BITMAP + min(fetch, cap * fetch / max(est, 1.0)) * HEAP
+    index = kw * POSTING["postgresql"] + min(fetch, cap * fetch / max(est, 1.0)) * HEAP
     if kw * DECODE + target * HEAP >= min(walk, index):
         return 0
     return int(target)
@@ -731,9 +732,11 @@ def _hint(plan: str) -> None:
             cur.execute("SET LOCAL enable_bitmapscan = on")
             cur.execute("SET LOCAL work_mem = '64MB'")
         else:
-            # walk the date index (or the agency's), stop at the LIMIT
+            # walk the date index (or the agency's), stop at the LIMIT — not a parallel scan of the
+            # whole table in its order (at 10M rows: 297 ms against 112 ms along the agency's index)
             cur.execute("SET LOCAL enable_bitmapscan = off")
             cur.execute("SET LOCAL enable_indexscan = on")
+            cur.execute("SET LOCAL enable_seqscan = off")
 
 
 def order_for_listing(qs: QuerySet[Record], p: Params) -> QuerySet[Record]:
