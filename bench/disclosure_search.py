@@ -11,6 +11,9 @@
   with the two GIN indexes dropped and built after it; SQLite ``executemany`` with the FTS5 triggers
   dropped and both FTS5 tables re-filled after it, in the figure), and on PostgreSQL the ratio to ``psql \\copy`` of the same rows (a CSV file),
   measured in the same run into the same (emptied) table. Index sizes beside the table size.
+  ``--psql-only`` loads once, with ``psql \\copy`` alone (10M records: the second load costs ~15 min).
+  At 10M on PostgreSQL, give the server memory for the table first (docs/operations.md, "Database";
+  the figures in docs/PERFORMANCE.md ran with ``shared_buffers = 12GB``).
 - The query mix (``MIX``): 1-, 2-, 3-, 4-character keywords and shop names, rare and common, with and
   without filters — each the first page with its count (``search.run``, the portal's own code path),
   ``--rounds`` interleaved rounds; p50/p95 per query and for the mix, and the ratio to the baseline
