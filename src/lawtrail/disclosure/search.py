@@ -452,15 +452,23 @@ def choose(
     n = max(n, est)
     kw = max(kw if kw is not None else est, est)
     fetch = max(fetch if fetch is not None else est, est)
-    posting = POSTING[vendor]
     walk_page = min(n, page_size * n / est)
-    index_page = kw * posting + fetch * HEAP
-    walk_count = min(n, (COUNT_CAP + 1) * n / est)
-    index_count = kw * posting + min(fetch, (COUNT_CAP + 1) * fetch / est) * HEAP
+    index_page = kw * POSTING[vendor] + fetch * HEAP
+    walk_count, index_count = count_costs(est, n, kw, fetch, vendor)
     return (
         "index" if index_page <= walk_page else "walk",
         "index" if index_count <= walk_count else "walk",
     )
+
+
+def count_costs(est: float, n: float, kw: float, fetch: float, vendor: str) -> tuple[float, float]:
+    """(walk, keyword index): the rows visited counting up to ``COUNT_CAP`` + 1 each way, in the
+    units of ``choose`` — the walk visits ``(cap + 1) · n / est`` rows; the index reads ``kw``
+    entries and fetches rows until the cap."""
+    est = max(est, 1.0)
+    n = max(n, est)
+    cap = COUNT_CAP + 1
+    return min(n, cap * n / est), kw * POSTING[vendor] + min(fetch, cap * fetch / est) * HEAP
 
 
 def plan_for(p: Params, vendor: str) -> Plan:
@@ -623,10 +631,7 @@ def sample_target(
     target = SAMPLE_MARGIN * (COUNT_CAP + 1) / share
     if target * 2 > kw:
         return 0
-    cap = COUNT_CAP + 1
-    walk = min(n_walk, cap * n_walk / max(est, 1.0))
-    index = kw * POSTING["postgresql"] + min(fetch, cap * fetch / max(est, 1.0)) * HEAP
-    if kw * DECODE + target * HEAP >= min(walk, index):
+    if kw * DECODE + target * HEAP >= min(count_costs(est, n_walk, kw, fetch, "postgresql")):
         return 0
     return int(target)
 
