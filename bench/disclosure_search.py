@@ -237,7 +237,8 @@ def load(n: int, agencies: list, *, psql_only: bool = False) -> dict:
             f.write(_csv(batch))
         out["csv_mb"] = Path(f.name).stat().st_size / 2**20
         # the keyword indexes are dropped for the load and built after it (timed apart)
-        with search_index.bulk(connection) as builds:
+        # the two GINs built at once, each in its own session, with memory to gather (docs/PERFORMANCE.md)
+        with search_index.bulk(connection, memory="4GB") as builds:
             if not psql_only:
                 _driver_copy(connection, cols, f.name, out)
             settings = connection.settings_dict

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 
 import pytest
 from django.db import connection, transaction
@@ -144,6 +145,25 @@ def test_the_bulk_load_makes_the_index_the_row_by_row_path_makes(corpus):
     assert _through_index("甲乙丙丁") == set()
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="issue 11: PostgreSQL builds its GINs in sessions of their own (SQLite re-fills its FTS5 tables)",
+)
+def test_a_committed_bulk_load_builds_the_indexes_in_sessions_of_their_own(corpus, transactional_db):
+    """Outside a transaction (the bench's load: rows committed by ``psql \\copy``) each GIN is built
+    in a new session, both at once — and the result is the same index."""
+    rows, _ = corpus
+    before = _index_contents()
+    assert not connection.in_atomic_block
+    with search_index.bulk(connection) as builds:
+        Record.objects.bulk_create(rows)
+    assert set(builds) == {f"build_{name}_s" for name in search_index.PG_INDEXES}
+    assert _index_contents() == before
+    for q in KEYWORDS:
+        p, _ = search.parse({"q": q})
+        assert _through_index(q) == set(search.scan(p).values_list("pk", flat=True)), q
+
+
 def _counted(q: str) -> int | None:
     """What the keyword's count in its index is: SQLite, the published rows holding it; PostgreSQL,
     1–2 characters, the rows of any status holding it (the gram GIN covers the table, and the count
@@ -188,6 +208,7 @@ FILTERS = [
     {"agency": 1, "from": "2025-01-01"},
     {"division": "139902"},
     {"division": "139901", "kind": "other"},
+    {"division": "139900"},  # the city: the records of both its counties (a code above theirs)
     {"kind": "penalty", "to": "2024-06-30"},
 ]
 
@@ -261,6 +282,71 @@ def test_the_plan_uses_the_filtered_estimate_and_the_filter_s_own_index(corpus, 
 )
 def test_choose_weighs_the_keyword_s_entries_and_fetches_against_the_walk(est, n, kw, fetch, page):
     assert search.choose(est, n, kw=kw, fetch=fetch)[0] == page
+
+
+@pytest.mark.parametrize(
+    ("est", "n", "kw", "fetch", "also", "plan"),
+    [
+        # a keyword within a small agency: walk to the page; the count through the index …
+        (2_000, 40_000, 60_000, 2_000, 0, ("walk", "index")),
+        # … unless the index reads a large division's entries besides: walk for both
+        (2_000, 40_000, 60_000, 2_000, 40_000, ("walk", "walk")),
+        # 好味道 in one county of five at 10M records (docs/PERFORMANCE.md): the GIN intersects the
+        # county's 2M entries with the keyword's, fetching only the county's matches — the index counts
+        (54_000, 10_000_000, 270_000, 54_000, 30_000, ("walk", "index")),
+    ],
+)
+def test_choose_adds_what_the_index_reads_besides_to_its_cost(est, n, kw, fetch, also, plan):
+    assert search.choose(est, n, kw=kw, fetch=fetch, also=also) == plan
+    walk, index = search.count_costs(est, n, kw, fetch, "postgresql", also)
+    assert index == search.count_costs(est, n, kw, fetch, "postgresql")[1] + also
+    assert walk == search.count_costs(est, n, kw, fetch, "postgresql")[0]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="issue 11: the division's entries are in PostgreSQL's keyword GINs (migration 0008)",
+)
+@pytest.mark.parametrize(
+    ("q", "index"), [("好味道", "disclosure_search_trgm"), ("王伟", "disclosure_search_grams")]
+)
+@pytest.mark.parametrize("division", ["139902", "139900"])
+def test_the_division_is_looked_up_in_the_keyword_s_gin(corpus, q, index, division):
+    """The index way of a keyword within a division asks the keyword's GIN for the division's entry
+    too: one bitmap of the rows holding both, no row fetched only to be dropped for its division."""
+    rows, _ = corpus
+    Record.objects.bulk_create(rows)
+    p, _ = search.parse({"q": q, "division": division})
+    sql, params = (
+        search.queryset_for(p, "postgresql", "index").order_by().values("pk").query.sql_with_params()
+    )
+    with transaction.atomic(), connection.cursor() as cur:
+        search._hint("index")
+        # 70 rows: the planner would rather read them all, or any other index that holds a column of
+        # the query — leave it only the keyword's GIN (the others dropped in the test's transaction,
+        # rolled back after it; at 10M records the planner's estimates choose it: docs/PERFORMANCE.md)
+        cur.execute("SET LOCAL enable_seqscan = off")
+        other = (
+            {"disclosure_search_trgm", "disclosure_search_grams"} - {index}
+        ).pop()  # its division column too
+        cur.execute(
+            f"DROP INDEX disclosure_pub_date, disclosure_pub_agency_date, disclosure_pub_domain_date, {other}"
+        )
+        cur.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cur.fetchone()[0]
+
+    def scans(node):
+        yield node
+        for child in node.get("Plans", []):
+            yield from scans(child)
+
+    conds = [n.get("Index Cond", "") for n in scans(plan[0]["Plan"]) if n.get("Index Name") == index]
+    # one scan of the keyword's GIN with both conditions (``disclosure_division_codes`` is inlined)
+    assert len(conds) == 1, json.dumps(plan, ensure_ascii=False)
+    assert (
+        f"string_to_array(rtrim((division_path)::text, '/'::text), '/'::text) @> '{{{division}}}'" in conds[0]
+    )
+    assert q in conds[0]
 
 
 @pytest.mark.parametrize("bound", [7, 30])

@@ -196,6 +196,10 @@ def gram(q: str) -> str | None:
 
 
 GRAM_WHERE = "disclosure_grams(search_text) @> ARRAY[%s]::text[]"
+#: PostgreSQL: the division filter as an entry of the keyword GINs' first column (migration 0008) —
+#: the codes of the record's division and of those above it hold the division's code exactly when
+#: the record is within it (the prefix of ``division_path`` that ``filtered`` tests)
+DIVISION_WHERE = "disclosure_division_codes(division_path) @> ARRAY[%s]::text[]"
 
 
 def _pg_estimate(qs: QuerySet[Record]) -> int:
@@ -214,7 +218,7 @@ _PG_COMMON_GRAM = (
     "SELECT f.freq * c.reltuples FROM pg_class c JOIN pg_stats s ON s.schemaname = current_schema() "
     "AND s.tablename = 'disclosure_search_grams', "
     "unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS f(elem, freq) "
-    "WHERE c.oid = 'disclosure_record'::regclass AND f.elem = %s"
+    "WHERE c.oid = 'disclosure_record'::regclass AND s.attname = 'disclosure_grams' AND f.elem = %s"
 )
 
 
@@ -339,6 +343,12 @@ def sizes(p: Params, vendor: str) -> tuple[float, float, float]:
     )
 
 
+def division_entries(p: Params) -> float:
+    """PostgreSQL: the rows within the division — its entries in the keyword GINs (the planner's
+    estimate of the published rows it holds)."""
+    return float(_pg_estimate(filtered(Params(division=p.division, division_path=p.division_path))))
+
+
 def _filter_fields(p: Params) -> tuple:
     return (p.agency, p.domain, p.domain_id, p.division_path, p.kind)
 
@@ -392,10 +402,13 @@ def _unfiltered(p: Params) -> bool:
     return not (p.agency or p.domain or p.division_path or p.kind or p.date_from or p.date_to)
 
 
-def _pg_keyword(base: QuerySet[Record], q: str, *, index: bool) -> QuerySet[Record]:
-    """The keyword's rows; with ``index``, written so the gram index (1–2 characters) can find them
-    — the LIKE stays, so the result is the scan's either way."""
+def _pg_keyword(base: QuerySet[Record], q: str, *, index: bool, division: str = "") -> QuerySet[Record]:
+    """The keyword's rows; with ``index``, written so the gram index (1–2 characters) can find them,
+    and the division (its code) be looked up in the same GIN as the keyword (``DIVISION_WHERE``) —
+    the LIKE and the filters stay, so the result is the scan's either way."""
     like = base.filter(search_text__contains=q)
+    if index and division:
+        like = like.extra(where=[DIVISION_WHERE], params=[division])  # noqa: S610 — a constant clause, bound value
     g = gram(q)
     if index and g is not None:
         return like.extra(where=[GRAM_WHERE], params=[g])  # noqa: S610 — a constant clause, bound value
@@ -434,12 +447,14 @@ def choose(
     vendor: str = "postgresql",
     kw: float | None = None,
     fetch: float | None = None,
+    also: float = 0.0,
 ) -> tuple[str, str]:
     """The cheaper way to the first page and to the count, by the estimated matches ``est`` (of the
     keyword and the filters) among the ``n`` rows along the index the walk follows (the filter's own
     date index: ``_walk_params``); ``kw`` the keyword's entries in its index and ``fetch`` the rows
     the index path fetches (its matches in the walked range, which a bitmap of that index can cut
-    to), both ``est`` with no filter. In rows visited (``HEAP``, ``POSTING``):
+    to), both ``est`` with no filter; ``also`` what the index path reads besides (PostgreSQL: the
+    division's entries in the same GIN, ``division_entries``). In rows visited (``HEAP``, ``POSTING``):
 
     - first page: the keyword index reads ``kw`` entries and fetches ``fetch`` rows to sort them;
       the walk visits rows until a page of matches (``page_size · n / est``);
@@ -453,22 +468,24 @@ def choose(
     kw = max(kw if kw is not None else est, est)
     fetch = max(fetch if fetch is not None else est, est)
     walk_page = min(n, page_size * n / est)
-    index_page = kw * POSTING[vendor] + fetch * HEAP
-    walk_count, index_count = count_costs(est, n, kw, fetch, vendor)
+    index_page = kw * POSTING[vendor] + fetch * HEAP + also
+    walk_count, index_count = count_costs(est, n, kw, fetch, vendor, also)
     return (
         "index" if index_page <= walk_page else "walk",
         "index" if index_count <= walk_count else "walk",
     )
 
 
-def count_costs(est: float, n: float, kw: float, fetch: float, vendor: str) -> tuple[float, float]:
+def count_costs(
+    est: float, n: float, kw: float, fetch: float, vendor: str, also: float = 0.0
+) -> tuple[float, float]:
     """(walk, keyword index): the rows visited counting up to ``COUNT_CAP`` + 1 each way, in the
     units of ``choose`` — the walk visits ``(cap + 1) · n / est`` rows; the index reads ``kw``
-    entries and fetches rows until the cap."""
+    entries (and ``also``) and fetches rows until the cap."""
     est = max(est, 1.0)
     n = max(n, est)
     cap = COUNT_CAP + 1
-    return min(n, cap * n / est), kw * POSTING[vendor] + min(fetch, cap * fetch / est) * HEAP
+    return min(n, cap * n / est), kw * POSTING[vendor] + min(fetch, cap * fetch / est) * HEAP + also
 
 
 def plan_for(p: Params, vendor: str) -> Plan:
@@ -488,7 +505,14 @@ def plan_for(p: Params, vendor: str) -> Plan:
     total = max(total, 1.0)
     est = kw * n_f / total
     fetch = kw * n_walk / total
-    page, count = choose(est, n_walk, vendor=vendor, kw=kw, fetch=fetch)
+    also = 0.0
+    if vendor == "postgresql" and p.division_path:
+        # the division is looked up in the keyword's GIN (``DIVISION_WHERE``): the index path fetches
+        # only the rows within it, and reads its entries besides (decoded, skipped past: ``DECODE``)
+        n_div = division_entries(p)
+        fetch *= n_div / total
+        also = n_div * DECODE
+    page, count = choose(est, n_walk, vendor=vendor, kw=kw, fetch=fetch, also=also)
     # no filter: the index's own count is the count (SQLite: exact below the bound). PostgreSQL: the
     # gram GIN holds every status, so its count serves only above the bound — "10,000+" without
     # counting again (wrong only if more than 10,000 of the rows holding the keyword were unpublished)
@@ -497,7 +521,7 @@ def plan_for(p: Params, vendor: str) -> Plan:
         exact = kw
     plan = Plan(page, count, round(est), round(n_walk), exact, kw, kw_total)
     if vendor == "postgresql" and exact is None:
-        plan.sample = sample_target(p.q, est, kw, n_f, n_walk, total, fetch)
+        plan.sample = sample_target(p.q, est, kw, n_f, n_walk, total, fetch, also)
     if vendor == "sqlite" and exact is None and kw_total is not None and _sqlite_walk_index(p) is not None:
         if choose_set(kw_total, n_f, n_walk, total):
             plan.count, plan.fallback = "set", count
@@ -615,7 +639,7 @@ def first_trigram(q: str) -> str | None:
 
 
 def sample_target(
-    q: str, est: float, kw: float, n_f: float, n_walk: float, total: float, fetch: float
+    q: str, est: float, kw: float, n_f: float, n_walk: float, total: float, fetch: float, also: float = 0.0
 ) -> int:
     """PostgreSQL: how many entries of the keyword's first trigram a sampled proof of "cap+"
     (``_pg_sampled_cap``) should keep — enough that, at the share of them the filters keep, about
@@ -631,7 +655,7 @@ def sample_target(
     target = SAMPLE_MARGIN * (COUNT_CAP + 1) / share
     if target * 2 > kw:
         return 0
-    if kw * DECODE + target * HEAP >= min(count_costs(est, n_walk, kw, fetch, "postgresql")):
+    if kw * DECODE + target * HEAP >= min(count_costs(est, n_walk, kw, fetch, "postgresql", also)):
         return 0
     return int(target)
 
@@ -687,7 +711,7 @@ def queryset_for(p: Params, vendor: str, how: str) -> QuerySet[Record]:
             ids = RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [expr])  # noqa: S608 — our tables
             return base.filter(pk__in=ids)
     if vendor == "postgresql":
-        return _pg_keyword(base, p.q, index=how == "index")
+        return _pg_keyword(base, p.q, index=how == "index", division=p.division if p.division_path else "")
     return base.filter(search_text__contains=p.q)
 
 
