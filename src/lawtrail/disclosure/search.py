@@ -505,14 +505,16 @@ def plan_for(p: Params, vendor: str) -> Plan:
     total = max(total, 1.0)
     est = kw * n_f / total
     fetch = kw * n_walk / total
-    also = 0.0
+    entries, also = kw, 0.0
     if vendor == "postgresql" and p.division_path:
-        # the division is looked up in the keyword's GIN (``DIVISION_WHERE``): the index path fetches
-        # only the rows within it, and reads its entries besides (decoded, skipped past: ``DECODE``)
+        # the division is looked up in the keyword's GIN (``DIVISION_WHERE``): the scan decodes both
+        # posting lists (``DECODE`` an entry) and puts only the rows holding both in its bitmap
+        # (``POSTING`` an entry), and the rows fetched are only those within the division
         n_div = division_entries(p)
+        entries = kw * n_div / total
         fetch *= n_div / total
-        also = n_div * DECODE
-    page, count = choose(est, n_walk, vendor=vendor, kw=kw, fetch=fetch, also=also)
+        also = (kw + n_div) * DECODE
+    page, count = choose(est, n_walk, vendor=vendor, kw=entries, fetch=fetch, also=also)
     # no filter: the index's own count is the count (SQLite: exact below the bound). PostgreSQL: the
     # gram GIN holds every status, so its count serves only above the bound — "10,000+" without
     # counting again (wrong only if more than 10,000 of the rows holding the keyword were unpublished)
@@ -521,7 +523,7 @@ def plan_for(p: Params, vendor: str) -> Plan:
         exact = kw
     plan = Plan(page, count, round(est), round(n_walk), exact, kw, kw_total)
     if vendor == "postgresql" and exact is None:
-        plan.sample = sample_target(p.q, est, kw, n_f, n_walk, total, fetch, also)
+        plan.sample = sample_target(p.q, est, kw, n_f, n_walk, total, fetch, also, entries)
     if vendor == "sqlite" and exact is None and kw_total is not None and _sqlite_walk_index(p) is not None:
         if choose_set(kw_total, n_f, n_walk, total):
             plan.count, plan.fallback = "set", count
@@ -639,7 +641,15 @@ def first_trigram(q: str) -> str | None:
 
 
 def sample_target(
-    q: str, est: float, kw: float, n_f: float, n_walk: float, total: float, fetch: float, also: float = 0.0
+    q: str,
+    est: float,
+    kw: float,
+    n_f: float,
+    n_walk: float,
+    total: float,
+    fetch: float,
+    also: float = 0.0,
+    entries: float | None = None,
 ) -> int:
     """PostgreSQL: how many entries of the keyword's first trigram a sampled proof of "cap+"
     (``_pg_sampled_cap``) should keep — enough that, at the share of them the filters keep, about
@@ -647,7 +657,8 @@ def sample_target(
     keyword of 1–2 characters (its gram GIN is counted exactly), no trigram, too few estimated
     matches to expect the cap, a sample nearly as large as the whole posting list, or one dearer
     (``DECODE`` per entry read, ``HEAP`` per entry kept) than both exact ways: the walk, and the
-    keyword index (``POSTING`` per entry of the exact bitmap, ``HEAP`` per row fetched to the cap)."""
+    keyword index (``POSTING`` per entry of the exact bitmap — ``entries`` of them when the division
+    is looked up with the keyword, ``also`` besides — ``HEAP`` per row fetched to the cap)."""
     first = first_trigram(q)
     if gram(q) is not None or first is None or est < SAMPLE_MARGIN * (COUNT_CAP + 1):
         return 0
@@ -655,7 +666,8 @@ def sample_target(
     target = SAMPLE_MARGIN * (COUNT_CAP + 1) / share
     if target * 2 > kw:
         return 0
-    if kw * DECODE + target * HEAP >= min(count_costs(est, n_walk, kw, fetch, "postgresql", also)):
+    exact = count_costs(est, n_walk, kw if entries is None else entries, fetch, "postgresql", also)
+    if kw * DECODE + target * HEAP >= min(exact):
         return 0
     return int(target)
 
