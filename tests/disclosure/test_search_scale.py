@@ -11,6 +11,7 @@ import json
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from lawtrail.disclosure import search, search_index
 from lawtrail.disclosure.models import Kind, Record, Status
@@ -363,3 +364,33 @@ def test_the_count_shown_is_the_scan_s_capped_whichever_count_serves(corpus, mon
     want = search.scan(p).count()
     result = search.run(p, page_size=3)
     assert (result.count, result.capped) == (min(want, 5), want > 5)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="issue 11: PostgreSQL's page through the keyword index counts in its own statement",
+)
+@pytest.mark.parametrize("cap", [5, 100])
+@pytest.mark.parametrize(
+    ("q", "filters"), [("好味道", {}), ("王伟", {"division": "139902"}), ("劣", {"agency": 1})]
+)
+def test_a_page_through_the_keyword_index_counts_its_matches_in_the_same_statement(
+    corpus, monkeypatch, cap, q, filters
+):
+    rows, agencies = corpus
+    Record.objects.bulk_create(rows)
+    monkeypatch.setattr(search, "COUNT_CAP", cap)
+    monkeypatch.setattr(search, "plan_for", lambda p, vendor: search.Plan("index", "index"))
+    params = {**filters, "q": q}
+    if "agency" in params:
+        params["agency"] = str(agencies[params["agency"]][0].pk)
+    p, _ = search.parse(params)
+    want = search.scan(p).count()
+    assert want > 3  # more than the page: the count is not the page's length
+    with CaptureQueriesContext(connection) as ctx:
+        result = search.run(p, page_size=3)
+    assert (result.count, result.capped) == (min(want, cap), want > cap)
+    ordered = list(search.order_for_listing(search.scan(p), p).values_list("pk", flat=True)[:3])
+    assert [r.pk for r in result.rows] == ordered
+    counts = [x["sql"] for x in ctx.captured_queries if "COUNT(" in x["sql"].upper()]
+    assert len(counts) == 1 and "OVER ()" in counts[0], counts  # the page's own statement, no other

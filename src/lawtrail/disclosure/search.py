@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 
 from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import RawSQL, Window
 from django.db.models.functions import TruncMonth
 
 from lawtrail.registry.models import Agency, Division, Domain
@@ -798,9 +798,17 @@ def run(p: Params, *, page_size: int = PAGE_SIZE) -> Result:
     qs = queryset_for(p, vendor, plan.page)
     ordered = order_for_listing(qs, p)
     offset = (p.page - 1) * page_size
+    # PostgreSQL, the page through the keyword's index: its bitmap heap scan reads every match to
+    # sort them, so the same statement counts them (``count(*) OVER ()``) — no second scan to count
+    counted = vendor == "postgresql" and p.q and plan.page == plan.count == "index" and plan.exact is None
+    if counted:
+        ordered = ordered.annotate(_matches=Window(Count("pk")))
     rows = _rows(ordered, offset, page_size, plan.page, vendor)
     if p.page == 1 and len(rows) < page_size:
         count, capped = len(rows), False
+    elif counted and rows:
+        total = rows[0]._matches
+        count, capped = min(total, COUNT_CAP), total > COUNT_CAP
     elif plan.exact is not None:  # exact below the bound; at the bound (> COUNT_CAP) "10,000+"
         count, capped = min(plan.exact, COUNT_CAP), plan.exact > COUNT_CAP
     else:
