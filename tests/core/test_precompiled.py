@@ -101,3 +101,50 @@ def test_by_ids_gives_the_rows_of_exactly_the_ids_given_whatever_their_number(ca
             expected = list(Agency.objects.filter(pk__in=chosen).order_by("pk").values_list("pk", "name"))
             assert query.all(chosen) == expected, chosen
     assert sorted(query._sized) == [1 << k for k in range(len(query._sized))]
+
+
+@pytest.mark.django_db
+def test_typed_columns_related_rows_and_annotations_as_the_orm_gives_them_on_every_run(cast):
+    """What a run works out once from the compiled select — each column's converter (a decimal,
+    JSON, a date and time, converted from the database's own value), each model's columns, the
+    select_related rows, the annotations — gives, run after run, the ORM's own objects."""
+    import decimal
+
+    from django.db.models import Count, Exists, OuterRef, Value
+
+    from lawtrail.registry.models import Violation
+    from tests.factories import ViolationFactory
+
+    made = [
+        ViolationFactory(power__domain=cast.market, fine_min=decimal.Decimal(m), subject_kinds=kinds)
+        for m, kinds in (("5000.50", ["organisation"]), ("1.25", ["person", "organisation"]), ("0", []))
+    ]
+
+    def violation(pk):
+        return (
+            Violation.objects.select_related("power__domain")
+            .annotate(
+                word=Value("词"),
+                sibling=Exists(Violation.objects.filter(power=OuterRef("power")).exclude(pk=OuterRef("pk"))),
+                counted=Count("pk"),
+            )
+            .filter(pk=pk)
+        )
+
+    def seen(v):
+        return (
+            v.pk, v.fine_min, v.fine_max, v.subject_kinds, v.power.pk, v.power.domain.code,
+            v.word, v.sibling, v.counted, type(v.fine_min), v._state.adding, v._state.db,
+        )  # fmt: skip
+
+    query = Precompiled(violation)
+    for v in made + made[::-1] + made:
+        expected = violation(v.pk).get()
+        got = query.first(v.pk)
+        assert seen(got) == seen(expected)
+        assert isinstance(got.fine_min, decimal.Decimal) and isinstance(got.subject_kinds, list)
+    rows = Precompiled(lambda pk: Violation.objects.filter(pk=pk).values_list("fine_min", "subject_kinds"))
+    for v in made + made[::-1]:
+        assert rows.all(v.pk) == list(
+            Violation.objects.filter(pk=v.pk).values_list("fine_min", "subject_kinds")
+        )

@@ -26,11 +26,12 @@ from __future__ import annotations
 import inspect
 import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
+from django.db.models.query import GET_ITERATOR_CHUNK_SIZE, ModelIterable, get_related_populators
 
 M = TypeVar("M", bound=Model)
 
@@ -80,7 +81,7 @@ class Precompiled(Generic[M]):
         self._using = using
         self._local = threading.local()
 
-    def _state(self) -> tuple[QuerySet[M], Any, str, list[Any], list[int]]:
+    def _state(self) -> tuple[QuerySet[M], Any, str, list[Any], list[int], Any]:
         connection = connections[self._using]
         state = getattr(self._local, "state", None)
         if state is None or state[0] is not connection:
@@ -93,22 +94,36 @@ class Precompiled(Generic[M]):
                 if not any(x == p or x == str(p) for x in params):
                     sql = _literal_to_param(sql, params, p)
             slots = [_slot(params, p) for p in placeholders]
-            state = (connection, queryset, compiler, sql, params, slots)
+            # what Django works out again on every run from the compiled select alone (the rows'
+            # converters, whether a column is composite; for a model query, the columns of each
+            # model and the select_related populators): worked out once here, the compiler's
+            # select never changing after it. For the case row lock's ~90 columns this was more
+            # than half of the query's Python time.
+            fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+            converters = compiler.get_converters(fields)
+            composite = compiler.has_composite_fields(fields)
+            compiler.get_converters = lambda expressions: converters
+            compiler.has_composite_fields = lambda expressions: composite
+            rows = queryset._iterable_class
+            if rows is ModelIterable and not queryset._known_related_objects:
+                rows = _ModelRows(queryset, compiler)
+            state = (connection, queryset, compiler, sql, params, slots, rows)
             self._local.state = state
         return state[1:]
 
     def _rows(self, values: tuple[Any, ...]) -> Iterable[Any]:
         if len(values) != self._arity:
             raise TypeError(f"Precompiled: {self._arity} values expected, {len(values)} given")
-        queryset, compiler, sql, template, slots = self._state()
+        queryset, compiler, sql, template, slots, rows = self._state()
         params = list(template)
         for slot, value in zip(slots, values, strict=True):
             # as the compiled parameter was: a date compiled to its text (SQLite) is given as text
             params[slot] = str(value) if isinstance(template[slot], str) else value
         compiler.as_sql = lambda *args, **kwargs: (sql, tuple(params))
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
-        # the queryset's own kind of rows: model instances (ModelIterable), values(), values_list()
-        return queryset._iterable_class(queryset)
+        # the queryset's own kind of rows: model instances (as ModelIterable makes them), values(),
+        # values_list()
+        return rows(queryset)
 
     def first(self, *values: Any) -> M | None:
         for obj in self._rows(values):
@@ -117,6 +132,37 @@ class Precompiled(Generic[M]):
 
     def all(self, *values: Any) -> list[M]:
         return list(self._rows(values))
+
+
+class _ModelRows:
+    """``ModelIterable`` of a compiled query, with what it works out from the compiler before the
+    first row — each model's columns, the select_related populators, the annotations' columns —
+    kept from the first run: the same instances, made the same way (``from_db``, then each
+    populator, then each annotation set)."""
+
+    def __init__(self, queryset: QuerySet[Any], compiler: Any) -> None:
+        select, klass_info = compiler.select, compiler.klass_info
+        self.db = queryset.db
+        self.compiler = compiler
+        self.model = klass_info["model"]
+        fields = klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.init_list = [f[0].target.attname for f in select[self.start : self.end]]
+        self.populators = get_related_populators(klass_info, select, self.db)
+        self.annotations = list(compiler.annotation_col_map.items())
+
+    def __call__(self, queryset: QuerySet[Any]) -> Iterator[Any]:
+        compiler, db, model, init_list = self.compiler, self.db, self.model, self.init_list
+        start, end, populators, annotations = self.start, self.end, self.populators, self.annotations
+        for row in compiler.results_iter(
+            compiler.execute_sql(chunked_fetch=False, chunk_size=GET_ITERATOR_CHUNK_SIZE)
+        ):
+            obj = model.from_db(db, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, position in annotations:
+                setattr(obj, name, row[position])
+            yield obj
 
 
 class ByIds(Generic[M]):
