@@ -137,3 +137,71 @@ def test_a_refused_step_writes_nothing_and_the_next_step_follows_in_order(world)
     after = list(CaseEvent.objects.filter(case=case).values_list("pk", flat=True))
     assert after[:-1] == before and after[-1] > max(before)
     assert journaled(case, "evidence_add")
+
+
+def _written(world, changes: dict, *, deadline_due=None):
+    """``changes`` made to the locked case and written by ``save_changed`` in a step's memos (a
+    deadline due on ``deadline_due`` stored in the same step, when given); the row as read back."""
+    from lawtrail.cases import deadlines
+    from lawtrail.cases.models import Deadline
+
+    case = new_case(world)
+    with transaction.atomic(), engine.step_memos():
+        locked = engine.lock(case.pk)
+        loaded = journal_snapshot(locked)
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        if deadline_due is not None:
+            Deadline.objects.create(
+                case=case, kind="t", label="t", rule="t", started_on=deadline_due, due_on=deadline_due
+            )
+            deadlines.refresh_next_due([case.pk])  # deferred: written by the step's own UPDATE
+        engine.save_changed(locked, loaded)
+    return Case.objects.get(pk=case.pk)
+
+
+def test_the_compiled_update_writes_what_the_orm_writes_for_every_shape_of_values(world):
+    """The step's UPDATE, compiled once per set of columns (and of which are NULL): text, dates,
+    decimals, a key, a NULL, then the same columns with other values — and with ``next_due`` from
+    the deadlines the step moved — read back as set."""
+    import datetime as dt
+    from decimal import Decimal
+
+    shapes = [
+        {"facts": "经查一。", "filed_on": dt.date(2026, 9, 1), "proposed_amount": Decimal("1200.50")},
+        {
+            "facts": "经查二。",
+            "filed_on": None,
+            "proposed_amount": Decimal("7"),
+        },  # the same columns, one NULL
+        {"facts": "经查三。", "filed_on": dt.date(2026, 9, 3), "proposed_amount": None},
+        {"facts": "经查四。", "filed_on": dt.date(2026, 9, 4), "proposed_amount": Decimal("0.01")},
+    ]
+    for due in (None, dt.date(2026, 8, 25)):  # sooner than the lead's own deadline
+        for changes in shapes:
+            row = _written(world, changes, deadline_due=due)
+            assert {k: getattr(row, k) for k in changes} == changes, (changes, due)
+            if due is not None:
+                assert row.next_due == due
+    row = _written(world, {"handler_id": world.andy.pk})
+    assert row.handler_id == world.andy.pk
+
+
+def test_a_listener_to_the_cases_saves_still_hears_the_steps_save(world):
+    """Someone listening to ``Case``'s save signals: the step saves through the ORM, so they hear it."""
+    from django.db.models.signals import post_save, pre_save
+
+    heard = []
+
+    def listener(sender, instance, update_fields=None, **kw):
+        heard.append((kw.get("signal") is pre_save, sorted(update_fields or [])))
+
+    pre_save.connect(listener, sender=Case, weak=False)
+    post_save.connect(listener, sender=Case, weak=False)
+    try:
+        row = _written(world, {"facts": "有人在听。"})
+    finally:
+        pre_save.disconnect(listener, sender=Case)
+        post_save.disconnect(listener, sender=Case)
+    assert row.facts == "有人在听。"
+    assert heard[-2:] == [(True, ["facts"]), (False, ["facts"])]  # (before it, the case's creation)

@@ -19,14 +19,16 @@ Follow one request: API view → ``case_transition`` → ``workflow.TABLE`` row 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from django.db import connection, models, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db import DatabaseError, connection, models, transaction
+from django.db.models import Exists, OuterRef, Subquery, signals
 from django.db.models.expressions import RawSQL
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -317,10 +319,85 @@ def save_changed(case: Case, before: dict[str, Any]) -> None:
     after = journal_snapshot(case)
     changed = [name for name, value in after.items() if before.get(name) != value]
     if deadlines.take_next_due(case.pk):  # the step moved its deadlines: the same UPDATE
-        values = {name: getattr(case, name) for name in changed}
-        Case.objects.filter(pk=case.pk).update(**values, next_due=deadlines.soonest_due())
+        if not _update_compiled(case, changed, next_due=True):
+            values = {name: getattr(case, name) for name in changed}
+            Case.objects.filter(pk=case.pk).update(**values, next_due=deadlines.soonest_due())
     elif changed:
-        case.save(update_fields=changed)
+        if not _update_compiled(case, changed, next_due=False):
+            case.save(update_fields=changed)
+
+
+#: (vendor, columns, which are NULL, with next_due) → the UPDATE of the case, and the parameters of
+#: its next_due subquery; built once per thread (a step changes one of a few sets of columns)
+_UPDATES = threading.local()
+_PK_STAND_IN = -7_310_019_773
+
+
+def _update_compiled(case: Case, names: list[str], *, next_due: bool) -> bool:
+    """The step's UPDATE of its case as Django writes it — ``Case.save(update_fields=names)``
+    (each field's ``pre_save``, then its ``get_db_prep_save``), or, ``next_due``, the queryset
+    ``update()`` of those values and ``next_due`` from the deadlines — with its SQL compiled once
+    per set of columns instead of on every step (~0.1–0.6 ms of Python a step). False, having
+    written nothing, when a value or a field needs what only the ORM does (an expression, a model
+    instance, a field's own placeholder) or someone listens to the case's save signals: the
+    caller then takes the ORM's way."""
+    if type(case).save is not Case.save or (
+        not next_due and (signals.pre_save.has_listeners(Case) or signals.post_save.has_listeners(Case))
+    ):
+        return False
+    fields = [Case._meta.get_field(name) for name in names]
+    params: list[Any] = []
+    nulls = []
+    for f in fields:
+        value = getattr(case, f.attname) if next_due else f.pre_save(case, False)
+        if hasattr(value, "resolve_expression") or hasattr(value, "prepare_database_save"):
+            return False
+        if hasattr(f, "get_placeholder"):
+            return False
+        value = f.get_db_prep_save(value, connection=connection)
+        if hasattr(value, "as_sql"):
+            return False
+        nulls.append(value is None)
+        if value is not None:
+            params.append(value)
+    cache = getattr(_UPDATES, "by_shape", None)
+    if cache is None:
+        cache = _UPDATES.by_shape = {}
+    key = (connection.vendor, tuple(names), tuple(nulls), next_due)
+    compiled = cache.get(key)
+    if compiled is None:
+        compiled = cache[key] = _update_sql(fields, nulls, next_due=next_due)
+    sql, tail = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *tail, case.pk])
+        updated = cursor.rowcount
+    if not next_due:
+        if updated < 1:  # as Model.save(update_fields=…) says it
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+        case._state.adding = False
+        case._state.db = connection.alias
+    return True
+
+
+def _update_sql(fields: list[models.Field], nulls: list[bool], *, next_due: bool) -> tuple[str, list[Any]]:
+    qn = connection.ops.quote_name
+    table = qn(Case._meta.db_table)
+    sets = [
+        f"{qn(f.column)} = NULL" if null else f"{qn(f.column)} = %s"
+        for f, null in zip(fields, nulls, strict=True)
+    ]
+    if not next_due:
+        return f"UPDATE {table} SET {', '.join(sets)} WHERE {table}.{qn(Case._meta.pk.column)} = %s", []
+    # next_due's subquery as Django compiles it (the SQL of ``update(next_due=soonest_due())``)
+    query = Case.objects.filter(pk=_PK_STAND_IN).query.chain(UpdateQuery)
+    query.add_update_values({"next_due": deadlines.soonest_due()})
+    sql, params = query.get_compiler(connection=connection).as_sql()
+    head = f"UPDATE {table} SET "
+    if not sql.startswith(head) or list(params[-1:]) != [_PK_STAND_IN] or _PK_STAND_IN in params[:-1]:
+        raise RuntimeError("save_changed: unexpected shape of the next_due UPDATE")
+    if sets:
+        sql = f"{head}{', '.join(sets)}, {sql[len(head) :]}"
+    return sql, list(params[:-1])
 
 
 def require(actor: Any, perm: Perm, agency: Any) -> None:
