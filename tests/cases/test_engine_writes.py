@@ -176,6 +176,10 @@ def test_the_compiled_update_writes_what_the_orm_writes_for_every_shape_of_value
         },  # the same columns, one NULL
         {"facts": "经查三。", "filed_on": dt.date(2026, 9, 3), "proposed_amount": None},
         {"facts": "经查四。", "filed_on": dt.date(2026, 9, 4), "proposed_amount": Decimal("0.01")},
+        # a column the new case holds (act_date), written with a value, then NULL, then a value again
+        {"facts": "经查五。", "act_date": dt.date(2026, 8, 1)},
+        {"facts": "经查六。", "act_date": None},
+        {"facts": "经查七。", "act_date": dt.date(2026, 8, 3)},
     ]
     for due in (None, dt.date(2026, 8, 25)):  # sooner than the lead's own deadline
         for changes in shapes:
