@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from lawtrail.cases.forms import PENALTY_KIND_LABELS, SERVICE_METHOD_LABELS
 from lawtrail.cases.guards import officer_names
-from lawtrail.cases.models import Case, Outcome
+from lawtrail.cases.models import Case, CaseEvent, Outcome
+from lawtrail.core.precompiled import Precompiled
 from lawtrail.profiles.selectors import profile_value
 from lawtrail.registry.models import BenchmarkTier, LegalBasis
 
@@ -68,11 +69,20 @@ def violations_of(case: Case) -> list[dict[str, Any]]:
     return out
 
 
+#: the case's last 调查终结报告 event: read when a step drafts a paper — compiled once per thread
+_INVESTIGATION_END = Precompiled(
+    lambda case_id: CaseEvent.objects.filter(case_id=case_id, action="investigation_end").order_by("-id")[:1]
+)
+
+
 def facts_of(case: Case) -> str:
     """The facts as found: the case's facts, else the last 调查终结报告 (APL-57)."""
     if case.facts.strip():
         return case.facts
-    event = case.events.filter(action="investigation_end").order_by("-id").first()
+    if case.pk is None:  # as the ORM refuses it
+        event = case.events.filter(action="investigation_end").order_by("-id").first()
+    else:
+        event = _INVESTIGATION_END.first(case.pk)
     return str((event.data or {}).get("report") or event.note) if event else ""
 
 

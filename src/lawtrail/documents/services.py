@@ -31,6 +31,7 @@ from lawtrail.cases.rules import ServiceMethod
 from lawtrail.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lawtrail.core.journal.services import journal_append, journal_snapshot
 from lawtrail.core.permissions import Perm
+from lawtrail.core.precompiled import Precompiled
 from lawtrail.core.vault import vault_open, vault_put
 from lawtrail.profiles.selectors import profile_value
 from lawtrail.registry.selectors import user_has_perm
@@ -189,8 +190,23 @@ def _may_handle(actor: Any, case: Case) -> None:
         raise PermissionDenied(_("您无权制作本案的法律文书。"), code="PERMISSION_DENIED")
 
 
+#: a case's draft of one kind, and its latest document of one kind: read by the steps' guards and
+#: hooks on notice_serve, decision_submit, the decision's approval and its service — compiled once
+#: per thread (compiling each cost more than the database spends answering it). As ``.first()``
+#: would: the draft by id (it has no ordering of its own), the document by its highest version.
+_DRAFT = Precompiled(
+    lambda case_id, kind: Draft.objects.filter(case_id=case_id, kind=kind).order_by("pk")[:1]
+)
+_LATEST = Precompiled(
+    lambda case_id, kind: Document.objects.filter(case_id=case_id, kind=kind).order_by("-version")[:1]
+)
+
+
 def draft_texts(case: Case, kind: str) -> dict[str, str]:
-    d = Draft.objects.filter(case=case, kind=kind).first()
+    if case.pk is None:  # as the ORM refuses it
+        d = Draft.objects.filter(case=case, kind=kind).first()
+    else:
+        d = _DRAFT.first(case.pk, kind)
     return dict(d.texts) if d else {}
 
 
@@ -225,7 +241,9 @@ def draft_save(*, actor: Any, case: Case, kind: str, texts: dict[str, Any]) -> D
 
 
 def latest(case: Case, kind: str) -> Document | None:
-    return Document.objects.filter(case=case, kind=kind).order_by("-version").first()
+    if case.pk is None:  # as the ORM refuses it
+        return Document.objects.filter(case=case, kind=kind).order_by("-version").first()
+    return _LATEST.first(case.pk, kind)
 
 
 def issue(
