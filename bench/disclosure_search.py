@@ -13,7 +13,7 @@
   measured in the same run into the same (emptied) table. Index sizes beside the table size.
   ``--psql-only`` loads once, with ``psql \\copy`` alone (10M records: the second load costs ~15 min).
   At 10M on PostgreSQL, give the server memory for the table first (docs/operations.md, "Database";
-  the figures in docs/PERFORMANCE.md ran with ``shared_buffers = 12GB``).
+  the latest figures in docs/PERFORMANCE.md ran with ``shared_buffers = 16GB``, table and indexes prewarmed).
 - The query mix (``MIX``): 1-, 2-, 3-, 4-character keywords and shop names, rare and common, with and
   without filters — each the first page with its count (``search.run``, the portal's own code path),
   ``--rounds`` interleaved rounds; p50/p95 per query and for the mix, and the ratio to the baseline
