@@ -453,8 +453,9 @@ def choose(
     keyword and the filters) among the ``n`` rows along the index the walk follows (the filter's own
     date index: ``_walk_params``); ``kw`` the keyword's entries in its index and ``fetch`` the rows
     the index path fetches (its matches in the walked range, which a bitmap of that index can cut
-    to), both ``est`` with no filter; ``also`` what the index path reads besides (PostgreSQL: the
-    division's entries in the same GIN, ``division_entries``). In rows visited (``HEAP``, ``POSTING``):
+    to), both ``est`` with no filter; ``also`` what the index path decodes besides (PostgreSQL, a
+    division looked up with the keyword: both posting lists, ``DECODE`` an entry — ``kw`` is then
+    the entries of their intersection, ``division_entries``). In rows visited (``HEAP``, ``POSTING``):
 
     - first page: the keyword index reads ``kw`` entries and fetches ``fetch`` rows to sort them;
       the walk visits rows until a page of matches (``page_size · n / est``);
