@@ -346,7 +346,8 @@ def sessions_across_instances(client: Client) -> None:
 
 
 def case_flow(client: Client, facts: dict) -> int:
-    today = dt.date.today().isoformat()
+    # the platform's date (Asia/Shanghai), not this process's: between 16:00 and 24:00 UTC they differ
+    today = facts["today"]
     lead = client.request(
         "post", C, user="officer",
         json={
@@ -524,6 +525,8 @@ from lawtrail.core.models import User
 from lawtrail.registry.models import Staff, BenchmarkTier
 from lawtrail.registry import rules
 from lawtrail.cases.models import Case
+from django.utils import timezone
+today = timezone.localdate()  # the platform's date (TIME_ZONE), which the server stamps on filing
 officer = User.objects.get(username="officer")
 staff = Staff.objects.select_related("agency__division").get(user=officer)
 agency = staff.agency
@@ -549,7 +552,8 @@ print(json.dumps({
     "region": agency.division.code,
     "officer2": User.objects.get(username="officer2").pk,
     "violation": violation, "tier": "normal", "amount": str(amount),
-    "act_date": (dt.date.today() - dt.timedelta(days=20)).isoformat(),
+    "today": today.isoformat(),
+    "act_date": (today - dt.timedelta(days=20)).isoformat(),
     "party": {"kind": "organisation", "name": "石家庄某商贸有限公司", "credit_code": body + rules.credit_code_check_char(body),
               "legal_representative": "张三", "address": "石家庄市长安区中山东路1号"},
 }))
