@@ -147,6 +147,13 @@ if _PG and env_bool("LAWTRAIL_DB_PREPARED", True):
     # persistent connections, LAWTRAIL_DB_CONN_MAX_AGE). Behind a PgBouncer in transaction mode older
     # than 1.21 (no prepared statements), set LAWTRAIL_DB_PREPARED=0 (docs/operations.md).
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+#: how many prepared statements psycopg keeps per connection (its own default is 100). A case's steps
+#: from lead to archive run ~90 distinct statements, most once or twice a case, and the pages and
+#: deliveries on the same connection run others: with 100, many were pushed out of psycopg's cache
+#: (which also counts the runs towards the threshold) before their fifth run, and PostgreSQL planned
+#: them again on every step (issue 14, docs/PERFORMANCE.md). Each kept statement holds its plan in
+#: the server process of the connection.
+LAWTRAIL_DB_PREPARED_MAX = env_int("LAWTRAIL_DB_PREPARED_MAX", 500)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let the embedded server and a CLI command share the file. Memory-mapped
     # reads (up to 2 GiB of the file, SQLite's own ceiling): a page in the OS cache is read in place

@@ -1,4 +1,6 @@
 from django.apps import AppConfig, apps
+from django.conf import settings
+from django.db.backends.signals import connection_created
 
 #: Chinese names of third-party apps the admin lists (issue 9: no English in the admin). Only the
 #: app's name: a model's or field's verbose_name is part of its app's migration state, so changing
@@ -24,3 +26,12 @@ class CoreConfig(AppConfig):
         from lawtrail.core.third_party_i18n import mark_third_party_for_translation
 
         mark_third_party_for_translation(apps)
+        connection_created.connect(prepared_statements_kept, dispatch_uid="lawtrail.core.prepared_max")
+
+
+def prepared_statements_kept(sender, connection, **kwargs) -> None:
+    """``connection_created``: on PostgreSQL, psycopg keeps ``LAWTRAIL_DB_PREPARED_MAX`` prepared
+    statements per connection instead of its default 100 (settings.py says why)."""
+    raw = connection.connection
+    if connection.vendor == "postgresql" and hasattr(raw, "prepared_max"):
+        raw.prepared_max = settings.LAWTRAIL_DB_PREPARED_MAX
