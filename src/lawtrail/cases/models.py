@@ -728,3 +728,29 @@ class TodoCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.case_id}"
+
+
+class CaseText(models.Model):
+    """The case list's searched texts of each case — number, title, facts, decision number — with
+    its agency: a copy kept by the database's triggers on the cases (migration 0019), in the
+    writing statement's transaction. PostgreSQL's trigram and gram GIN indexes of the keyword
+    search are on this table, not on the cases: a step's UPDATE of a case that leaves its texts as
+    they were (nearly every step changes its state, an indexed column, so the row moves) then adds
+    no entry to any GIN index and never computes the texts' grams again — with the facts of a real
+    case, hundreds of entries on every step (issue 14)."""
+
+    JOURNAL_EXEMPT = "derived: the searched texts of the journaled cases, kept by triggers"
+
+    case_id = models.BigIntegerField(primary_key=True)
+    agency_id = models.BigIntegerField()  # the search filters it on the rows its GIN indexes found
+    number = models.TextField()
+    title = models.TextField()
+    facts = models.TextField()
+    decision_number = models.TextField()
+
+    class Meta:
+        verbose_name = _("案件检索文本")
+        verbose_name_plural = _("案件检索文本")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}"

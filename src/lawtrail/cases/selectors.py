@@ -47,6 +47,7 @@ from .models import (
     Assistance,
     Case,
     CaseEvent,
+    CaseText,
     Deadline,
     Measure,
     Party,
@@ -316,13 +317,15 @@ def _search_ids(q: str, agencies: QuerySet, *, grams: bool = True) -> QuerySet:
     """Ids of the cases of ``agencies`` whose number, title, facts or decision number, or one of
     whose parties' names, contains ``q`` (a substring, as LIKE '%q%').
 
-    One UNION (cases | parties), each side already narrowed to the user's agencies. On
-    PostgreSQL a q of 3+ characters is a trigram GIN index scan (migration 0013); a q of 1–2
-    characters — no trigram in it — is a lookup in the unigram + bigram GIN indexes (migration
-    0014: ``grams @> ARRAY[q]`` is exactly the substring test for so short a q). SQLite scans
-    within the user's agencies. (``grams=False``: the LIKE scan, for bench/cases_pages.py.)
+    One UNION (cases' texts | parties), each side already narrowed to the user's agencies. The
+    cases' side reads ``CaseText``, the copy of the searched texts kept by triggers (migration
+    0019), where the keyword indexes are. On PostgreSQL a q of 3+ characters is a trigram GIN
+    index scan (migration 0013); a q of 1–2 characters — no trigram in it — is a lookup in the
+    unigram + bigram GIN indexes (migration 0014: ``grams @> ARRAY[q]`` is exactly the substring
+    test for so short a q). SQLite scans within the user's agencies. (``grams=False``: the LIKE
+    scan, for bench/cases_pages.py.)
     """
-    text = Case.objects.order_by().filter(agency__in=agencies)
+    text = CaseText.objects.order_by().filter(agency_id__in=agencies)
     named = Party.objects.order_by().filter(case__agency__in=agencies)
     if grams and len(q) <= 2 and connection.vendor == "postgresql":
         array = ArrayField(TextField())
@@ -339,7 +342,7 @@ def _search_ids(q: str, agencies: QuerySet, *, grams: bool = True) -> QuerySet:
             | Q(decision_number__contains=q)
         )
         named = named.filter(name__contains=q)
-    return text.values("pk").union(named.values("case_id"))
+    return text.values("case_id").union(named.values("case_id"))
 
 
 def case_get_for(actor: Any, case_id: int) -> Case:
