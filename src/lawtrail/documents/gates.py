@@ -63,6 +63,9 @@ def notice_checked(ctx: StepContext) -> None:
     if case.proposed_outcome != "penalty":
         return
     amount = ctx.input.amount if ctx.input.amount is not None else case.proposed_amount
+    # the parties read once: the copy shares the case's read (its prefetch cache), and the hearing
+    # right (on the copy) and the notice's fill (on the case) both ask for them
+    case.party_list()
     notified = copy.copy(case)  # the hearing right as the step's effect will compute it
     notified.notified_amount = amount
     right = hearing_right_of(notified, ctx.on)
@@ -87,7 +90,14 @@ def decision_issue(ctx: StepContext) -> None:
         # numbered, checked on its text and recorded here; laid out, sealed and stored after
         # commit (``consumers.decision_pdf``): no PDF is made inside the step's transaction
         doc = services.issue(
-            actor=ctx.actor, case=case, kind=kind, on=ctx.on, step=ctx.row.action, pdf_later=True
+            actor=ctx.actor,
+            case=case,
+            kind=kind,
+            on=ctx.on,
+            step=ctx.row.action,
+            pdf_later=True,
+            first=True,
+            in_step=True,
         )
         ctx.out["document_id"], ctx.out["document_number"] = doc.pk, doc.number
 
@@ -120,6 +130,7 @@ def decision_served(ctx: StepContext) -> None:
         method=ctx.input.method,
         served_on=ctx.input.served_on or ctx.on,
         recipient="、".join(p.name for p in case.party_list()) or str(_("当事人")),
+        in_step=True,
     )
     ctx.out["served_document_id"] = doc.pk
 
