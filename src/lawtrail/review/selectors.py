@@ -15,6 +15,7 @@ from lawtrail.cases.models import CaseEvent
 from lawtrail.cases.selectors import case_get_for
 from lawtrail.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lawtrail.core.permissions import Perm, Role
+from lawtrail.core.precompiled import Precompiled
 from lawtrail.profiles.selectors import profile_value
 from lawtrail.registry.models import Agency, Division, RoleGrant, Staff
 from lawtrail.registry.selectors import agencies_in_scope, agency_roles, user_has_perm
@@ -22,34 +23,55 @@ from lawtrail.registry.selectors import agencies_in_scope, agency_roles, user_ha
 from . import rules
 from .models import CriterionOptOut, Review, ReviewCriterion
 
+#: the stand-ins of ``Precompiled`` values (integers; a code's lookup takes their digits)
+_P = -7_310_019_773
+
 # ----------------------------------------------------------------------------- the 目录清单
 
 
-def _ancestor_ids(division: Division) -> list[int]:
-    ids = []
-    d: Division | None = division
-    while d is not None:
-        ids.append(d.pk)
-        d = d.parent
-    return ids
+def _ancestor_codes(division: Division) -> list[str]:
+    """The codes of the division and of every ancestor, from its materialised path (``Division.path``,
+    kept by ``Division.save``; divisions are never moved): no query, where walking ``parent`` took
+    one per level."""
+    return [code for code in division.path.split("/") if code]
 
 
 def inherited_criteria(agency: Agency) -> QuerySet[ReviewCriterion]:
     """Active entries of the agency's division and every ancestor division."""
-    return ReviewCriterion.objects.filter(division_id__in=_ancestor_ids(agency.division), active=True)
+    return ReviewCriterion.objects.filter(division__code__in=_ancestor_codes(agency.division), active=True)
 
 
-def criteria_in_force(agency: Agency) -> QuerySet[ReviewCriterion]:
-    """The agency's list in force: inherited entries not switched off, plus its own."""
-    off = CriterionOptOut.objects.filter(agency=agency).values_list("criterion_id", flat=True)
+def _in_force(agency_id: int, agency_id_again: int, *codes: str) -> QuerySet[ReviewCriterion]:
+    off = CriterionOptOut.objects.filter(agency_id=agency_id).values_list("criterion_id", flat=True)
     return (
         ReviewCriterion.objects.filter(
-            Q(division_id__in=_ancestor_ids(agency.division)) | Q(agency=agency), active=True
+            Q(division__code__in=codes) | Q(agency_id=agency_id_again), active=True
         )
         .exclude(pk__in=off)
         .select_related("domain", "division", "agency")
         .order_by("sort", "id")
     )
+
+
+#: ``criteria_in_force`` as a list, compiled once per thread for each depth of division (the
+#: routing of every proposal's approval reads it)
+_IN_FORCE: dict[int, Precompiled[ReviewCriterion]] = {}
+
+
+def criteria_in_force(agency: Agency) -> QuerySet[ReviewCriterion]:
+    """The agency's list in force: inherited entries not switched off, plus its own."""
+    return _in_force(agency.pk, agency.pk, *_ancestor_codes(agency.division))
+
+
+def criteria_in_force_list(agency: Agency) -> list[ReviewCriterion]:
+    """``list(criteria_in_force(agency))``, compiled once per thread (per depth of division)."""
+    codes = _ancestor_codes(agency.division)
+    compiled = _IN_FORCE.get(len(codes))
+    if compiled is None:
+        compiled = _IN_FORCE.setdefault(
+            len(codes), Precompiled(_in_force, placeholders=[_P - i for i in range(2 + len(codes))])
+        )
+    return compiled.all(agency.pk, agency.pk, *codes)
 
 
 def criteria_page_for(actor: Any, agency_id: int) -> dict[str, Any]:

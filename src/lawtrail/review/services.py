@@ -23,12 +23,13 @@ from django.utils.translation import gettext as _
 from lawtrail.cases import deadlines
 from lawtrail.cases.deadlines import deadline_set, deadlines_stop
 from lawtrail.cases.engine import case_note, case_transition
-from lawtrail.cases.models import Approval, Case, CaseEvent, Evidence, Measure, Outcome
+from lawtrail.cases.models import Approval, Case, CaseEvent, Evidence, Measure, Outcome, Party
 from lawtrail.cases.rules import PenaltyKind
 from lawtrail.cases.selectors import case_get_for
 from lawtrail.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from lawtrail.core.journal.services import journal_append, journal_snapshot
 from lawtrail.core.permissions import Perm, Role
+from lawtrail.core.precompiled import Precompiled
 from lawtrail.profiles.selectors import profile_value
 from lawtrail.registry.models import Agency, Division, Domain, RoleGrant, Staff
 from lawtrail.registry.selectors import user_covers_division, user_has_perm
@@ -36,7 +37,7 @@ from lawtrail.registry.selectors import user_covers_division, user_has_perm
 from . import rules
 from .journal_actions import ReviewJournal
 from .models import CriterionOptOut, Review, ReviewAssignment, ReviewCriterion, ReviewFlag, ReviewRequirement
-from .selectors import criteria_in_force, inherited_criteria, review_get_for
+from .selectors import criteria_in_force_list, inherited_criteria, review_get_for
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -237,28 +238,53 @@ def review_flag(*, actor: Any, case_id: int, kind: str, reason: str, on: dt.date
     return flag
 
 
+_REQUIREMENT = Precompiled(
+    lambda case_id: ReviewRequirement.objects.filter(case_id=case_id).order_by("pk")[:1]
+)
+_REQUIREMENT_LOCKED = Precompiled(
+    lambda case_id: ReviewRequirement.objects.select_for_update().filter(case_id=case_id).order_by("pk")[:1]
+)
+
+
 def requirement_of(case: Case, *, lock: bool = False) -> ReviewRequirement:
     """Review's facts about the case: whether review is required, why, and whether it passed
-    (an unsaved, not-required row when the case was never routed)."""
-    qs = ReviewRequirement.objects.select_for_update() if lock else ReviewRequirement.objects
-    return qs.filter(case=case).first() or ReviewRequirement(case=case)
+    (an unsaved, not-required row when the case was never routed). Compiled once per thread: the
+    routing of a proposal's approval and the decision's gate read it."""
+    return (_REQUIREMENT_LOCKED if lock else _REQUIREMENT).first(case.pk) or ReviewRequirement(case=case)
+
+
+#: what ``case_facts`` reads of the case, each compiled once per thread (the routing of every
+#: proposal's approval reads them): its flags (the last of a kind wins), whether a hearing was
+#: held, the kinds of its measures taken, of its parties
+_FLAGS = Precompiled(lambda case_id: ReviewFlag.objects.filter(case_id=case_id).values_list("kind", "reason"))
+_HEARING_HELD = Precompiled(
+    lambda case_id: CaseEvent.objects.filter(case_id=case_id, action="hearing_hold").values_list(
+        "pk", flat=True
+    )[:1]
+)
+_MEASURE_KINDS = Precompiled(
+    lambda case_id: Measure.objects.filter(
+        case_id=case_id, status__in=("taken", "released", "disposed")
+    ).values_list("kind", flat=True)
+)
+_PARTY_KINDS = Precompiled(
+    lambda case_id: Party.objects.filter(case_id=case_id).values_list("kind", flat=True)
+)
 
 
 def case_facts(
     case: Case, *, hearing_held: bool | None = None, handler_flag: bool = False
 ) -> rules.CaseFacts:
-    flags = {f.kind: f.reason for f in case.review_flags.all()}
+    flags = dict(_FLAGS.all(case.pk))
     if hearing_held is None:
-        hearing_held = case.events.filter(action="hearing_hold").exists()
+        hearing_held = _HEARING_HELD.first(case.pk) is not None
     return rules.CaseFacts(
         agency_level=case.agency.level,
         domain=case.domain.code,
         penalty_kinds=tuple(case.proposed_kinds or ()),
-        measure_kinds=tuple(
-            case.measures.filter(status__in=("taken", "released", "disposed")).values_list("kind", flat=True)
-        ),
+        measure_kinds=tuple(_MEASURE_KINDS.all(case.pk)),
         amount=case.proposed_amount,
-        party_kinds=tuple(case.parties.values_list("kind", flat=True)),
+        party_kinds=tuple(_PARTY_KINDS.all(case.pk)),
         hearing_held=hearing_held,
         complex_case=ReviewFlag.Kind.COMPLEX in flags,
         public_interest=ReviewFlag.Kind.PUBLIC_INTEREST in flags,
@@ -282,7 +308,7 @@ def route_case(
     the proposal as requiring review — a reason only when this routing is that proposal's."""
 
     matched = rules.route(
-        [criterion_facts(c) for c in criteria_in_force(case.agency)],
+        [criterion_facts(c) for c in criteria_in_force_list(case.agency)],
         case_facts(case, hearing_held=hearing_held, handler_flag=handler_flag),
     )
     if handler_flag and not matched:
