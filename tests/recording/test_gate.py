@@ -187,3 +187,39 @@ def test_the_case_page_tells_the_officer_where_to_upload(world, approved, client
         body = r.content.decode()
         assert r.status_code == 409 and elsewhere in body, body[:2000]
     assert Measure.objects.get(pk=m.pk).status == Measure.Status.APPROVED
+
+
+def _pending_by_the_orm(case, action):
+    """``_pending_recordings`` as the ORM's queryset reads it (what the compiled query replaces)."""
+    linked = CustodyEvent.objects.filter(kind="linked", data__action=action).values("file_id")
+    return list(
+        EvidenceFile.objects.filter(
+            case=case, step=action, media__in=("video", "audio"), disposed_at__isnull=True
+        )
+        .exclude(pk__in=linked)
+        .order_by("id")
+    )
+
+
+def test_the_compiled_read_of_the_pending_recordings_equals_the_orms(world, approved):
+    """Each on-site step's recordings uploaded and not yet linked (compiled once per thread, one
+    query per step): the ORM's answer, before and after the step linked its own, for every step."""
+    from types import SimpleNamespace
+
+    from lawtrail.recording import gates
+
+    case, m = approved
+    c = world.cast
+    first, second = recorded(c.alice, case), recorded(c.alice, case)
+    served = recorded(c.alice, case, "notice_serve")
+
+    def pending(action):
+        return gates._pending_recordings(SimpleNamespace(case=case, row=SimpleNamespace(action=action)))
+
+    for action in gates.AV_STEPS:
+        assert pending(action) == _pending_by_the_orm(case, action)
+    assert pending("measure_take") == [first, second]
+    case = step(c.alice, case, "measure_take", measure_id=m.pk, **take_kw(world))
+    for action in gates.AV_STEPS:
+        assert pending(action) == _pending_by_the_orm(case, action)
+    assert pending("measure_take") == [] and pending("notice_serve") == [served]

@@ -24,6 +24,7 @@ from lawtrail.cases.context import StepContext
 from lawtrail.cases.inputs import f
 from lawtrail.cases.models import CaseEvent, Evidence, Measure
 from lawtrail.core.errors import ValidationFailed
+from lawtrail.core.precompiled import Precompiled
 
 from . import rules, services
 from .models import CustodyEvent, Device, EvidenceFile
@@ -112,6 +113,13 @@ def monitoring_records_reviewed(ctx: StepContext) -> None:
 # ----------------------------------------------------------------------------- G118-8
 
 
+#: the case's last 决定强制执行 (its mode names the act of ``execution_complete``), compiled once
+#: per thread
+_ENFORCEMENT_DECIDED = Precompiled(
+    lambda case_id: CaseEvent.objects.filter(case_id=case_id, action="enforcement_decide").order_by("-id")[:1]
+)
+
+
 def _enforcement_mode(ctx: StepContext) -> str:
     """The mode of the case's enforcement, for the steps whose act it names (``acts_of_step``:
     completing a demolition is 强制拆除); "" for every other step, which reads no event."""
@@ -119,21 +127,36 @@ def _enforcement_mode(ctx: StepContext) -> str:
         return str(ctx.data.get("mode") or "")
     if ctx.row.action != "execution_complete":
         return ""
-    ev = CaseEvent.objects.filter(case=ctx.case, action="enforcement_decide").order_by("-id").first()
+    ev = _ENFORCEMENT_DECIDED.first(ctx.case.pk)
     return str((ev.data or {}).get("mode") or "") if ev else ""
+
+
+def _uploaded_for(action: str) -> Precompiled[EvidenceFile]:
+    """The case's audio-video files uploaded for ``action`` and not yet linked to a step of it, as a
+    query of the case alone: the action is written into it (the JSON key's lookup takes its value
+    in a form ``Precompiled`` cannot swap), one compiled query per step of ``AV_STEPS``."""
+    linked = CustodyEvent.objects.filter(kind=CustodyEvent.Kind.LINKED, data__action=action).values("file_id")
+    return Precompiled(
+        lambda case_id: (
+            EvidenceFile.objects.filter(
+                case_id=case_id, step=action, media__in=("video", "audio"), disposed_at__isnull=True
+            )
+            .exclude(pk__in=linked)
+            .order_by("id")
+        )
+    )
+
+
+#: ``_uploaded_for`` of each on-site step (``AV_STEPS``), compiled once per thread (3 steps a
+#: case read it)
+_UPLOADED_FOR: dict[str, Precompiled[EvidenceFile]] = {}
 
 
 def _pending_recordings(ctx: StepContext) -> list[EvidenceFile]:
     """The case's audio-video files uploaded for this step and not yet linked to an earlier one."""
     action = ctx.row.action
-    linked = CustodyEvent.objects.filter(kind=CustodyEvent.Kind.LINKED, data__action=action).values("file_id")
-    return list(
-        EvidenceFile.objects.filter(
-            case=ctx.case, step=action, media__in=("video", "audio"), disposed_at__isnull=True
-        )
-        .exclude(pk__in=linked)
-        .order_by("id")
-    )
+    compiled = _UPLOADED_FOR.get(action) or _UPLOADED_FOR.setdefault(action, _uploaded_for(action))
+    return compiled.all(ctx.case.pk)
 
 
 def av_recorded(ctx: StepContext) -> None:
