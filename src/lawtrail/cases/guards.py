@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from lawtrail.core.calendar import selectors as calendar
 from lawtrail.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lawtrail.core.permissions import Perm, Role
+from lawtrail.core.precompiled import Precompiled
 from lawtrail.registry.models import Agency, BenchmarkTier, Credential, Staff
 from lawtrail.registry.models import Staff as _Staff
 from lawtrail.registry.selectors import roles_at, user_has_perm
@@ -36,6 +37,7 @@ from .models import (
     ApprovalStep,
     Case,
     CasePeriod,
+    CaseViolation,
     Deadline,
     Measure,
     Outcome,
@@ -381,16 +383,24 @@ def party_age(ctx: GuardContext) -> None:
             rules.minor_mitigation_check(age=verdict, tier=ctx.data.get("tier"))
 
 
+#: stand in for the tier's name and the act's date while ``_TIER`` is compiled (no tier has this
+#: name, no benchmark this date)
+_TIER_NAME, _TIER_ON = "\x00tier", dt.date(1111, 11, 11)
+
+#: the tier of the case's violations' benchmark in force on a date (the tier guards of the proposal
+#: and of the decision read it): compiled once per thread
+_TIER = Precompiled(
+    lambda case_id, on, tier_name: BenchmarkTier.objects.filter(
+        benchmark__violation__in=CaseViolation.objects.filter(case_id=case_id).values("violation"),
+        benchmark__effective_from__lte=on,
+        tier=tier_name,
+    ).order_by("-benchmark__effective_from")[:1],
+    placeholders=[-7_310_019_773, _TIER_ON, _TIER_NAME],
+)
+
+
 def _tier_row(case: Case, tier_name: str, on: dt.date):
-    return (
-        BenchmarkTier.objects.filter(
-            benchmark__violation__in=case.violations.values("violation"),
-            benchmark__effective_from__lte=case.act_date or on,
-            tier=tier_name,
-        )
-        .order_by("-benchmark__effective_from")
-        .first()
-    )
+    return _TIER.first(case.pk, case.act_date or on, tier_name)
 
 
 def tier_applied(ctx: GuardContext) -> None:
@@ -410,6 +420,14 @@ def tier_applied(ctx: GuardContext) -> None:
         deviation_approval=deviation,
         deviation_reasons=ctx.data.get("deviation_reason") or "",
     )
+
+
+#: the case's last approved proposal (its way of approving a deviation), compiled once per thread
+_LAST_APPROVED_PROPOSAL = Precompiled(
+    lambda case_id: Approval.objects.filter(case_id=case_id, action="proposal", status="approved").order_by(
+        "-id"
+    )[:1]
+)
 
 
 def deviation_approved(ctx: GuardContext) -> None:
@@ -432,7 +450,7 @@ def deviation_approved(ctx: GuardContext) -> None:
         (row.fine_min is not None and amount < row.fine_min)
         or (row.fine_max is not None and amount > row.fine_max)
     )
-    proposal = case.approvals.filter(action="proposal", status="approved").order_by("-id").first()
+    proposal = _LAST_APPROVED_PROPOSAL.first(case.pk)
     rules.deviation_approved_check(
         deviates=deviates,
         approval_way=str((proposal.payload if proposal else {}).get("deviation_approval") or ""),
