@@ -267,4 +267,17 @@ def test_unreviewed_monitoring_record_cannot_ground_a_decision_apl_41(world, vau
     services.device_review(actor=c.dave, device=cam, passed=True)
     refused_step("RECORDING_DEVICE_UNREVIEWED", c.alice, case, "decision_submit")  # the record itself too
     services.record_review(actor=c.dave, file=f, passed=True)
+    # the guard's read, compiled once per thread: the ORM's answer, with the device
+    from lawtrail.recording import gates
+
+    orm = list(
+        EvidenceFile.objects.filter(
+            case=case, evidence__isnull=False, device__kind__in=Device.MONITORING
+        ).select_related("device")
+    )
+    fast = gates._MONITORING_FILES.all(case.pk)
+    assert fast == orm == [f]
+    assert [(x.device, x.device.review_status, x.record_review) for x in fast] == [
+        (x.device, x.device.review_status, x.record_review) for x in orm
+    ]
     assert step(c.alice, case, "decision_submit").state == "deciding"

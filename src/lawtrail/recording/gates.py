@@ -92,11 +92,18 @@ def evidence_files_link(ctx: StepContext) -> None:
 # ----------------------------------------------------------------------------- APL-41
 
 
+#: the case's evidence files from monitoring devices, with their device (``decision_submit``):
+#: compiled once per thread
+_MONITORING_FILES = Precompiled(
+    lambda case_id: EvidenceFile.objects.filter(
+        case_id=case_id, evidence__isnull=False, device__kind__in=Device.MONITORING
+    ).select_related("device")
+)
+
+
 def monitoring_records_reviewed(ctx: StepContext) -> None:
     """APL-41 on ``decision_submit``: the case's evidence from monitoring devices is reviewed."""
-    files = EvidenceFile.objects.filter(
-        case=ctx.case, evidence__isnull=False, device__kind__in=Device.MONITORING
-    ).select_related("device")
+    files = _MONITORING_FILES.all(ctx.case.pk)
     rules.monitoring_records_check(
         [
             rules.RecordFacts(
