@@ -1,6 +1,7 @@
 """Legal review's reads on the case flow, compiled once per thread (``core.precompiled``): the
-list in force, the case's facts and its requirement equal the ORM's answers; the routing of a
-proposal's approval reads the division's ancestors from its path, not one query per level."""
+list in force, the case's facts (one statement) and its requirement equal the ORM's answers; the
+routing of a proposal's approval reads the division's ancestors from its path, not one query per
+level."""
 
 from __future__ import annotations
 
@@ -108,15 +109,15 @@ def test_the_case_facts_and_requirement_equal_the_orms(walk, world, city_list): 
 
 
 def test_routing_a_proposal_reads_no_division(walk, world, city_list):  # noqa: F811
-    """The routing of a proposal's approval: the list in force, the flags, whether a hearing was
-    held, the measures, the parties, the requirement (locked) — six statements and no
+    """The routing of a proposal's approval: the list in force, the case's facts (flags, hearings,
+    measures, parties: one statement), the requirement (locked) — three statements, and no
     registry_division (the ancestors come from the division's path; walking ``parent`` read one
-    per level)."""
+    per level, and the facts were four statements)."""
     case = walk.proposed(amount="80000")  # routed once: nothing new to add
     with transaction.atomic():
         case = lock(case.pk)  # as the step has it: the agency and its division read with the case
         with CaptureQueriesContext(connection) as q:
             assert svc.route_case(case, actor=world.cast.carol, on=case.lead_on, trigger="proposal") == []
     sqls = [x["sql"] for x in q.captured_queries]
-    assert len(sqls) == 6, sqls
+    assert len(sqls) == 3, sqls
     assert not any('FROM "registry_division" WHERE' in s for s in sqls), sqls
