@@ -73,6 +73,7 @@ def test_small_demo_covers_every_state_and_outcome_through_the_services(small_de
         "cases.delivery",
         "cases.casenumbercounter",
         "cases.todocase",  # 待办's own cases, copied by triggers from the (journaled) cases
+        "cases.casetext",  # the case list's searched texts, copied by triggers from the cases
         "core.revision",  # cache tokens set by triggers; the rows they stand for are journaled
         "recording.upload",
         "live.devicestate",  # device-reported telemetry, overwritten every few seconds
