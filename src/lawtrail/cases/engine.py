@@ -43,7 +43,7 @@ from lawtrail.core.journal.services import (
 )
 from lawtrail.core.models import Revision
 from lawtrail.core.permissions import Perm
-from lawtrail.core.precompiled import Precompiled
+from lawtrail.core.precompiled import PLACEHOLDER, Precompiled
 from lawtrail.profiles.selectors import profile_memo, profile_revision_seen
 from lawtrail.registry.selectors import user_has_perm
 
@@ -330,7 +330,6 @@ def save_changed(case: Case, before: dict[str, Any]) -> None:
 #: (vendor, columns, which are NULL, with next_due) → the UPDATE of the case, and the parameters of
 #: its next_due subquery; built once per thread (a step changes one of a few sets of columns)
 _UPDATES = threading.local()
-_PK_STAND_IN = -7_310_019_773
 
 
 def _update_compiled(case: Case, names: list[str], *, next_due: bool) -> bool:
@@ -389,11 +388,11 @@ def _update_sql(fields: list[models.Field], nulls: list[bool], *, next_due: bool
     if not next_due:
         return f"UPDATE {table} SET {', '.join(sets)} WHERE {table}.{qn(Case._meta.pk.column)} = %s", []
     # next_due's subquery as Django compiles it (the SQL of ``update(next_due=soonest_due())``)
-    query = Case.objects.filter(pk=_PK_STAND_IN).query.chain(UpdateQuery)
+    query = Case.objects.filter(pk=PLACEHOLDER).query.chain(UpdateQuery)
     query.add_update_values({"next_due": deadlines.soonest_due()})
     sql, params = query.get_compiler(connection=connection).as_sql()
     head = f"UPDATE {table} SET "
-    if not sql.startswith(head) or list(params[-1:]) != [_PK_STAND_IN] or _PK_STAND_IN in params[:-1]:
+    if not sql.startswith(head) or list(params[-1:]) != [PLACEHOLDER] or PLACEHOLDER in params[:-1]:
         raise RuntimeError("save_changed: unexpected shape of the next_due UPDATE")
     if sets:
         sql = f"{head}{', '.join(sets)}, {sql[len(head) :]}"

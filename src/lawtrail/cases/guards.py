@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from lawtrail.core.calendar import selectors as calendar
 from lawtrail.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lawtrail.core.permissions import Perm, Role
-from lawtrail.core.precompiled import Precompiled
+from lawtrail.core.precompiled import PLACEHOLDER, Precompiled
 from lawtrail.registry.models import Agency, BenchmarkTier, Credential, Staff
 from lawtrail.registry.models import Staff as _Staff
 from lawtrail.registry.selectors import roles_at, user_has_perm
@@ -395,7 +395,7 @@ _TIER = Precompiled(
         benchmark__effective_from__lte=on,
         tier=tier_name,
     ).order_by("-benchmark__effective_from")[:1],
-    placeholders=[-7_310_019_773, _TIER_ON, _TIER_NAME],
+    placeholders=[PLACEHOLDER, _TIER_ON, _TIER_NAME],
 )
 
 

@@ -14,6 +14,7 @@ string: the placeholders are integers, which a text column's lookup turns into t
 must appear exactly once among the compiled parameters. The compiled state is kept per thread and
 per connection object (Django's connections are per thread).
 
+``arity=`` says how many values a builder taking ``*values`` has (each gets the integer stand-in).
 ``placeholders=`` gives the stand-ins explicitly, one per value, for a value of another type (a
 date: a date of no real row, found among the parameters as itself or as its ISO text) or for a
 slice: Django writes ``LIMIT``/``OFFSET`` into the SQL as numbers, not parameters, so a positive
@@ -35,9 +36,11 @@ from django.db.models.query import GET_ITERATOR_CHUNK_SIZE, ModelIterable, get_r
 
 M = TypeVar("M", bound=Model)
 
-#: stand for the varying values while the query is compiled (the i-th value: _PLACEHOLDER - i);
+#: stand for the varying values while the query is compiled (the i-th value: PLACEHOLDER - i);
 #: found again among the parameters
-_PLACEHOLDER = -7_310_019_773
+#: the integer stand-in of a value (the next ones count down from it); also for code that compiles
+#: a query of its own the same way
+PLACEHOLDER = -7_310_019_773
 
 
 def _slot(params: list[Any], placeholder: Any) -> int:
@@ -70,14 +73,15 @@ class Precompiled(Generic[M]):
         *,
         using: str = DEFAULT_DB_ALIAS,
         placeholders: Sequence[Any] | None = None,
+        arity: int | None = None,
     ) -> None:
         self._build = build
         self._placeholders = list(placeholders) if placeholders is not None else None
-        self._arity = (
-            len(self._placeholders)
-            if self._placeholders is not None
-            else len(inspect.signature(build).parameters)
-        )
+        if self._placeholders is not None:
+            arity = len(self._placeholders)
+        elif arity is None:  # a builder with ``*values`` says how many with ``arity=``
+            arity = len(inspect.signature(build).parameters)
+        self._arity = arity
         self._using = using
         self._local = threading.local()
 
@@ -85,7 +89,7 @@ class Precompiled(Generic[M]):
         connection = connections[self._using]
         state = getattr(self._local, "state", None)
         if state is None or state[0] is not connection:
-            placeholders = self._placeholders or [_PLACEHOLDER - i for i in range(self._arity)]
+            placeholders = self._placeholders or [PLACEHOLDER - i for i in range(self._arity)]
             queryset = self._build(*placeholders).using(self._using)
             compiler = queryset.query.get_compiler(using=self._using)
             sql, params = compiler.as_sql()  # also sets up the compiler's select and klass_info
@@ -187,7 +191,7 @@ class ByIds(Generic[M]):
                 Precompiled(
                     lambda *values: self._build(list(values)),
                     using=self._using,
-                    placeholders=[_PLACEHOLDER - i for i in range(n)],
+                    arity=n,
                 ),
             )
         return compiled.all(*ids, *[ids[0]] * (n - len(ids)))

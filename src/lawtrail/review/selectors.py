@@ -23,9 +23,6 @@ from lawtrail.registry.selectors import agencies_in_scope, agency_roles, user_ha
 from . import rules
 from .models import CriterionOptOut, Review, ReviewCriterion
 
-#: the stand-ins of ``Precompiled`` values (integers; a code's lookup takes their digits)
-_P = -7_310_019_773
-
 # ----------------------------------------------------------------------------- the 目录清单
 
 
@@ -68,9 +65,7 @@ def criteria_in_force_list(agency: Agency) -> list[ReviewCriterion]:
     codes = _ancestor_codes(agency.division)
     compiled = _IN_FORCE.get(len(codes))
     if compiled is None:
-        compiled = _IN_FORCE.setdefault(
-            len(codes), Precompiled(_in_force, placeholders=[_P - i for i in range(2 + len(codes))])
-        )
+        compiled = _IN_FORCE.setdefault(len(codes), Precompiled(_in_force, arity=2 + len(codes)))
     return compiled.all(agency.pk, agency.pk, *codes)
 
 
