@@ -194,8 +194,17 @@ def main() -> int:
     def step(case: Case, action: str, actor=officer, **data) -> None:
         timed(action, svc.case_transition, actor=actor, case_id=case.pk, action=action, data=data, on=day)
 
-    def approve(case: Case, actor) -> None:
-        timed("approval_act", svc.approval_act, actor=actor, case_id=case.pk, decision="approve", on=day)
+    def approve(case: Case, actor, which: str) -> None:
+        # named by the approval and its level (filing 1/2, proposal 1, decision 1/2/3): the final
+        # level of each carries the approved row's effect, the others only the approval's own step
+        timed(
+            f"approval_act {which}",
+            svc.approval_act,
+            actor=actor,
+            case_id=case.pk,
+            decision="approve",
+            on=day,
+        )
 
     def one_case(n: int) -> None:
         case = svc.case_create(
@@ -208,22 +217,22 @@ def main() -> int:
                       credit_code=credit_code(n), legal_representative="张三",
                       address="石家庄市长安区中山东路1号")  # fmt: skip
         step(case, "filing_submit")
-        approve(case, a1)
-        approve(case, a2)
+        approve(case, a1, "filing 1/2")
+        approve(case, a2, "filing 2/2")
         step(case, "evidence_add", evidence_kind="record", title="现场检查笔录", collected_on=day)
         step(case, "evidence_add", evidence_kind="statement", title="询问笔录", collected_on=day)
         ids = list(case.evidence.values_list("pk", flat=True))
         step(case, "evidence_examine", evidence_ids=ids, record="当事人无异议。")
         step(case, "investigation_end", report="事实清楚，证据确凿。")
         step(case, "proposal_submit", outcome="penalty", kinds=["fine"], amount=amount, tier="normal")
-        approve(case, a1)
+        approve(case, a1, "proposal 1/1")
         step(case, "notice_serve", served_on=day)
         step(case, "statement_record", waived=True)
         step(case, "statement_close")
         step(case, "decision_submit")
-        approve(case, a1)
-        approve(case, a2)
-        approve(case, a3)
+        approve(case, a1, "decision 1/3")
+        approve(case, a2, "decision 2/3")
+        approve(case, a3, "decision 3/3")
         step(case, "decision_serve", served_on=day, method="direct")
         step(case, "payment_record", amount=amount, paid_on=day)
         step(case, "execution_complete")
@@ -332,9 +341,9 @@ def main() -> int:
         f"\n{seq} cases from lead to archive, {steps} transitions, {args.rounds} rounds ({connection.vendor}, "
         f"outbox {args.outbox}{', without the hooks of ' + args.without if args.without else ''})\n"
     )
-    print(f"{'action':<20} {'count':>6} {'mean':>10}" + (f" {'queries':>8}" if args.queries else ""))
+    print(f"{'action':<28} {'count':>6} {'mean':>10}" + (f" {'queries':>8}" if args.queries else ""))
     for name in sorted(spent, key=lambda k: -spent[k] / count[k]):
-        line = f"{name:<20} {count[name]:>6} {spent[name] / count[name] * 1000:>8.2f} ms"
+        line = f"{name:<28} {count[name]:>6} {spent[name] / count[name] * 1000:>8.2f} ms"
         if args.queries:
             line += f" {nqueries[name] / count[name]:>8.1f}"
         print(line)
