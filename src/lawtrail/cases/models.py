@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from lawtrail.core.fieldcrypt import EncryptedCharField, LookupHashField
+from lawtrail.core.precompiled import Precompiled
 from lawtrail.registry.models import Agency, Division, Domain, Violation
 from lawtrail.registry.rules import age_on, id_number_mask
 
@@ -255,7 +256,20 @@ class Case(models.Model):
         party's protected fields each time), and nothing in a step changes them (parties are
         added and edited by their own services, each on a freshly locked case). A page that
         prefetched them reads none."""
-        prefetch_related_objects([self], "parties")
+        cache = self.__dict__.setdefault("_prefetched_objects_cache", {})
+        if "parties" not in cache:
+            if self.pk is None:  # as the ORM refuses it
+                prefetch_related_objects([self], "parties")
+            else:
+                # what ``prefetch_related_objects`` leaves, without building its query on each step:
+                # the rows (compiled once per thread) in the related manager's cache, each row's
+                # case this one
+                rows = _PARTIES.all(self.pk)
+                for row in rows:
+                    Party.case.field.set_cached_value(row, self)
+                qs = self.parties.all()
+                qs._result_cache, qs._prefetch_done = rows, True
+                cache["parties"] = qs
         return list(self.parties.all())
 
 
@@ -297,6 +311,11 @@ class Party(models.Model):
         """Full years on the violation date (today without one) — what a reader of the masked ID
         number sees instead of the birth date, which the mask hides (issue 13)."""
         return age_on(self.birth_date, self.case.act_date or timezone.localdate())
+
+
+#: a case's parties in their order (``Party.Meta.ordering``), as ``case.parties.all()`` gives them:
+#: ``Case.party_list`` on a step's case — compiled once per thread
+_PARTIES = Precompiled(lambda case_id: Party.objects.filter(case_id=case_id))
 
 
 class CaseViolation(models.Model):

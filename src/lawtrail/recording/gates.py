@@ -82,11 +82,13 @@ def evidence_files_known(ctx: StepContext) -> None:
 
 
 def evidence_files_link(ctx: StepContext) -> None:
+    files = ctx.facts.get("recording_files")
+    if not files:  # most evidence is added without files: the item just created is not read back
+        return
     evidence = Evidence.objects.get(pk=ctx.out["evidence_id"])
-    for file in ctx.facts.get("recording_files", []):
+    for file in files:
         services.evidence_file_link(actor=ctx.actor, file=file, evidence=evidence)
-    if ctx.facts.get("recording_files"):
-        ctx.out["evidence_file_ids"] = sorted(f.pk for f in ctx.facts["recording_files"])
+    ctx.out["evidence_file_ids"] = sorted(f.pk for f in files)
 
 
 # ----------------------------------------------------------------------------- APL-41
