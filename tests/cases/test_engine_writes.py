@@ -8,12 +8,13 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from lawtrail.cases import engine, hooks, outbox
-from lawtrail.cases.models import Case, CaseEvent, Delivery
+from lawtrail.cases import services as svc
+from lawtrail.cases.models import Case, CaseEvent, Delivery, Party
 from lawtrail.cases.tags import EventTag
 from lawtrail.core.errors import ApplicationError
 from lawtrail.core.journal.models import Entry
 from lawtrail.core.journal.services import journal_snapshot, journal_verify
-from tests.cases.procedure_kit import filed_case, journaled, new_case, step
+from tests.cases.procedure_kit import filed_case, journaled, new_case, person_id, step
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +210,43 @@ def test_a_listener_to_the_cases_saves_still_hears_the_steps_save(world):
         post_save.disconnect(listener, sender=Case)
     assert row.facts == "有人在听。"
     assert heard[-2:] == [(True, ["facts"]), (False, ["facts"])]  # (before it, the case's creation)
+
+
+def test_evidence_added_without_files_is_not_read_back_and_examined_items_in_one_update(world):
+    """evidence_add: the recording hook reads the new item only to link files to it; none given,
+    none read. evidence_examine: the items examined marked in one UPDATE, each journaled."""
+    case = filed_case(world)
+    with CaptureQueriesContext(connection) as captured:
+        step(world.cast.alice, case, "evidence_add", evidence_kind="record", title="现场检查笔录")
+    assert not [s for s in _sql(captured, "SELECT") if 'FROM "cases_evidence"' in s]
+    step(world.cast.alice, case, "evidence_add", evidence_kind="statement", title="询问笔录")
+    ids = list(case.evidence.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as captured:
+        step(world.cast.alice, case, "evidence_examine", evidence_ids=ids, record="当事人无异议。")
+    assert len([s for s in _sql(captured, "UPDATE") if '"cases_evidence"' in s.split("SET")[0]]) == 1
+    assert all(case.evidence.values_list("cross_examined", flat=True))
+    for pk in ids:
+        assert Entry.objects.filter(
+            action="cases:evidence:examine", subject_type="cases.evidence", subject_id=str(pk)
+        ).exists()
+    report = journal_verify()
+    assert report.ok, report.problems
+
+
+def test_the_case_reads_its_parties_once_as_the_orm_gives_them(world):
+    """``Case.party_list``: the parties in the ORM's order, each one's case the instance, read with
+    one statement the first time and none after (the guards, hooks and papers of a step ask again)."""
+    case = new_case(world)
+    svc.party_add(actor=world.cast.alice, case=case, kind="person", name="王五", id_number=person_id())
+    fresh = Case.objects.get(pk=case.pk)
+    with CaptureQueriesContext(connection) as captured:
+        parties = fresh.party_list()
+        again = fresh.party_list()
+        names = [p.case.title for p in parties]
+        assert list(fresh.parties.all()) == parties
+    assert len(captured.captured_queries) == 1
+    assert parties == again == list(Party.objects.filter(case=case).order_by("case_id", "id"))
+    assert [p.name for p in parties] == ["石家庄某某商贸有限公司", "王五"]
+    assert parties[1].id_number == person_id()  # decrypted as the ORM decrypts it
+    assert names == [case.title, case.title]
+    assert Case.objects.prefetch_related("parties").get(pk=case.pk).party_list() == parties

@@ -133,12 +133,13 @@ def _event(
     on: dt.date,
     note: str = "",
     data: dict | None = None,
-    case_write: tuple[str, dict[str, Any]] | None = None,
+    case_write: tuple[str, dict[str, Any]] | tuple[str, dict[str, Any], dict[str, Any]] | None = None,
     last: bool = False,
 ) -> CaseEvent:
     """The step's ``CaseEvent``, journaled, and queued for the outbox. ``case_write``:
     (journal action, snapshot before) of the case saved by the same step, journaled first in the
-    same statement (one round trip for both entries). ``last``: the step's last write (its own
+    same statement (one round trip for both entries), with the snapshot after as a third item
+    where ``save_changed`` has just taken it. ``last``: the step's last write (its own
     event, written by ``case_transition``/``approval_act``) — on PostgreSQL the event, its outbox
     rows and every journal entry of the step then go in one statement."""
     event = CaseEvent(
@@ -157,10 +158,12 @@ def _event(
     if reserved:  # the id drawn with the row lock: before any other event of this step's
         event.pk = reserved.pop()
     writes = [(actor, CaseJournal.event(action), event, None)]
+    case_after = None
     if case_write is not None:
         writes.insert(0, (actor, case_write[0], case, case_write[1]))
+        case_after = case_write[2] if len(case_write) > 2 else None
     if last and event.pk is not None:
-        _write_last(event, writes)
+        _write_last(event, writes, afters={0: case_after} if case_after is not None else None)
         return event
     event.save(force_insert=True)
     journal_append_all(writes)
@@ -182,12 +185,16 @@ def _event_insert_sql() -> str:
     return _EVENT_INSERT[0]
 
 
-def _write_last(event: CaseEvent, writes: list[tuple[Any, str, Any, dict[str, Any] | None]]) -> None:
+def _write_last(
+    event: CaseEvent,
+    writes: list[tuple[Any, str, Any, dict[str, Any] | None]],
+    afters: dict[int, dict[str, Any]] | None = None,
+) -> None:
     """The step's own event (its id reserved with the row lock), its outbox rows and every journal
     entry of the step in one ``WITH`` statement: one round trip where there were three. The
     foreign keys are checked at commit (Django's constraints are deferred) — as they hold for
     separate statements, they hold for this one."""
-    entries, journal_sql, journal_params = journal_batch_insert(writes)
+    entries, journal_sql, journal_params = journal_batch_insert(writes, afters)
     params: list[Any] = [
         f.get_db_prep_save(getattr(event, f.attname), connection) for f in CaseEvent._meta.concrete_fields
     ]
@@ -312,10 +319,11 @@ def lock(case_id: int) -> Case:
     return case
 
 
-def save_changed(case: Case, before: dict[str, Any]) -> None:
+def save_changed(case: Case, before: dict[str, Any]) -> dict[str, Any]:
     """Write the columns the step changed (against ``before``, the row as locked) — not
     all sixty: an UPDATE of every column cost more to build than the rest of a simple step's
-    writes, and it would write back columns other code of the step set by other means."""
+    writes, and it would write back columns other code of the step set by other means. Returns
+    the case's snapshot as written (its journal entry's state after: not taken again)."""
     after = journal_snapshot(case)
     changed = [name for name, value in after.items() if before.get(name) != value]
     if deadlines.take_next_due(case.pk):  # the step moved its deadlines: the same UPDATE
@@ -325,6 +333,7 @@ def save_changed(case: Case, before: dict[str, Any]) -> None:
     elif changed:
         if not _update_compiled(case, changed, next_due=False):
             case.save(update_fields=changed)
+    return after
 
 
 #: (vendor, columns, which are NULL, with next_due) → the UPDATE of the case, and the parameters of
@@ -515,7 +524,7 @@ def case_transition(
                     case, actor=actor, action=t.opens, payload=payload, on=on, measure_id=measure_id
                 )
                 ctx.out["approval_id"] = approval.pk
-        save_changed(case, loaded)
+        after = save_changed(case, loaded)
         _event(
             case,
             actor=actor,
@@ -526,7 +535,7 @@ def case_transition(
             on=on,
             note=_note(ctx),
             data=step_record(ctx),
-            case_write=(CaseJournal.case(action), before),
+            case_write=(CaseJournal.case(action), before, after),
             last=True,
         )
     return case
@@ -644,7 +653,7 @@ def approval_act(
         data = outcome.record()
         if effect_ctx is not None:
             data.update(plain(effect_ctx.out))
-        save_changed(case, loaded)
+        after = save_changed(case, loaded)
         _event(
             case,
             actor=actor,
@@ -655,7 +664,7 @@ def approval_act(
             on=on,
             note=reasons,
             data=plain(data),
-            case_write=(CaseJournal.case(f"approval_{decision}"), before_case),
+            case_write=(CaseJournal.case(f"approval_{decision}"), before_case, after),
             last=True,
         )
     return case

@@ -284,10 +284,14 @@ def journal_append_all(writes: list[tuple[Any, str, models.Model, dict[str, Any]
     return entries
 
 
-def _entries_for(writes: list[tuple[Any, str, models.Model, dict[str, Any] | None]]) -> list[Entry]:
+def _entries_for(
+    writes: list[tuple[Any, str, models.Model, dict[str, Any] | None]],
+    afters: dict[int, dict[str, Any]] | None = None,
+) -> list[Entry]:
     key = mac_key()
     entries = []
-    for actor, action, subject, before in writes:
+    for i, (actor, action, subject, before) in enumerate(writes):
+        after = afters.get(i) if afters else None
         entry = Entry(
             at=timezone.now(),
             actor_id=actor.pk if getattr(actor, "pk", None) else None,
@@ -296,7 +300,7 @@ def _entries_for(writes: list[tuple[Any, str, models.Model, dict[str, Any] | Non
             subject_type=subject_type_of(subject),
             subject_id=str(subject.pk),
             before_digest=canonical_digest(before),
-            after_digest=canonical_digest(journal_snapshot(subject)),
+            after_digest=canonical_digest(journal_snapshot(subject) if after is None else after),
             note="",
         )
         data = entry_leaf_data(entry)
@@ -308,6 +312,7 @@ def _entries_for(writes: list[tuple[Any, str, models.Model, dict[str, Any] | Non
 
 def journal_batch_insert(
     writes: list[tuple[Any, str, models.Model, dict[str, Any] | None]],
+    afters: dict[int, dict[str, Any]] | None = None,
 ) -> tuple[list[Entry], str, list[Any]]:
     """For a step that writes its last rows and its journal in one statement (the case flow on
     PostgreSQL: the event, its outbox rows and the entries as one ``WITH`` statement — one round
@@ -315,11 +320,14 @@ def journal_batch_insert(
     ``journal_append_all`` computes them; returns the step's entries — the batch's pending ones,
     then those of ``writes``, in order — and ``INSERT … RETURNING id`` with its parameters, for
     the caller to run in its statement and then hand the ids to ``journal_batch_inserted``. The
-    batch is left empty (what the step appends afterwards is inserted when it ends, as before)."""
+    batch is left empty (what the step appends afterwards is inserted when it ends, as before).
+    ``afters``: by the index of a write in ``writes``, ``journal_snapshot`` of its subject as
+    saved, where the caller has just taken it (the step's case, snapshotted to find the columns
+    it changed) — not taken again."""
     pending = _BATCH.get()
     if pending is None or not transaction.get_connection().in_atomic_block:
         raise RuntimeError("journal_batch_insert must be called inside journal_batch()")
-    entries = pending + _entries_for(writes)
+    entries = pending + _entries_for(writes, afters)
     pending.clear()
     if len(entries) > _FLUSH_ROWS:  # a step that wrote hundreds of rows: the head as usual
         head, entries = entries[:-_FLUSH_ROWS], entries[-_FLUSH_ROWS:]
