@@ -70,6 +70,8 @@ class RecordingsInput:
 
 def _case_files(ctx: StepContext, ids) -> list[EvidenceFile]:
     ids = set(ids)
+    if not ids:  # most evidence comes without files: no query to build (nothing to read)
+        return []
     rows = list(EvidenceFile.objects.filter(case=ctx.case, pk__in=ids))
     if len(rows) != len(ids):
         raise ValidationFailed(_("请选择本案的证据文件。"), code="RECORDING_FILE_UNKNOWN")
