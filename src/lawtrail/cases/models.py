@@ -486,10 +486,14 @@ class Approval(models.Model):
         return f"{self.case_id} {self.action} {self.status}"
 
     def save(self, *args, **kwargs):
-        # derived data, like Division.path: kept consistent with level and status
+        self.derive()
+        super().save(*args, **kwargs)
+
+    def derive(self) -> None:
+        """Derived data, like Division.path: kept consistent with level and status (by ``save``,
+        and by the code that writes an approval without it, ``approvals.decide``)."""
         pending = self.status == self.Status.PENDING and self.level < len(self.levels or [])
         self.current_role = self.levels[self.level] if pending else ""
-        super().save(*args, **kwargs)
 
 
 class ApprovalStep(models.Model):

@@ -4,8 +4,9 @@ the legal-documents capability adds): gapless per agency, kind and year, in GB/T
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from lawtrail.core.errors import Conflict
@@ -19,20 +20,55 @@ def case_number_next(*, agency: Agency, year: int, kind: str = "case") -> int:
     """The next number for the agency and year, without gaps or duplicates: the counter row is
     locked until the caller's transaction ends (a rollback gives the number back)."""
     for _attempt in range(3):
-        counter = (
-            CaseNumberCounter.objects.select_for_update().filter(agency=agency, year=year, kind=kind).first()
-        )
-        if counter is None:
-            try:
-                with transaction.atomic():
-                    CaseNumberCounter.objects.create(agency=agency, year=year, kind=kind, last=0)
-            except IntegrityError:
-                pass  # created by a concurrent transaction: lock it on the next pass
-            continue
-        counter.last += 1
-        counter.save(update_fields=["last"])
-        return counter.last
+        if _update_returning():
+            # one statement where there were two (SELECT … FOR UPDATE, then UPDATE): the UPDATE
+            # locks the row until the transaction ends as the SELECT did, and a concurrent one,
+            # waiting on the lock, adds one to the number the first wrote
+            with connection.cursor() as cursor:
+                cursor.execute(_next_sql(), [agency.pk, year, kind])
+                row = cursor.fetchone()
+            if row is not None:
+                return row[0]
+        else:
+            counter = (
+                CaseNumberCounter.objects.select_for_update()
+                .filter(agency=agency, year=year, kind=kind)
+                .first()
+            )
+            if counter is not None:
+                counter.last += 1
+                counter.save(update_fields=["last"])
+                return counter.last
+        try:
+            with transaction.atomic():
+                CaseNumberCounter.objects.create(agency=agency, year=year, kind=kind, last=0)
+        except IntegrityError:
+            pass  # created by a concurrent transaction: lock it on the next pass
     raise Conflict(_("案号分配冲突，请重试。"), code="CASE_NUMBER_CONFLICT")
+
+
+def _update_returning() -> bool:
+    """Whether the database takes ``UPDATE … RETURNING``: PostgreSQL, SQLite from 3.35."""
+    if connection.vendor == "postgresql":
+        return True
+    return connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 35)
+
+
+#: the counter's ``UPDATE … RETURNING``, per vendor: built once (it never changes)
+_NEXT_SQL: dict[str, str] = {}
+
+
+def _next_sql() -> str:
+    sql = _NEXT_SQL.get(connection.vendor)
+    if sql is None:
+        qn = connection.ops.quote_name
+        meta = CaseNumberCounter._meta
+        last = qn(meta.get_field("last").column)
+        where = " AND ".join(f"{qn(meta.get_field(name).column)} = %s" for name in ("agency", "year", "kind"))
+        sql = _NEXT_SQL[connection.vendor] = (
+            f"UPDATE {qn(meta.db_table)} SET {last} = {last} + 1 WHERE {where} RETURNING {last}"
+        )
+    return sql
 
 
 def case_number_format(agency: Agency, year: int, seq: int, on: dt.date) -> str:
