@@ -79,18 +79,79 @@ def open(  # noqa: A001 — approvals.open reads as the act it is
 ) -> Approval:
     """Submit ``payload`` (the step's input as JSON) to the agency's chain for ``action``; the
     chain in force now is copied onto the approval."""
-    approval = Approval.objects.create(
+    approval = Approval(
         case=case,
         action=action,
-        levels=approval_chain_for(case.agency, action),
         level=0,
         submitted_by=actor,
         submitted_at=timezone.now(),
         payload={**payload, "_on": on.isoformat()},
         measure_id=measure_id,
     )
+    if not _open_write(approval, case.agency):
+        approval.levels = approval_chain_for(case.agency, action)
+        approval.save(force_insert=True)
     journal_append(actor=actor, action=CaseJournal.APPROVAL_SUBMIT, subject=approval)
     return approval
+
+
+#: (vendor) → the INSERT of a new approval with its agency's chain read in it, built once
+_OPEN_SQL: dict[str, str] = {}
+
+
+def _open_write(approval: Approval, agency: Agency) -> bool:
+    """On PostgreSQL: the new approval's INSERT — as ``approval.save()`` writes it, values
+    prepared by the same fields — with the chain in force (``approval_chain_for``: the agency's
+    ``ApprovalChain``, or the default) read in the same statement: one round trip where there
+    were two, its SQL built once instead of compiled on every submission. False, having written
+    nothing, elsewhere or when someone listens to the approval's save signals or
+    ``Approval.save`` is not the model's: the caller then takes the ORM's way."""
+    if connection.vendor != "postgresql" or type(approval).save is not Approval.save:
+        return False
+    if signals.pre_save.has_listeners(Approval) or signals.post_save.has_listeners(Approval):
+        return False
+    levels_field = Approval._meta.get_field("levels")
+    default = levels_field.get_db_prep_save(list(workflow.DEFAULT_CHAINS[approval.action]), connection)
+    fields = [f for f in Approval._meta.concrete_fields if not f.primary_key]
+    params = [
+        f.get_db_prep_save(f.pre_save(approval, True), connection=connection)
+        for f in fields
+        if f.name not in ("levels", "current_role")
+    ]
+    sql = _OPEN_SQL.get(connection.vendor)
+    if sql is None:
+        sql = _OPEN_SQL[connection.vendor] = _open_sql(fields)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [agency.pk, approval.action, default, *params])
+        approval.pk, levels = cursor.fetchone()
+    approval.levels = levels_field.from_db_value(levels, None, connection)
+    approval.derive()  # the same as the statement wrote: the first level's role
+    approval._state.adding = False
+    approval._state.db = connection.alias
+    return True
+
+
+def _open_sql(fields: list[models.Field]) -> str:
+    qn = connection.ops.quote_name
+    chain_table = qn(ApprovalChain._meta.db_table)
+    chain = ApprovalChain._meta
+    agency, action = (qn(chain.get_field(name).column) for name in ("agency", "action"))
+    levels = qn(chain.get_field("levels").column)
+    # the chain as ``_CHAIN`` reads it (the agency's first row for the action), else the default
+    read = (
+        f"SELECT COALESCE((SELECT {levels} FROM {chain_table} WHERE {agency} = %s AND {action} = %s "
+        f"ORDER BY {qn(chain.pk.column)} LIMIT 1), %s) AS lv"
+    )
+    # an approval opens at level 0, pending: its current role is the chain's first (Approval.derive)
+    values = [
+        "ch.lv" if f.name == "levels" else "COALESCE(ch.lv ->> 0, '')" if f.name == "current_role" else "%s"
+        for f in fields
+    ]
+    return (
+        f"WITH ch AS ({read}) INSERT INTO {qn(Approval._meta.db_table)} "
+        f"({', '.join(qn(f.column) for f in fields)}) SELECT {', '.join(values)} FROM ch "
+        f"RETURNING {qn(Approval._meta.pk.column)}, {qn(Approval._meta.get_field('levels').column)}"
+    )
 
 
 def close(approval: Approval, *, actor: Any, reasons: str) -> None:
