@@ -18,12 +18,14 @@ Every function here runs inside the caller's transaction (a step of ``case_trans
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -202,7 +204,7 @@ def _decision_inputs(case: Case) -> tuple[list[CasePeriod], list[int]]:
     held = _DECISION_INPUTS.get()
     if held is not None and held[0] == case.pk:
         return held[1], held[2]
-    return list(case.periods.filter(purpose=CasePeriod.Purpose.DECISION)), decision_extensions(case)
+    return _DECISION_PERIODS.all(case.pk), decision_extensions(case)
 
 
 @recipe("decision", calendar_days=_always)
@@ -248,7 +250,7 @@ def deadline_set(
     reaching a year without calendar data is stored provisional (never blocking the law);
     ``paused``: the clock is stopped (an excluded period is running) — stored without a date, with
     that reason, and recomputed when the pause ends."""
-    _stop(_RUNNING_OF_KIND.all(case.pk, kind), None)
+    _stop_kind(case.pk, kind, None)
     args = args or {}
     due, pending, provisional = None, paused, False
     if not paused:
@@ -268,6 +270,9 @@ def deadline_set(
         recipe={"name": recipe, "args": args},
     )
     journal_append(actor=None, action=CaseJournal.DEADLINE_SET, subject=row)
+    running = _running_memo(case.pk)
+    if running is not None:
+        running.append(row)
     refresh_next_due([case.pk])
     return row
 
@@ -312,9 +317,11 @@ def next_due_deferred() -> Iterator[None]:
         return
     ids: set[int] = set()
     token = _DEFERRED.set(ids)
+    running = _RUNNING.set({})
     try:
         yield
     finally:
+        _RUNNING.reset(running)
         _DEFERRED.reset(token)
     refresh_next_due(ids)
 
@@ -332,27 +339,141 @@ def take_next_due(case_id: int) -> bool:
 def deadlines_stop(rows: QuerySet[Deadline], *, met_on: dt.date | None = None) -> int:
     """Stop running deadlines — met on ``met_on``, or replaced/ended when None — each row journaled.
     (The step that stops them journals who acted; these entries record what changed.)"""
-    return _stop(list(rows.filter(active=True)), met_on)
+    stopped = list(rows.filter(active=True))
+    _running_forget()  # rows of any case may have stopped: the step's copies are read again
+    return _stop(stopped, met_on)
 
 
-#: a case's running deadline of one kind (``deadline_set`` and ``deadline_meet`` on nearly every
-#: step): compiled once per thread — compiling it cost more than the database spends on it
+#: a case's running deadline of one kind (``deadline_due``, the filing extension guard): compiled
+#: once per thread — compiling it cost more than the database spends on it
 _RUNNING_OF_KIND = Precompiled(
     lambda case_id, kind: Deadline.objects.filter(case_id=case_id, kind=kind, active=True)
 )
+#: a case's running deadlines (SQLite: what ``deadline_set`` and ``deadline_meet`` read first in a
+#: step): compiled once per thread
+_RUNNING_OF_CASE = Precompiled(lambda case_id: Deadline.objects.filter(case_id=case_id, active=True))
+
+#: within one step (``next_due_deferred``): case id → its running deadlines as the step read them
+#: and changed them since. A step sets and meets several deadlines of its case (filing approved:
+#: the filing one met, the decision one set; the notice served: the statement and the hearing
+#: request ones set), each of which read the case's running deadlines of its kind again; nothing
+#: else writes a case's deadlines while its step holds the case's row lock (every writer is in
+#: this module, and ``deadlines_stop`` forgets what was kept).
+_RUNNING: ContextVar[dict[int, list[Deadline]] | None] = ContextVar("cases_running_deadlines", default=None)
+
+
+def _running_memo(case_id: int) -> list[Deadline] | None:
+    memo = _RUNNING.get()
+    return None if memo is None else memo.get(case_id)
+
+
+def _running_forget() -> None:
+    memo = _RUNNING.get()
+    if memo is not None:
+        memo.clear()
+
+
+def _deadline_order(d: Deadline) -> tuple[Any, ...]:
+    """``Deadline.Meta.ordering`` (``due_on``, ``id``) as PostgreSQL sorts it: no date last."""
+    return (d.due_on is None, d.due_on or dt.date.min, d.pk)
+
+
+def _stop_kind(case_id: int, kind: str, met_on: dt.date | None) -> int:
+    """Stop the case's running deadlines of ``kind`` (met on ``met_on``, or replaced when None).
+    Within a step the case's running deadlines are read once, by the first call, and kept
+    (``_RUNNING``); on PostgreSQL that first call reads them and stops those of ``kind`` in one
+    statement (``_stop_returning``)."""
+    memo = _RUNNING.get()
+    running = None if memo is None else memo.get(case_id)
+    if running is not None:
+        stopped = [d for d in running if d.kind == kind]
+        running[:] = [d for d in running if d.kind != kind]
+        return _stop(stopped, met_on)
+    if connection.vendor == "postgresql":
+        rows, stopped = _stop_returning(case_id, kind, met_on)
+        if memo is not None:
+            memo[case_id] = [d for d in rows if d.kind != kind]
+        return _stopped(stopped, met_on)
+    if memo is None:
+        return _stop(_RUNNING_OF_KIND.all(case_id, kind), met_on)
+    rows = _RUNNING_OF_CASE.all(case_id)
+    memo[case_id] = [d for d in rows if d.kind != kind]
+    return _stop([d for d in rows if d.kind == kind], met_on)
+
+
+#: (connection, {with met_on: SQL}, the columns' attribute names, the compiler, its converters),
+#: per thread
+_RETURNING = threading.local()
+
+
+def _returning_state() -> tuple[dict[bool, str], list[str], Any, Any]:
+    state = getattr(_RETURNING, "state", None)
+    if state is not None and state[0] is connection:
+        return state[1:]
+    # the columns as the ORM selects a ``Deadline`` (and their converters: the JSON recipe is
+    # decoded as the ORM decodes it), read back from the CTE instead of the table
+    compiler = Deadline.objects.all().query.get_compiler(connection=connection)
+    compiler.as_sql()
+    cols = [s[0] for s in compiler.select[0 : compiler.col_count]]
+    converters = compiler.get_converters(cols)
+    qn = connection.ops.quote_name
+    table = qn(Deadline._meta.db_table)
+    columns = ", ".join(qn(c.target.column) for c in cols)
+    sql = {}
+    for meets in (False, True):
+        sets = f"{qn('active')} = false" + (f", {qn('met_on')} = %s" if meets else "")
+        sql[meets] = (
+            f"WITH o AS (SELECT {columns} FROM {table} WHERE {qn('case_id')} = %s AND {qn('active')}), "
+            f"u AS (UPDATE {table} d SET {sets} FROM o WHERE d.{qn('id')} = o.{qn('id')} "
+            f"AND o.{qn('kind')} = %s RETURNING d.{qn('id')}) "
+            f"SELECT {columns} FROM o"
+        )
+    state = (connection, sql, [c.target.attname for c in cols], compiler, converters)
+    _RETURNING.state = state
+    return state[1:]
+
+
+def _stop_returning(case_id: int, kind: str, met_on: dt.date | None) -> tuple[list[Deadline], list[Deadline]]:
+    """PostgreSQL: the case's running deadlines as they were, those of ``kind`` stopped in the same
+    statement (one round trip and no ORM compile, instead of a SELECT and an UPDATE): (all of them,
+    the stopped ones), in ``Deadline``'s order. Every statement of a WITH sees the rows as they
+    were before it, so the rows read are the stopped rows' state before (what the journal records)."""
+    sql, names, compiler, converters = _returning_state()
+    params: list[Any] = [case_id, *([met_on] if met_on is not None else []), kind]
+    with connection.cursor() as cursor:
+        cursor.execute(sql[met_on is not None], params)
+        rows = cursor.fetchall()
+    if converters:
+        rows = compiler.apply_converters(rows, converters)
+    found = sorted((Deadline.from_db(connection.alias, names, row) for row in rows), key=_deadline_order)
+    return found, [d for d in found if d.kind == kind]
 
 
 def _stop(stopped: list[Deadline], met_on: dt.date | None) -> int:
     if not stopped:
         return 0
-    befores = [journal_snapshot(d) for d in stopped]
+    # the same values for every row: one plain UPDATE (``bulk_update`` built a CASE per row)
     changes: dict[str, Any] = {"active": False}
+    if met_on is not None:
+        changes["met_on"] = met_on
+    befores = [journal_snapshot(d) for d in stopped]
+    Deadline.objects.filter(pk__in=[d.pk for d in stopped]).update(**changes)
+    return _stopped(stopped, met_on, befores)
+
+
+def _stopped(
+    stopped: list[Deadline], met_on: dt.date | None, befores: list[dict[str, Any]] | None = None
+) -> int:
+    """The rows ``stopped`` (their state before, as read) written stopped: set on the instances, the
+    case's ``next_due`` refreshed, each row journaled."""
+    if not stopped:
+        return 0
+    if befores is None:
+        befores = [journal_snapshot(d) for d in stopped]
     for d in stopped:
         d.active = False
         if met_on is not None:
-            d.met_on = changes["met_on"] = met_on
-    # the same values for every row: one plain UPDATE (``bulk_update`` built a CASE per row)
-    Deadline.objects.filter(pk__in=[d.pk for d in stopped]).update(**changes)
+            d.met_on = met_on
     refresh_next_due(d.case_id for d in stopped)
     journal_append_many(
         actor=None,
@@ -364,18 +485,29 @@ def _stop(stopped: list[Deadline], met_on: dt.date | None) -> int:
 
 
 def deadline_meet(case: Case, kind: str, on: dt.date) -> None:
-    _stop(_RUNNING_OF_KIND.all(case.pk, kind), on)
+    _stop_kind(case.pk, kind, on)
 
 
 def deadline_due(case: Case, kind: str) -> Deadline | None:
     """The running deadline of ``kind`` as stored — what guards enforce is what pages show."""
-    return Deadline.objects.filter(case=case, kind=kind, active=True).first()
+    return _RUNNING_OF_KIND.first(case.pk, kind)
 
 
 def decision_extensions(case: Case) -> list[int]:
     """APL-60: the days of every approved extension (the approved ``extension`` approvals)."""
-    rows = case.approvals.filter(action="extension", status=Approval.Status.APPROVED)
-    return [int(p.get("days") or 0) for p in rows.values_list("payload", flat=True)]
+    return [int(p.get("days") or 0) for p in _EXTENSIONS.all(case.pk)]
+
+
+#: the reads of ``decision_deadline`` (every step that files, pauses or resumes a case): compiled
+#: once per thread
+_EXTENSIONS = Precompiled(
+    lambda case_id: Approval.objects.filter(
+        case_id=case_id, action="extension", status=Approval.Status.APPROVED
+    ).values_list("payload", flat=True)
+)
+_DECISION_PERIODS = Precompiled(
+    lambda case_id: CasePeriod.objects.filter(case_id=case_id, purpose=CasePeriod.Purpose.DECISION)
+)
 
 
 def decision_deadline(case: Case) -> Deadline:
@@ -383,7 +515,7 @@ def decision_deadline(case: Case) -> Deadline:
     extensions, plus the excluded periods (鉴定、检测、听证、中止 …). While an excluded period is
     still running the clock is stopped: the deadline is stored without a date and recomputed
     when it ends."""
-    periods = list(case.periods.filter(purpose=CasePeriod.Purpose.DECISION))
+    periods = _DECISION_PERIODS.all(case.pk)
     running = next((p for p in periods if p.end is None), None)
     paused = (
         _("%(kind)s期间（%(start)s起）不计入办案期限，期间结束后重新计算。")
@@ -446,6 +578,7 @@ def follow_calendar(*, year: int, dry_run: bool = False) -> list[Change]:
         .order_by("id")
     )
     changes: list[Change] = []
+    _running_forget()
     for d in rows:
         r = RECIPES.get((d.recipe or {}).get("name", ""))
         if r is None:

@@ -18,13 +18,14 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lawtrail.core.calendar import selectors as calendar
 from lawtrail.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lawtrail.core.permissions import Perm, Role
-from lawtrail.core.precompiled import PLACEHOLDER, Precompiled
+from lawtrail.core.precompiled import PLACEHOLDER, ByIds, Precompiled
 from lawtrail.registry.models import Agency, BenchmarkTier, Credential, Staff
 from lawtrail.registry.models import Staff as _Staff
 from lawtrail.registry.selectors import roles_at, user_has_perm
@@ -39,6 +40,7 @@ from .models import (
     CasePeriod,
     CaseViolation,
     Deadline,
+    Evidence,
     Measure,
     Outcome,
     Party,
@@ -72,13 +74,28 @@ def _date(ctx: GuardContext, name: str, *, default: dt.date | None = None) -> dt
         ) from None
 
 
+#: the time of the last approving step of the case's last approved approval of a chain: one
+#: statement (the approval is a subquery), compiled once per thread
+_APPROVED_AT = Precompiled(
+    lambda case_id, chain: (
+        ApprovalStep.objects.filter(
+            approval=Subquery(
+                Approval.objects.filter(case_id=case_id, action=chain, status=Approval.Status.APPROVED)
+                .order_by("-id")
+                .values("pk")[:1]
+            ),
+            decision="approve",
+        )
+        .order_by("-id")
+        .values_list("at", flat=True)[:1]
+    )
+)
+
+
 def approved_on(case: Case, chain: str) -> dt.date | None:
     """The day the case's last approval of ``chain`` (filing, proposal, decision) was approved."""
-    approval = case.approvals.filter(action=chain, status=Approval.Status.APPROVED).order_by("-id").first()
-    if approval is None:
-        return None
-    step = ApprovalStep.objects.filter(approval=approval, decision="approve").order_by("-id").first()
-    return timezone.localtime(step.at).date() if step else None
+    at = _APPROVED_AT.first(case.pk, chain)
+    return timezone.localtime(at).date() if at is not None else None
 
 
 def act_date(
@@ -135,22 +152,71 @@ def investigator_ids(case: Case) -> set[int]:
 # ----------------------------------------------------------------------------- filing
 
 
+#: the guards' reads of the case's own rows on the filing, proposal, investigation, payment and
+#: closing steps: compiled once per thread (Django compiled each on every call, which cost more
+#: than the database spends answering it); ``exists()`` as one row's id
+_ANY_PARTY = Precompiled(
+    lambda case_id: Party.objects.filter(case_id=case_id).order_by().values_list("pk")[:1]
+)
+_PARTIES = Precompiled(lambda case_id: Party.objects.filter(case_id=case_id).values_list("name", "kind"))
+_VIOLATION_SUBJECTS = Precompiled(
+    lambda case_id: CaseViolation.objects.filter(case_id=case_id).values_list(
+        "violation__name", "violation__subject_kinds"
+    )
+)
+_PERSON_BIRTH_DATES = Precompiled(
+    lambda case_id: Party.objects.filter(
+        case_id=case_id, kind=Party.Kind.PERSON, birth_date__isnull=False
+    ).values_list("birth_date", flat=True)
+)
+_ANY_EVIDENCE = Precompiled(
+    lambda case_id: Evidence.objects.filter(case_id=case_id).order_by().values_list("pk")[:1]
+)
+_ANY_UNEXAMINED = Precompiled(
+    lambda case_id: (
+        Evidence.objects.filter(case_id=case_id, cross_examined=False).order_by().values_list("pk")[:1]
+    )
+)
+_OPEN_MEASURES = Precompiled(
+    lambda case_id: (
+        Measure.objects.filter(case_id=case_id, status__in=OPEN_MEASURES)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+)
+_SURCHARGE_PAUSES = Precompiled(
+    lambda case_id: CasePeriod.objects.filter(
+        case_id=case_id, purpose=CasePeriod.Purpose.SURCHARGE
+    ).values_list("start", "end")
+)
+_RUNNING_DECISION = Precompiled(
+    lambda case_id: Deadline.objects.filter(case_id=case_id, kind="decision", active=True)
+)
+_RUNNING_FILING = Precompiled(
+    lambda case_id: Deadline.objects.filter(case_id=case_id, kind="filing", active=True)
+)
+#: accounts' names (``officer_names``), by the ids' size class
+_NAMES = ByIds(
+    lambda ids: get_user_model().objects.filter(pk__in=ids).values_list("pk", "display_name", "username")
+)
+
+
 def has_party(ctx: GuardContext) -> None:
-    if not ctx.case.parties.exists():
+    if _ANY_PARTY.first(ctx.case.pk) is None:
         raise ValidationFailed(_("请先登记当事人。"), code="CASE_PARTY_REQUIRED")
 
 
 def parties_fit_violations(ctx: GuardContext) -> None:
     """APL-57: each party is of a kind the case's violations apply to."""
     rules.party_subject_check(
-        parties=list(ctx.case.parties.values_list("name", "kind")),
-        violations=list(ctx.case.violations.values_list("violation__name", "violation__subject_kinds")),
+        parties=_PARTIES.all(ctx.case.pk),
+        violations=_VIOLATION_SUBJECTS.all(ctx.case.pk),
     )
 
 
 def filing_extension_allowed(ctx: GuardContext) -> None:
     """APL-54/55: the filing time is extended once, before it ends, with reasons."""
-    d = ctx.case.deadlines.filter(kind="filing", active=True).first()
+    d = _RUNNING_FILING.first(ctx.case.pk)
     rules.filing_extension_check(
         running=d is not None,
         extended=bool(d and (d.recipe.get("args") or {}).get("extension")),
@@ -252,7 +318,7 @@ def officer_names(ids: Iterable[int | None]) -> dict[int, str]:
     names = {i: memo[i].name for i in wanted if i in memo}
     missing = wanted - names.keys()
     if missing:
-        rows = get_user_model().objects.filter(pk__in=missing).values_list("pk", "display_name", "username")
+        rows = _NAMES.all(sorted(missing))
         names.update({pk: display_name or username for pk, display_name, username in rows})
     return names
 
@@ -337,7 +403,7 @@ def reason_given(ctx: GuardContext) -> None:
 
 
 def has_evidence(ctx: GuardContext) -> None:
-    if not ctx.case.evidence.exists():
+    if _ANY_EVIDENCE.first(ctx.case.pk) is None:
         raise ValidationFailed(
             _("尚未登记任何证据，不能终结调查（行政处罚法第五十四条）。"),
             code="CASE_EVIDENCE_REQUIRED",
@@ -347,10 +413,7 @@ def has_evidence(ctx: GuardContext) -> None:
 
 def evidence_usable(ctx: GuardContext) -> None:
     """Where the profile requires cross-examination (质证), all evidence must have been examined."""
-    if (
-        ctx.profile("hearing.cross_examination_required")
-        and ctx.case.evidence.filter(cross_examined=False).exists()
-    ):
+    if ctx.profile("hearing.cross_examination_required") and _ANY_UNEXAMINED.first(ctx.case.pk) is not None:
         raise ValidationFailed(_("尚有证据未经质证，不能作为定案依据。"), code="CASE_EVIDENCE_NOT_EXAMINED")
 
 
@@ -377,8 +440,8 @@ def party_age(ctx: GuardContext) -> None:
     """APL-30/33: under 14 no penalty; 14–18 must be lenient or reduced."""
     if ctx.data.get("outcome") != Outcome.PENALTY or ctx.case.act_date is None:
         return
-    for party in ctx.case.parties.filter(kind=Party.Kind.PERSON, birth_date__isnull=False):
-        verdict = rules.party_age_check(birth_date=party.birth_date, violation_on=ctx.case.act_date)
+    for birth_date in _PERSON_BIRTH_DATES.all(ctx.case.pk):
+        verdict = rules.party_age_check(birth_date=birth_date, violation_on=ctx.case.act_date)
         if verdict.must_mitigate:
             rules.minor_mitigation_check(age=verdict, tier=ctx.data.get("tier"))
 
@@ -688,7 +751,7 @@ def payment_due_of(case: Case) -> dt.date:
 
 def surcharge_pauses(case: Case) -> list[rules.Period]:
     """APL-73: the 复议/诉讼 periods during which no surcharge accrues."""
-    return [rules.Period(p.start, p.end) for p in case.periods.filter(purpose=CasePeriod.Purpose.SURCHARGE)]
+    return [rules.Period(start, end) for start, end in _SURCHARGE_PAUSES.all(case.pk)]
 
 
 def surcharge_of(case: Case, on: dt.date) -> rules.Surcharge:
@@ -771,14 +834,14 @@ def closable(ctx: GuardContext) -> None:
         penalty_unexecuted=case.state == "served" and case.outcome == Outcome.PENALTY,
         on_the_spot=case.procedure == Procedure.ON_THE_SPOT,
         filed_on=case.filed_copy_on,
-        open_measures=case.measures.filter(status__in=OPEN_MEASURES).count(),
+        open_measures=len(_OPEN_MEASURES.all(case.pk)),
     )
 
 
 def measures_released_or_released_now(ctx: GuardContext) -> None:
     """APL-57, ACL-28: a case ends with no measure in force — released before, or in this step."""
     rules.ending_with_measures_check(
-        open_measures=ctx.case.measures.filter(status__in=OPEN_MEASURES).count(),
+        open_measures=len(_OPEN_MEASURES.all(ctx.case.pk)),
         release_in_step=bool(getattr(ctx.input, "release_measures", False)),
     )
 
@@ -1121,7 +1184,7 @@ def preservation_dispose_valid(ctx: GuardContext) -> None:
 
 
 def _current_decision_due(case: Case) -> dt.date | None:
-    d = Deadline.objects.filter(case=case, kind="decision", active=True).first()
+    d = _RUNNING_DECISION.first(case.pk)
     return d.due_on if d else None
 
 
@@ -1344,7 +1407,7 @@ def suspension_start(case: Case, on: dt.date) -> dt.date | None:
     a suspension cannot revive an expired limit)."""
     if case.filed_on is None or case.state not in LIMIT_RUNNING_STATES:
         return None
-    d = Deadline.objects.filter(case=case, kind="decision", active=True).first()
+    d = _RUNNING_DECISION.first(case.pk)
     if d is None or (d.due_on is not None and on > d.due_on):
         return None
     return max(on, case.filed_on + dt.timedelta(days=1))
