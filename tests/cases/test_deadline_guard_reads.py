@@ -5,6 +5,7 @@ compiled once per thread (``core.precompiled``), equal the ORM's answers."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.db import connection, transaction
@@ -21,6 +22,8 @@ from lawtrail.cases.models import (
     Measure,
     Party,
 )
+from lawtrail.core.calendar import selectors as calendar
+from lawtrail.core.calendar.models import CalendarYear
 from lawtrail.core.journal.models import Entry
 from lawtrail.core.journal.services import canonical_digest, journal_snapshot, journal_verify
 from tests.cases.procedure_kit import new_case
@@ -188,3 +191,39 @@ def test_approved_on_is_the_last_approving_step_of_the_last_approved_approval(wo
     assert guards.approved_on(case, "proposal") == timezone.localtime(now - dt.timedelta(days=2)).date()
     assert guards.approved_on(case, "decision") is None
     assert approved.pk  # an older approved one is not the last
+
+
+def _stamp_reads(case) -> tuple[int, dict]:
+    """A step's row lock and a calendar view (as a step counting days builds): how many times the
+    years' stamps were read, and the stamps the view counts with."""
+    with (
+        transaction.atomic(),
+        engine.step_memos(),
+        CaptureQueriesContext(connection) as captured,
+    ):
+        engine.lock(case.pk)
+        view = calendar.CalendarView()
+    return sum("workcalendar_calendaryear" in q["sql"] for q in captured.captured_queries), view._stamps
+
+
+def test_the_years_stamps_are_read_again_only_when_the_calendar_changed(world):
+    """The ``calendar`` revision token, read with the row lock: unchanged, a step takes the years'
+    stamps from the steps before it; a write to the years (a trigger renews the token) is seen by
+    the next step."""
+    case = new_case(world)
+    calendar.calendar_cache_clear()
+    reads, stamps = _stamp_reads(case)
+    assert reads == 1 and stamps == dict(CalendarYear.objects.values_list("year", "stamp"))
+    assert _stamp_reads(case) == (0, stamps)
+    renewed = uuid.uuid4()
+    CalendarYear.objects.filter(year=2026).update(stamp=renewed)
+    reads, stamps = _stamp_reads(case)
+    assert reads == 1 and stamps[2026] == renewed
+    added = CalendarYear.objects.create(year=2099, source="admin")
+    reads, stamps = _stamp_reads(case)
+    assert reads == 1 and stamps[2099] == added.stamp
+    assert _stamp_reads(case)[0] == 0
+    added.delete()
+    reads, stamps = _stamp_reads(case)
+    assert reads == 1 and 2099 not in stamps
+    assert _stamp_reads(case)[0] == 0

@@ -32,7 +32,7 @@ from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lawtrail.core.calendar.selectors import calendar_memo
+from lawtrail.core.calendar.selectors import calendar_memo, calendar_revision_seen
 from lawtrail.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lawtrail.core.journal.services import (
     journal_append_all,
@@ -280,6 +280,8 @@ def _lock_query(case_id: Any):
             profiles_revision=Subquery(Revision.objects.filter(name="profiles").values("value")[:1]),
             # the officers' (credentials, names) likewise (officers_revision_seen)
             officers_revision=Subquery(Revision.objects.filter(name="officers").values("value")[:1]),
+            # the calendar's year stamps likewise (calendar_revision_seen)
+            calendar_revision=Subquery(Revision.objects.filter(name="calendar").values("value")[:1]),
         )
         .filter(pk=case_id)
     )
@@ -315,6 +317,7 @@ def lock(case_id: int) -> Case:
         raise NotFound(_("案件不存在或您无权查看。"), code="CASE_NOT_FOUND")
     profile_revision_seen(case.profiles_revision)
     officers_revision_seen(case.officers_revision)
+    calendar_revision_seen(case.calendar_revision)
     case.officer_ids_read = [int(i) for i in (case.officer_ids_read or "").split(",") if i]
     return case
 

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from lawtrail.core.errors import ValidationFailed
@@ -35,6 +36,7 @@ _YEAR_CACHE: dict[int, tuple[uuid.UUID, dict[dt.date, tuple[str, str]]]] = {}
 def calendar_cache_clear() -> None:
     """Forget every cached year (services call it after a change; stamps make it optional)."""
     _YEAR_CACHE.clear()
+    _SHARED_STAMPS.clear()
 
 
 def year_missing(year: int) -> ValidationFailed:
@@ -63,10 +65,30 @@ def calendar_memo() -> Iterator[None]:
         yield
         return
     token = _STAMPS_MEMO.set(_UNREAD)
+    revision = _REVISION.set(None)
     try:
         yield
     finally:
+        _REVISION.reset(revision)
         _STAMPS_MEMO.reset(token)
+
+
+#: the ``calendar`` revision token (``core.Revision``) the current step read in its own statement
+_REVISION: ContextVar[int | None] = ContextVar("calendar_revision", default=None)
+#: (database, token) → the years' stamps, shared by the steps of this process: valid while the
+#: token a step reads is the one they were read under
+_SHARED_STAMPS: dict[tuple[str, str, int], dict[int, uuid.UUID]] = {}
+
+
+def calendar_revision_seen(token: int | None) -> None:
+    """Inside ``calendar_memo``: the ``calendar`` revision token as the step read it in its own
+    statement (the case flow reads it with the row lock). Database triggers give it a new random
+    value in the transaction of every write to the calendar's years (where the stamps are), so the
+    stamps read under one token are what the table held then — and the step takes them from the
+    steps before it instead of reading them again (a third of the case flow's steps count days).
+    ``None`` (no token row: a flushed database) reads as before."""
+    if _STAMPS_MEMO.get() is not None:
+        _REVISION.set(token)
 
 
 #: the year stamps (read by most case steps): compiled once per thread
@@ -77,7 +99,14 @@ def _stamps() -> dict[int, uuid.UUID]:
     memo = _STAMPS_MEMO.get()
     if memo is not None and memo is not _UNREAD:
         return memo
-    stamps = dict(_STAMPS.all())
+    revision = _REVISION.get() if memo is _UNREAD else None
+    key = (connection.alias, connection.settings_dict["NAME"], revision) if revision is not None else None
+    stamps = _SHARED_STAMPS.get(key) if key is not None else None
+    if stamps is None:
+        stamps = dict(_STAMPS.all())
+        if key is not None:
+            _SHARED_STAMPS.clear()  # a new token: the stamps kept under the old ones are stale
+            _SHARED_STAMPS[key] = stamps
     if memo is _UNREAD:
         _STAMPS_MEMO.set(stamps)
     return stamps
