@@ -25,7 +25,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -407,8 +407,9 @@ _RETURNING = threading.local()
 
 
 def _returning_state() -> tuple[dict[bool, str], list[str], Any, Any]:
+    wrapper = connections[DEFAULT_DB_ALIAS]  # the thread's own connection object, not the proxy
     state = getattr(_RETURNING, "state", None)
-    if state is not None and state[0] is connection:
+    if state is not None and state[0] is wrapper:
         return state[1:]
     # the columns as the ORM selects a ``Deadline`` (and their converters: the JSON recipe is
     # decoded as the ORM decodes it), read back from the CTE instead of the table
@@ -428,7 +429,7 @@ def _returning_state() -> tuple[dict[bool, str], list[str], Any, Any]:
             f"AND o.{qn('kind')} = %s RETURNING d.{qn('id')}) "
             f"SELECT {columns} FROM o"
         )
-    state = (connection, sql, [c.target.attname for c in cols], compiler, converters)
+    state = (wrapper, sql, [c.target.attname for c in cols], compiler, converters)
     _RETURNING.state = state
     return state[1:]
 
