@@ -172,7 +172,8 @@ def main() -> int:
 
             with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(_stacks):
                 t = time.perf_counter()
-                out = fn(**kw)
+                # --profile with --queries: profiled too (else the profile is empty and pstats fails)
+                out = profiler.runcall(fn, **kw) if profiler is not None else fn(**kw)
                 spent[name] += time.perf_counter() - t
             nqueries[name] += len(captured.captured_queries)
             if name == os.environ.get("BENCH_DUMP_STEP") and count[name] == 0:
